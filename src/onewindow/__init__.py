@@ -1,0 +1,1 @@
+"""OneWindow: an integrated government service platform."""

@@ -1,0 +1,67 @@
+"""The JSON API under /api/v1/: one NinjaAPI, one router per component, one error shape.
+
+Errors: {"detail": "...", "errors": [{"field": "...", "message": "..."}]} with a 4xx status.
+"""
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from onewindow.catalog.api import router as catalog_router
+from onewindow.core.api import router as core_router
+from onewindow.core.errors import InvalidInput
+
+
+api = NinjaAPI(
+    title="OneWindow API",
+    version="1",
+    description="One window for every government service: catalog, situation guides and checklists.",
+    urls_namespace="api-v1",
+    docs_url="/docs",
+)
+
+
+def _field(loc) -> str:
+    # Ninja prefixes locations with where the value came from ("body", "query", "path"); the body's
+    # own name ("payload") is an implementation detail too.
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "header", "cookie", "form", "file"}:
+        parts = parts[1:]
+        if parts and parts[0] in {"payload", "data", "body", "filters"}:
+            parts = parts[1:]
+    return ".".join(parts) or "(request)"
+
+
+def _error(request, status: int, detail: str, errors=()):
+    return api.create_response(request, {"detail": detail, "errors": list(errors)}, status=status)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request, exc):
+    errors = [{"field": _field(e.get("loc", ())), "message": e.get("msg", "invalid")} for e in exc.errors]
+    return _error(request, 422, "Invalid input", errors)
+
+
+@api.exception_handler(InvalidInput)
+def on_invalid_input(request, exc):
+    return _error(request, 422, exc.detail, [e.as_dict() for e in exc.errors])
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request, exc):
+    return _error(request, 401, "Authentication required: send Authorization: Bearer <token>")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc):
+    return _error(request, exc.status_code, str(exc.message))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return _error(request, 404, str(exc) or "Not found")
+
+
+api.add_router("/", core_router)
+api.add_router("/", catalog_router)

@@ -1,0 +1,242 @@
+from decimal import Decimal
+from typing import Literal
+
+from django.http import Http404
+from ninja import Field, Query, Router, Schema
+
+from onewindow.core.errors import FieldError, InvalidInput
+
+from . import rules, selectors
+from .models import Department, LifeEvent, ServiceItem
+
+router = Router(tags=["catalog"])
+
+
+class Ref(Schema):
+    code: str
+    name: str
+
+
+class ItemSummary(Schema):
+    code: str
+    version: int
+    name: str
+    department: Ref
+    item_type: str
+    legal_days: int | None
+    promised_days: int
+    days_unit: str
+    immediate: bool
+    max_visits: int
+    channels: list[str]
+
+
+class ItemPage(Schema):
+    count: int
+    items: list[ItemSummary]
+
+
+class OptionOut(Schema):
+    code: str
+    text: str
+
+
+class QuestionOut(Schema):
+    code: str
+    text: str
+    help_text: str
+    when: dict | None
+    options: list[OptionOut]
+
+
+class MaterialOut(Schema):
+    code: str
+    name: str
+    kind: str
+    required: bool
+    copies: int
+    original: bool
+    acceptance_standard: str
+    note: str
+    blank_form_url: str | None
+    sample_url: str | None
+
+
+class ConditionalMaterialOut(MaterialOut):
+    when: dict | None
+
+
+class StepOut(Schema):
+    code: str
+    name: str
+    description: str
+
+
+class ItemDetail(ItemSummary):
+    status: str
+    valid_from: str | None
+    summary: str
+    item_type_label: str
+    fee: float
+    fee_basis: str
+    online_url: str
+    service_objects: list[str]
+    legal_basis: str
+    acceptance_conditions: str
+    location: str
+    contact_phone: str
+    hours: str
+    life_events: list[Ref]
+    questions: list[QuestionOut]
+    materials: list[ConditionalMaterialOut]
+    steps: list[StepOut]
+
+
+class ChecklistIn(Schema):
+    answers: dict[str, str] = Field(default_factory=dict,
+                                    description="Question code → option code, for every question that applies")
+
+
+class AnswerOut(Schema):
+    question: str
+    question_text: str
+    option: str
+    option_text: str
+
+
+class ChecklistOut(Schema):
+    item: Ref
+    version: int
+    answers: list[AnswerOut]
+    materials: list[MaterialOut]
+    legal_days: int | None
+    promised_days: int
+    days_unit: str
+    immediate: bool
+    fee: float
+    max_visits: int
+    steps: list[StepOut]
+    channels: list[str]
+    online_url: str
+    location: str
+
+
+class ItemFilters(Schema):
+    q: str = Field("", max_length=100, description="Words to search for, in any language")
+    department: str | None = Field(None, description="Department code")
+    life_event: str | None = Field(None, description="Life event code")
+    audience: Literal["person", "enterprise"] | None = None
+    limit: int = Field(50, ge=1, le=500)
+    offset: int = Field(0, ge=0)
+
+
+class Page(Schema):
+    count: int
+    items: list[Ref]
+
+
+def _ref(obj) -> dict:
+    return {"code": obj.code, "name": obj.tr()}
+
+
+def _file_url(request, field) -> str | None:
+    return request.build_absolute_uri(field.url) if field else None
+
+
+def _summary(item: ServiceItem) -> dict:
+    return {
+        "code": item.code, "version": item.version, "name": item.tr(), "department": _ref(item.department),
+        "item_type": item.item_type, "legal_days": item.legal_days, "promised_days": item.promised_days,
+        "days_unit": item.days_unit, "immediate": item.immediate, "max_visits": item.max_visits,
+        "channels": item.channels,
+    }
+
+
+def _material(request, material) -> dict:
+    return {
+        "code": material.code, "name": material.tr(), "kind": material.kind, "required": material.required,
+        "copies": material.copies, "original": material.original,
+        "acceptance_standard": material.tr("acceptance_standard"), "note": material.tr("note"),
+        "blank_form_url": _file_url(request, material.blank_form), "sample_url": _file_url(request, material.sample),
+        "when": material.when,
+    }
+
+
+def _step(step) -> dict:
+    return {"code": step.code, "name": step.tr(), "description": step.tr("description")}
+
+
+def _published(code: str) -> ServiceItem:
+    try:
+        return selectors.published_item(code)
+    except ServiceItem.DoesNotExist:
+        raise Http404(f"No published service item with code {code!r}") from None
+
+
+@router.get("/items", response=ItemPage, summary="Search and list published service items")
+def list_items(request, filters: Query[ItemFilters]):
+    errors = []
+    if filters.department and not Department.objects.filter(code=filters.department).exists():
+        errors.append(FieldError("department", f"unknown department {filters.department!r}"))
+    if filters.life_event and not LifeEvent.objects.filter(code=filters.life_event).exists():
+        errors.append(FieldError("life_event", f"unknown life event {filters.life_event!r}"))
+    if errors:
+        raise InvalidInput(errors)
+    items = selectors.search_items(filters.q, filters.department, filters.life_event, filters.audience)
+    page = items[filters.offset: filters.offset + filters.limit]
+    return {"count": items.count(), "items": [_summary(item) for item in page]}
+
+
+@router.get("/items/{code}", response=ItemDetail, summary="A published item with its questions and materials")
+def get_item(request, code: str):
+    item = _published(code)
+    return {
+        **_summary(item),
+        "status": item.status, "valid_from": item.valid_from.isoformat() if item.valid_from else None,
+        "summary": item.tr("summary"), "item_type_label": str(item.get_item_type_display()),
+        "fee": float(item.fee), "fee_basis": item.fee_basis, "online_url": item.online_url,
+        "service_objects": [o for o, on in (("person", item.for_person), ("enterprise", item.for_enterprise)) if on],
+        "legal_basis": item.legal_basis, "acceptance_conditions": item.tr("acceptance_conditions"),
+        "location": item.tr("location"), "contact_phone": item.contact_phone, "hours": item.hours,
+        "life_events": [_ref(e) for e in item.life_events.all()],
+        "questions": [
+            {"code": q.code, "text": q.tr("text"), "help_text": q.tr("help_text"), "when": q.when,
+             "options": [{"code": o.code, "text": o.tr("text")} for o in q.options.all()]}
+            for q in item.questions.all()
+        ],
+        "materials": [_material(request, m) for m in item.materials.all()],
+        "steps": [_step(s) for s in item.steps.all()],
+    }
+
+
+@router.post("/items/{code}/checklist", response=ChecklistOut,
+             summary="The materials, limits and steps that fit the applicant's answers")
+def item_checklist(request, code: str, payload: ChecklistIn):
+    item = _published(code)
+    try:
+        result = selectors.checklist(item, payload.answers)
+    except rules.AnswersError as error:
+        raise InvalidInput([FieldError(f, m) for f, m in error.problems], detail="The answers do not fit") from None
+    limits = result.limits
+    return {
+        "item": _ref(item), "version": item.version,
+        "answers": [{"question": a.question.code, "question_text": a.question.tr("text"),
+                     "option": a.option.code, "option_text": a.option.tr("text")} for a in result.answers],
+        "materials": [_material(request, m) for m in result.materials],
+        "legal_days": limits["legal_days"], "promised_days": limits["promised_days"], "days_unit": item.days_unit,
+        "immediate": limits["immediate"], "fee": float(Decimal(str(limits["fee"]))), "max_visits": limits["max_visits"],
+        "steps": [_step(s) for s in result.steps], "channels": item.channels, "online_url": item.online_url,
+        "location": item.tr("location"),
+    }
+
+
+@router.get("/departments", response=Page, summary="Departments")
+def list_departments(request):
+    departments = list(Department.objects.all())
+    return {"count": len(departments), "items": [_ref(d) for d in departments]}
+
+
+@router.get("/life-events", response=Page, summary="Life and business events")
+def list_life_events(request):
+    events = list(LifeEvent.objects.all())
+    return {"count": len(events), "items": [_ref(e) for e in events]}

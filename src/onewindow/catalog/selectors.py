@@ -1,0 +1,136 @@
+"""Reads of the catalog: search, browsing, one item, a personal checklist."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+
+from . import rules
+from .models import Department, ItemStatus, LifeEvent, Material, ProcessStep, Question, ServiceItem
+
+# Words that say "how do I…" rather than what: dropped from a query when other words remain.
+_STOPWORDS = {"办理", "申请", "怎么", "如何", "怎样", "的", "我要", "需要", "什么", "哪些", "材料", "手续", "办",
+              "how", "to", "apply", "for", "the", "a", "an", "of", "i", "cách", "làm", "thủ", "tục"}
+_PUNCTUATION = re.compile(r"^[\W_]+$")
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba  # imported lazily: loading its dictionary takes a second
+
+    jieba.setLogLevel(60)
+    return jieba
+
+
+def search_terms(query: str) -> list[str]:
+    """The query, lower-cased, split into words (jieba for Chinese), most specific first."""
+    query = query.strip().lower()
+    if not query:
+        return []
+    words = [w.strip() for w in _jieba().cut_for_search(query)]
+    words = [w for w in words if w and not _PUNCTUATION.match(w)]
+    meaningful = [w for w in words if w not in _STOPWORDS] or words
+    return sorted(set(meaningful), key=lambda w: (-len(w), w))
+
+
+def _score(condition: Q, points: int):
+    return Case(When(condition, then=Value(points)), default=Value(0), output_field=IntegerField())
+
+
+def published_items() -> QuerySet[ServiceItem]:
+    return ServiceItem.objects.published().select_related("department")
+
+
+def search_items(query: str = "", department: str | None = None, life_event: str | None = None,
+                 audience: str | None = None) -> QuerySet[ServiceItem]:
+    """Published items matching the filters, best match first.
+
+    A name containing the whole query ranks first, then names containing its words (longer words
+    weigh more), then keywords and other languages, then summaries.
+    """
+    items = published_items()
+    if department:
+        items = items.filter(department__code=department)
+    if life_event:
+        items = items.filter(life_events__code=life_event)
+    if audience == "person":
+        items = items.filter(for_person=True)
+    elif audience == "enterprise":
+        items = items.filter(for_enterprise=True)
+    query = query.strip()
+    if not query:
+        return items.order_by("department__position", "department__code", "code")
+    terms = search_terms(query)
+    whole = query.lower()
+    matches = Q(search_text__contains=whole) | Q(name__icontains=query)
+    score = _score(Q(name__iexact=query), 1000) + _score(Q(name__icontains=query), 400) + _score(
+        Q(search_text__contains=whole), 150)
+    for term in terms:
+        matches |= Q(search_text__contains=term) | Q(summary__icontains=term) | Q(department__name__icontains=term)
+        weight = len(term)
+        score = (score + _score(Q(name__icontains=term), 30 * weight) + _score(Q(search_text__contains=term), 10 * weight)
+                 + _score(Q(summary__icontains=term), 2 * weight) + _score(Q(department__name__icontains=term), weight))
+    return items.filter(matches).annotate(score=score).order_by("-score", "department__position", "code")
+
+
+def departments_with_counts() -> QuerySet[Department]:
+    return Department.objects.select_related("region").annotate(
+        item_count=Count("items", filter=Q(items__status=ItemStatus.PUBLISHED))
+    )
+
+
+def life_events_with_counts() -> QuerySet[LifeEvent]:
+    return LifeEvent.objects.annotate(item_count=Count("items", filter=Q(items__status=ItemStatus.PUBLISHED)))
+
+
+def item_with_parts(items: QuerySet[ServiceItem]) -> QuerySet[ServiceItem]:
+    return items.select_related("department", "department__region").prefetch_related(
+        "life_events",
+        Prefetch("questions", queryset=Question.objects.prefetch_related("options")),
+        Prefetch("materials", queryset=Material.objects.all()),
+        Prefetch("steps", queryset=ProcessStep.objects.all()),
+        "limit_rules",
+    )
+
+
+def published_item(code: str) -> ServiceItem:
+    """The published version of an item; ServiceItem.DoesNotExist when there is none."""
+    return item_with_parts(ServiceItem.objects.published()).get(code=code)
+
+
+@dataclass(frozen=True)
+class AnsweredQuestion:
+    question: Question
+    option: Any
+
+
+@dataclass(frozen=True)
+class Checklist:
+    item: ServiceItem
+    answers: list[AnsweredQuestion]
+    materials: list[Material]
+    steps: list[ProcessStep]
+    limits: dict[str, Any]
+
+
+def checklist(item: ServiceItem, answers: dict[str, Any]) -> Checklist:
+    """The personal checklist for these answers; rules.AnswersError when answers are bad or missing."""
+    resolution = rules.resolve(item.rules(), answers)
+    materials = {m.code: m for m in item.materials.all()}
+    steps = {s.code: s for s in item.steps.all()}
+    answered = []
+    for question in item.questions.all():
+        if question.code in resolution.answers:
+            option = next(o for o in question.options.all() if o.code == resolution.answers[question.code])
+            answered.append(AnsweredQuestion(question, option))
+    return Checklist(
+        item=item,
+        answers=answered,
+        materials=[materials[code] for code in resolution.materials],
+        steps=[steps[code] for code in resolution.steps],
+        limits=resolution.limits,
+    )

@@ -1,0 +1,464 @@
+"""Import and export of the whole catalog as YAML.
+
+Import checks everything first (file shape, references, situation rules, published versions) and
+writes nothing when anything is wrong; every problem names its line and field. Export followed by an
+import into an empty database and another export gives the same text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import yaml
+from django.db import transaction
+from pydantic import ValidationError as PydanticValidationError
+
+from onewindow.core.i18n import translation_errors
+
+from . import rules
+from .models import (
+    CHANNELS,
+    Department,
+    ItemStatus,
+    LifeEvent,
+    Material,
+    Option,
+    ProcessStep,
+    Question,
+    Region,
+    ServiceItem,
+    SituationRule,
+)
+from .schemas import CatalogFile, ItemEntry
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self):
+        where = f"line {self.line}: " if self.line else ""
+        return f"{where}{self.field}: {self.message}"
+
+
+class CatalogImportError(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class ImportSummary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __str__(self):
+        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def _load_with_lines(text: str) -> tuple[object, dict[Path, int]]:
+    """The YAML document and the line of every value in it, keyed by its path."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise CatalogImportError(
+            [Problem(mark.line + 1 if mark else None, "(file)", f"not valid YAML: {getattr(error, 'problem', error)}")]
+        ) from error
+    finally:
+        loader.dispose()
+    lines: dict[Path, int] = {}
+
+    def walk(current, path: Path):
+        lines[path] = current.start_mark.line + 1
+        if isinstance(current, yaml.MappingNode):
+            for key_node, value_node in current.value:
+                walk(value_node, (*path, key_node.value))
+                lines[(*path, key_node.value)] = key_node.start_mark.line + 1
+        elif isinstance(current, yaml.SequenceNode):
+            for index, child in enumerate(current.value):
+                walk(child, (*path, index))
+
+    if node is not None:
+        walk(node, ())
+    return data, lines
+
+
+def _dotted(path: Path) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(file)"
+
+
+def _line(lines: dict[Path, int], path: Path) -> int | None:
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path[:-1]
+    return lines.get(())
+
+
+def _parse_dotted(base: Path, dotted: str) -> Path:
+    """'questions[0].when.q' under base → base + ('questions', 0, 'when', 'q')."""
+    path = list(base)
+    for chunk in dotted.replace("]", "").split("."):
+        if not chunk:
+            continue
+        name, *indexes = chunk.split("[")
+        if name:
+            path.append(name)
+        path.extend(int(i) for i in indexes)
+    return tuple(path)
+
+
+# --- checking ---------------------------------------------------------------------------------
+
+
+def item_rules_of(entry: ItemEntry) -> rules.ItemRules:
+    return rules.ItemRules(
+        questions=tuple(rules.QuestionSpec(q.code, tuple(o.code for o in q.options), q.when) for q in entry.questions),
+        materials=tuple(rules.ConditionalPart(m.code, m.when) for m in entry.materials),
+        steps=tuple(rules.ConditionalPart(s.code, s.when) for s in entry.steps),
+        limit_rules=tuple(rules.LimitRule(r.when, r.overrides) for r in entry.rules),
+    )
+
+
+_TRANSLATABLE = {
+    "regions": Region.translatable_fields,
+    "departments": Department.translatable_fields,
+    "life_events": LifeEvent.translatable_fields,
+    "items": ServiceItem.translatable_fields,
+    "questions": Question.translatable_fields,
+    "options": Option.translatable_fields,
+    "materials": Material.translatable_fields,
+    "steps": ProcessStep.translatable_fields,
+}
+
+
+def _check(catalog: CatalogFile) -> list[tuple[Path, str]]:
+    problems: list[tuple[Path, str]] = []
+
+    def duplicates(collection: str, keys):
+        seen = set()
+        for index, key in enumerate(keys):
+            if key in seen:
+                problems.append(((collection, index, "code"), f"duplicate {key!r}"))
+            seen.add(key)
+
+    def translations(path: Path, kind: str, value):
+        for sub, message in translation_errors(value, _TRANSLATABLE[kind]):
+            problems.append((_parse_dotted((*path, "translations"), sub), message))
+
+    duplicates("regions", [r.code for r in catalog.regions])
+    duplicates("departments", [d.code for d in catalog.departments])
+    duplicates("life_events", [e.code for e in catalog.life_events])
+    duplicates("items", [(i.code, i.version) for i in catalog.items])
+
+    region_parents = dict(Region.objects.values_list("code", "parent__code"))
+    region_parents.update({r.code: r.parent for r in catalog.regions})
+    for index, region in enumerate(catalog.regions):
+        translations(("regions", index), "regions", region.translations)
+        if region.parent and region.parent not in region_parents:
+            problems.append((("regions", index, "parent"), f"unknown region {region.parent!r}"))
+        seen, current = set(), region.code
+        while current and current not in seen:
+            seen.add(current)
+            current = region_parents.get(current)
+        if current:
+            problems.append((("regions", index, "parent"), "regions form a cycle"))
+
+    departments = set(Department.objects.values_list("code", flat=True)) | {d.code for d in catalog.departments}
+    for index, department in enumerate(catalog.departments):
+        translations(("departments", index), "departments", department.translations)
+        if department.region not in region_parents:
+            problems.append((("departments", index, "region"), f"unknown region {department.region!r}"))
+
+    events = set(LifeEvent.objects.values_list("code", flat=True)) | {e.code for e in catalog.life_events}
+    for index, event in enumerate(catalog.life_events):
+        translations(("life_events", index), "life_events", event.translations)
+
+    published_in_file: dict[str, int] = {}
+    existing = {(i.code, i.version): i for i in ServiceItem.objects.all()}
+    for index, item in enumerate(catalog.items):
+        path: Path = ("items", index)
+        translations(path, "items", item.translations)
+        for kind in ("questions", "materials", "steps"):
+            for sub_index, part in enumerate(getattr(item, kind)):
+                translations((*path, kind, sub_index), kind, part.translations)
+        for q_index, question in enumerate(item.questions):
+            for o_index, option in enumerate(question.options):
+                translations((*path, "questions", q_index, "options", o_index), "options", option.translations)
+        if item.department not in departments:
+            problems.append(((*path, "department"), f"unknown department {item.department!r}"))
+        for e_index, event in enumerate(item.life_events):
+            if event not in events:
+                problems.append(((*path, "life_events", e_index), f"unknown life event {event!r}"))
+        if item.legal_days is not None and item.promised_days > item.legal_days:
+            problems.append(((*path, "promised_days"), "the promised time limit cannot exceed the legal one"))
+        if item.valid_from and item.valid_until and item.valid_until < item.valid_from:
+            problems.append(((*path, "valid_until"), "comes before valid_from"))
+        if "online" in item.channels and not item.online_url:
+            problems.append(((*path, "online_url"), "items offered online need the online service address"))
+        for kind, files in (("materials", "blank_form"), ("materials", "sample")):
+            for m_index, material in enumerate(getattr(item, kind)):
+                name = getattr(material, files)
+                if name and (name.startswith("/") or ".." in name.split("/")):
+                    problems.append(((*path, kind, m_index, files), "must be a relative path inside the media folder"))
+        for sub, message in rules.item_rule_errors(item_rules_of(item)):
+            problems.append((_parse_dotted(path, sub), message))
+        if item.status == ItemStatus.PUBLISHED:
+            if item.code in published_in_file:
+                problems.append(((*path, "status"), f"another version of {item.code!r} is published in this file"))
+            published_in_file[item.code] = item.version
+        stored = existing.get((item.code, item.version))
+        if stored is not None and stored.status != ItemStatus.DRAFT:
+            if _content(item_entry(stored)) != _content(item):
+                problems.append(
+                    ((*path, "version"),
+                     f"version {item.version} of {item.code!r} is {stored.status} and cannot change; "
+                     "import the changes as a new version")
+                )
+    return problems
+
+
+def _content(entry: ItemEntry) -> dict:
+    """What a published version may not change: everything but its status and validity dates."""
+    return entry.model_dump(exclude={"status", "valid_from", "valid_until"})
+
+
+def parse(text: str) -> CatalogFile:
+    """Read and check a catalog file; CatalogImportError lists every problem with its line."""
+    data, lines = _load_with_lines(text)
+    try:
+        catalog = CatalogFile.model_validate(data if data is not None else {})
+    except PydanticValidationError as error:
+        problems = []
+        for detail in error.errors():
+            loc = tuple(part for part in detail["loc"] if not (isinstance(part, str) and part.startswith("function")))
+            problems.append(Problem(_line(lines, loc), _dotted(loc), detail["msg"]))
+        raise CatalogImportError(problems) from error
+    problems = [Problem(_line(lines, path), _dotted(path), message) for path, message in _check(catalog)]
+    if problems:
+        raise CatalogImportError(problems)
+    return catalog
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def import_catalog(text: str) -> ImportSummary:
+    catalog = parse(text)
+    summary = ImportSummary()
+    with transaction.atomic():
+        _apply(catalog, summary)
+    return summary
+
+
+def _upsert(model, code: str, values: dict, summary: ImportSummary):
+    obj = model.objects.filter(code=code).first()
+    if obj is None:
+        obj = model(code=code, **values)
+        obj.save()
+        summary.created += 1
+        return obj
+    if any(getattr(obj, name) != value for name, value in values.items()):
+        for name, value in values.items():
+            setattr(obj, name, value)
+        obj.save()
+        summary.updated += 1
+    else:
+        summary.unchanged += 1
+    return obj
+
+
+def _apply(catalog: CatalogFile, summary: ImportSummary) -> None:
+    for region in catalog.regions:
+        _upsert(Region, region.code,
+                {"name": region.name, "level": region.level, "translations": region.translations}, summary)
+    # Second pass: a parent may come later in the file than its children.
+    for region in catalog.regions:
+        obj = Region.objects.get(code=region.code)
+        parent = Region.objects.get(code=region.parent) if region.parent else None
+        if obj.parent_id != (parent.pk if parent else None):
+            obj.parent = parent
+            obj.save(update_fields=["parent"])
+
+    region_by_code = {r.code: r for r in Region.objects.all()}
+    for position, department in enumerate(catalog.departments):
+        _upsert(Department, department.code, {
+            "name": department.name, "short_name": department.short_name,
+            "region": region_by_code[department.region], "calendar": department.calendar,
+            "address": department.address, "phone": department.phone,
+            "translations": department.translations, "position": position,
+        }, summary)
+    for position, event in enumerate(catalog.life_events):
+        _upsert(LifeEvent, event.code, {
+            "name": event.name, "description": event.description, "audience": event.audience,
+            "translations": event.translations, "position": position,
+        }, summary)
+
+    departments = {d.code: d for d in Department.objects.all()}
+    events = {e.code: e for e in LifeEvent.objects.all()}
+    for entry in catalog.items:
+        stored = ServiceItem.objects.filter(code=entry.code, version=entry.version).first()
+        if stored is not None and stored.status != ItemStatus.DRAFT:
+            # Content is unchanged (checked in parse); only the status and validity may move.
+            changed = (stored.status, stored.valid_from, stored.valid_until) != (
+                entry.status, entry.valid_from, entry.valid_until)
+            if changed:
+                _retire_other_published(entry)
+                stored.status, stored.valid_from, stored.valid_until = entry.status, entry.valid_from, entry.valid_until
+                stored.save(update_fields=["status", "valid_from", "valid_until"])
+                summary.updated += 1
+            else:
+                summary.unchanged += 1
+            continue
+        if stored is not None:
+            if _content(item_entry(stored)) == _content(entry) and stored.status == entry.status:
+                summary.unchanged += 1
+                continue
+            stored.delete()
+            summary.updated += 1
+        else:
+            summary.created += 1
+        if entry.status == ItemStatus.PUBLISHED:
+            _retire_other_published(entry)
+        create_item(entry, departments, events)
+
+
+def _retire_other_published(entry: ItemEntry) -> None:
+    if entry.status == ItemStatus.PUBLISHED:
+        ServiceItem.objects.filter(code=entry.code, status=ItemStatus.PUBLISHED).exclude(
+            version=entry.version).update(status=ItemStatus.RETIRED, valid_until=entry.valid_from)
+
+
+def create_item(entry: ItemEntry, departments, events) -> ServiceItem:
+    item = ServiceItem(
+        code=entry.code, version=entry.version, status=entry.status,
+        valid_from=entry.valid_from, valid_until=entry.valid_until,
+        name=entry.name, summary=entry.summary, keywords=entry.keywords, item_type=entry.item_type,
+        department=departments[entry.department],
+        legal_days=entry.legal_days, promised_days=entry.promised_days, days_unit=entry.days_unit,
+        immediate=entry.immediate, fee=entry.fee, fee_basis=entry.fee_basis, max_visits=entry.max_visits,
+        online_url=entry.online_url,
+        for_person="person" in entry.service_objects, for_enterprise="enterprise" in entry.service_objects,
+        legal_basis=entry.legal_basis, acceptance_conditions=entry.acceptance_conditions,
+        location=entry.location, contact_phone=entry.contact_phone, hours=entry.hours,
+        translations=entry.translations,
+        **{f"channel_{channel}": channel in entry.channels for channel in CHANNELS},
+    )
+    item.save()
+    item.life_events.set([events[code] for code in entry.life_events])
+    for position, q in enumerate(entry.questions):
+        question = Question.objects.create(item=item, code=q.code, position=position, text=q.text,
+                                           help_text=q.help_text, when=q.when, translations=q.translations)
+        Option.objects.bulk_create(
+            Option(question=question, code=o.code, text=o.text, position=o_position, translations=o.translations)
+            for o_position, o in enumerate(q.options)
+        )
+    Material.objects.bulk_create(
+        Material(item=item, code=m.code, position=position, name=m.name, kind=m.kind, copies=m.copies,
+                 required=m.required, acceptance_standard=m.acceptance_standard, note=m.note,
+                 blank_form=m.blank_form, sample=m.sample, when=m.when, translations=m.translations)
+        for position, m in enumerate(entry.materials)
+    )
+    ProcessStep.objects.bulk_create(
+        ProcessStep(item=item, code=s.code, position=position, name=s.name, description=s.description,
+                    when=s.when, translations=s.translations)
+        for position, s in enumerate(entry.steps)
+    )
+    SituationRule.objects.bulk_create(
+        SituationRule(item=item, position=position, when=r.when, overrides=r.overrides, note=r.note)
+        for position, r in enumerate(entry.rules)
+    )
+    return item
+
+
+# --- exporting --------------------------------------------------------------------------------
+
+
+def _number(value: Decimal):
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def item_entry(item: ServiceItem) -> ItemEntry:
+    return ItemEntry(
+        code=item.code, version=item.version, status=item.status,
+        valid_from=item.valid_from, valid_until=item.valid_until,
+        name=item.name, summary=item.summary, keywords=item.keywords, item_type=item.item_type,
+        department=item.department.code, life_events=sorted(e.code for e in item.life_events.all()),
+        legal_days=item.legal_days, promised_days=item.promised_days, days_unit=item.days_unit,
+        immediate=item.immediate, fee=item.fee, fee_basis=item.fee_basis, max_visits=item.max_visits,
+        channels=item.channels, online_url=item.online_url,
+        service_objects=[o for o, on in (("person", item.for_person), ("enterprise", item.for_enterprise)) if on],
+        legal_basis=item.legal_basis, acceptance_conditions=item.acceptance_conditions,
+        location=item.location, contact_phone=item.contact_phone, hours=item.hours,
+        translations=item.translations,
+        questions=[
+            {"code": q.code, "text": q.text, "help_text": q.help_text, "when": q.when, "translations": q.translations,
+             "options": [{"code": o.code, "text": o.text, "translations": o.translations} for o in q.options.all()]}
+            for q in item.questions.all()
+        ],
+        materials=[
+            {"code": m.code, "name": m.name, "kind": m.kind, "copies": m.copies, "required": m.required,
+             "acceptance_standard": m.acceptance_standard, "note": m.note, "blank_form": m.blank_form.name or "",
+             "sample": m.sample.name or "", "when": m.when, "translations": m.translations}
+            for m in item.materials.all()
+        ],
+        steps=[
+            {"code": s.code, "name": s.name, "description": s.description, "when": s.when,
+             "translations": s.translations}
+            for s in item.steps.all()
+        ],
+        rules=[{"when": r.when, "overrides": r.overrides, "note": r.note} for r in item.limit_rules.all()],
+    )
+
+
+def _plain(value):
+    """Pydantic dump → YAML-friendly values (Decimals as numbers)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return _number(value)
+    return value
+
+
+def export_catalog() -> str:
+    items = (
+        ServiceItem.objects.select_related("department")
+        .prefetch_related("life_events", "questions__options", "materials", "steps", "limit_rules")
+        .order_by("code", "version")
+    )
+    document = {
+        "regions": [
+            {"code": r.code, "name": r.name, "level": r.level, "parent": r.parent.code if r.parent else None,
+             "translations": r.translations}
+            for r in Region.objects.select_related("parent").order_by("code")
+        ],
+        "departments": [
+            {"code": d.code, "name": d.name, "short_name": d.short_name, "region": d.region.code,
+             "calendar": d.calendar, "address": d.address, "phone": d.phone, "translations": d.translations}
+            for d in Department.objects.select_related("region")
+        ],
+        "life_events": [
+            {"code": e.code, "name": e.name, "description": e.description, "audience": e.audience,
+             "translations": e.translations}
+            for e in LifeEvent.objects.all()
+        ],
+        "items": [_plain(item_entry(item).model_dump()) for item in items],
+    }
+    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("services/", views.search, name="search"),
+    path("departments/", views.departments, name="departments"),
+    path("services/<str:code>/", views.item_detail, name="item"),
+    path("services/<str:code>/guide/", views.guide, name="guide"),
+    path("services/<str:code>/checklist/", views.checklist, name="checklist"),
+]

@@ -1,0 +1,23 @@
+"""One shape for bad input everywhere: a list of (field, message) pairs.
+
+Services raise `InvalidInput`; the API renders it as
+`{"detail": ..., "errors": [{"field": ..., "message": ...}]}` with status 422, pages show it beside the field.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"field": self.field, "message": self.message}
+
+
+class InvalidInput(Exception):
+    def __init__(self, errors: list[FieldError], detail: str = "Invalid input"):
+        self.errors = list(errors)
+        self.detail = detail
+        super().__init__("; ".join(f"{e.field}: {e.message}" for e in self.errors) or detail)

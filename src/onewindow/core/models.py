@@ -1,0 +1,79 @@
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CITIZEN = "citizen", _("Citizen")
+    ENTERPRISE = "enterprise", _("Enterprise")
+    CLERK = "clerk", _("Window clerk")
+    REVIEWER = "reviewer", _("Department reviewer")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    ADMIN = "admin", _("Administrator")
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CITIZEN)
+    department = models.ForeignKey(
+        "catalog.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        help_text=_("Required for department reviewers: the department whose cases they review."),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role="reviewer") | models.Q(department__isnull=False),
+                name="reviewer_has_department",
+                violation_error_message=_("A department reviewer must be bound to a department."),
+            )
+        ]
+
+    def clean(self):
+        super().clean()
+        if self.role == Role.REVIEWER and self.department_id is None:
+            raise ValidationError({"department": _("A department reviewer must be bound to a department.")})
+
+
+def _digest(raw_token: str) -> str:
+    return hashlib.sha256(raw_token.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def for_raw_token(self, raw_token: str):
+        return self.select_related("user").filter(digest=_digest(raw_token), user__is_active=True).first()
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its SHA-256 digest is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    label = models.CharField(_("label"), max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.user} {self.label or self.created_at:%Y-%m-%d}"
+
+    @classmethod
+    def issue(cls, user: User, label: str = "") -> tuple["ApiToken", str]:
+        raw = "ow_" + secrets.token_urlsafe(32)
+        return cls.objects.create(user=user, digest=_digest(raw), label=label), raw
