@@ -12,7 +12,6 @@ from onewindow.catalog.api import router as catalog_router
 from onewindow.core.api import router as core_router
 from onewindow.core.errors import InvalidInput
 
-
 api = NinjaAPI(
     title="OneWindow API",
     version="1",

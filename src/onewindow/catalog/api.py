@@ -5,6 +5,7 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
 from onewindow.core.errors import FieldError, InvalidInput
+from onewindow.core.pagination import PageParams, paginate
 
 from . import rules, selectors
 from .models import Department, LifeEvent, ServiceItem
@@ -93,8 +94,9 @@ class ItemDetail(ItemSummary):
 
 
 class ChecklistIn(Schema):
-    answers: dict[str, str] = Field(default_factory=dict,
-                                    description="Question code → option code, for every question that applies")
+    answers: dict[str, str] = Field(
+        default_factory=dict, description="Question code → option code, for every question that applies"
+    )
 
 
 class AnswerOut(Schema):
@@ -121,13 +123,11 @@ class ChecklistOut(Schema):
     location: str
 
 
-class ItemFilters(Schema):
+class ItemFilters(PageParams):
     q: str = Field("", max_length=100, description="Words to search for, in any language")
     department: str | None = Field(None, description="Department code")
     life_event: str | None = Field(None, description="Life event code")
     audience: Literal["person", "enterprise"] | None = None
-    limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
 
 
 class Page(Schema):
@@ -145,19 +145,32 @@ def _file_url(request, field) -> str | None:
 
 def _summary(item: ServiceItem) -> dict:
     return {
-        "code": item.code, "version": item.version, "name": item.tr(), "department": _ref(item.department),
-        "item_type": item.item_type, "legal_days": item.legal_days, "promised_days": item.promised_days,
-        "days_unit": item.days_unit, "immediate": item.immediate, "max_visits": item.max_visits,
+        "code": item.code,
+        "version": item.version,
+        "name": item.tr(),
+        "department": _ref(item.department),
+        "item_type": item.item_type,
+        "legal_days": item.legal_days,
+        "promised_days": item.promised_days,
+        "days_unit": item.days_unit,
+        "immediate": item.immediate,
+        "max_visits": item.max_visits,
         "channels": item.channels,
     }
 
 
 def _material(request, material) -> dict:
     return {
-        "code": material.code, "name": material.tr(), "kind": material.kind, "required": material.required,
-        "copies": material.copies, "original": material.original,
-        "acceptance_standard": material.tr("acceptance_standard"), "note": material.tr("note"),
-        "blank_form_url": _file_url(request, material.blank_form), "sample_url": _file_url(request, material.sample),
+        "code": material.code,
+        "name": material.tr(),
+        "kind": material.kind,
+        "required": material.required,
+        "copies": material.copies,
+        "original": material.original,
+        "acceptance_standard": material.tr("acceptance_standard"),
+        "note": material.tr("note"),
+        "blank_form_url": _file_url(request, material.blank_form),
+        "sample_url": _file_url(request, material.sample),
         "when": material.when,
     }
 
@@ -183,8 +196,7 @@ def list_items(request, filters: Query[ItemFilters]):
     if errors:
         raise InvalidInput(errors)
     items = selectors.search_items(filters.q, filters.department, filters.life_event, filters.audience)
-    page = items[filters.offset: filters.offset + filters.limit]
-    return {"count": items.count(), "items": [_summary(item) for item in page]}
+    return paginate(items, filters, _summary)
 
 
 @router.get("/items/{code}", response=ItemDetail, summary="A published item with its questions and materials")
@@ -192,16 +204,30 @@ def get_item(request, code: str):
     item = _published(code)
     return {
         **_summary(item),
-        "status": item.status, "valid_from": item.valid_from.isoformat() if item.valid_from else None,
-        "summary": item.tr("summary"), "item_type_label": str(item.get_item_type_display()),
-        "fee": float(item.fee), "fee_basis": item.fee_basis, "online_url": item.online_url,
-        "service_objects": [o for o, on in (("person", item.for_person), ("enterprise", item.for_enterprise)) if on],
-        "legal_basis": item.legal_basis, "acceptance_conditions": item.tr("acceptance_conditions"),
-        "location": item.tr("location"), "contact_phone": item.contact_phone, "hours": item.hours,
+        "status": item.status,
+        "valid_from": item.valid_from.isoformat() if item.valid_from else None,
+        "summary": item.tr("summary"),
+        "item_type_label": str(item.get_item_type_display()),
+        "fee": float(item.fee),
+        "fee_basis": item.fee_basis,
+        "online_url": item.online_url,
+        "service_objects": [
+            o for o, on in (("person", item.for_person), ("enterprise", item.for_enterprise)) if on
+        ],
+        "legal_basis": item.legal_basis,
+        "acceptance_conditions": item.tr("acceptance_conditions"),
+        "location": item.tr("location"),
+        "contact_phone": item.contact_phone,
+        "hours": item.hours,
         "life_events": [_ref(e) for e in item.life_events.all()],
         "questions": [
-            {"code": q.code, "text": q.tr("text"), "help_text": q.tr("help_text"), "when": q.when,
-             "options": [{"code": o.code, "text": o.tr("text")} for o in q.options.all()]}
+            {
+                "code": q.code,
+                "text": q.tr("text"),
+                "help_text": q.tr("help_text"),
+                "when": q.when,
+                "options": [{"code": o.code, "text": o.tr("text")} for o in q.options.all()],
+            }
             for q in item.questions.all()
         ],
         "materials": [_material(request, m) for m in item.materials.all()],
@@ -209,34 +235,51 @@ def get_item(request, code: str):
     }
 
 
-@router.post("/items/{code}/checklist", response=ChecklistOut,
-             summary="The materials, limits and steps that fit the applicant's answers")
+@router.post(
+    "/items/{code}/checklist",
+    response=ChecklistOut,
+    summary="The materials, limits and steps that fit the applicant's answers",
+)
 def item_checklist(request, code: str, payload: ChecklistIn):
     item = _published(code)
     try:
         result = selectors.checklist(item, payload.answers)
     except rules.AnswersError as error:
-        raise InvalidInput([FieldError(f, m) for f, m in error.problems], detail="The answers do not fit") from None
+        raise InvalidInput(
+            [FieldError(f, m) for f, m in error.problems], detail="The answers do not fit"
+        ) from None
     limits = result.limits
     return {
-        "item": _ref(item), "version": item.version,
-        "answers": [{"question": a.question.code, "question_text": a.question.tr("text"),
-                     "option": a.option.code, "option_text": a.option.tr("text")} for a in result.answers],
+        "item": _ref(item),
+        "version": item.version,
+        "answers": [
+            {
+                "question": a.question.code,
+                "question_text": a.question.tr("text"),
+                "option": a.option.code,
+                "option_text": a.option.tr("text"),
+            }
+            for a in result.answers
+        ],
         "materials": [_material(request, m) for m in result.materials],
-        "legal_days": limits["legal_days"], "promised_days": limits["promised_days"], "days_unit": item.days_unit,
-        "immediate": limits["immediate"], "fee": float(Decimal(str(limits["fee"]))), "max_visits": limits["max_visits"],
-        "steps": [_step(s) for s in result.steps], "channels": item.channels, "online_url": item.online_url,
+        "legal_days": limits["legal_days"],
+        "promised_days": limits["promised_days"],
+        "days_unit": item.days_unit,
+        "immediate": limits["immediate"],
+        "fee": float(Decimal(str(limits["fee"]))),
+        "max_visits": limits["max_visits"],
+        "steps": [_step(s) for s in result.steps],
+        "channels": item.channels,
+        "online_url": item.online_url,
         "location": item.tr("location"),
     }
 
 
 @router.get("/departments", response=Page, summary="Departments")
-def list_departments(request):
-    departments = list(Department.objects.all())
-    return {"count": len(departments), "items": [_ref(d) for d in departments]}
+def list_departments(request, page: Query[PageParams]):
+    return paginate(Department.objects.all(), page, _ref)
 
 
 @router.get("/life-events", response=Page, summary="Life and business events")
-def list_life_events(request):
-    events = list(LifeEvent.objects.all())
-    return {"count": len(events), "items": [_ref(e) for e in events]}
+def list_life_events(request, page: Query[PageParams]):
+    return paginate(LifeEvent.objects.all(), page, _ref)

@@ -15,7 +15,8 @@ from onewindow.core.uploads import validate_document_upload
 from . import rules
 
 code_validator = RegexValidator(
-    r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", _("Use letters, digits, '-', '_' or '.', starting with a letter or digit.")
+    r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+    _("Use letters, digits, '-', '_' or '.', starting with a letter or digit."),
 )
 
 
@@ -35,8 +36,9 @@ class Translatable(models.Model):
         super().clean()
         problems = translation_errors(self.translations, self.translatable_fields)
         if problems:
-            raise ValidationError({"translations": [f"{path}: {message}" if path else message
-                                                    for path, message in problems]})
+            raise ValidationError(
+                {"translations": [f"{path}: {message}" if path else message for path, message in problems]}
+            )
 
 
 class Calendar(models.TextChoices):
@@ -56,7 +58,11 @@ class Region(Translatable):
     name = models.CharField(_("name"), max_length=200)
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent region"), on_delete=models.PROTECT, null=True, blank=True,
+        "self",
+        verbose_name=_("parent region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="children",
     )
 
@@ -75,10 +81,12 @@ class Department(Translatable):
     code = models.CharField(_("code"), max_length=32, unique=True, validators=[code_validator])
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=50)
-    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT,
-                               related_name="departments")
-    calendar = models.CharField(_("working-day calendar"), max_length=16, choices=Calendar.choices,
-                                default=Calendar.CN)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="departments"
+    )
+    calendar = models.CharField(
+        _("working-day calendar"), max_length=16, choices=Calendar.choices, default=Calendar.CN
+    )
     address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
@@ -158,26 +166,36 @@ class ServiceItem(Translatable):
 
     code = models.CharField(_("item code"), max_length=40, validators=[code_validator])
     version = models.PositiveIntegerField(_("version"), default=1, validators=[MinValueValidator(1)])
-    status = models.CharField(_("status"), max_length=16, choices=ItemStatus.choices, default=ItemStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ItemStatus.choices, default=ItemStatus.DRAFT
+    )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
 
     name = models.CharField(_("name"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
-    keywords = models.CharField(_("search keywords"), max_length=300, blank=True,
-                                help_text=_("Other words citizens use for this service, separated by spaces."))
+    keywords = models.CharField(
+        _("search keywords"),
+        max_length=300,
+        blank=True,
+        help_text=_("Other words citizens use for this service, separated by spaces."),
+    )
     item_type = models.CharField(_("item type"), max_length=2, choices=ItemType.choices)
-    department = models.ForeignKey(Department, verbose_name=_("implementing department"),
-                                   on_delete=models.PROTECT, related_name="items")
-    life_events = models.ManyToManyField(LifeEvent, verbose_name=_("life events"), blank=True,
-                                         related_name="items")
+    department = models.ForeignKey(
+        Department, verbose_name=_("implementing department"), on_delete=models.PROTECT, related_name="items"
+    )
+    life_events = models.ManyToManyField(
+        LifeEvent, verbose_name=_("life events"), blank=True, related_name="items"
+    )
 
     legal_days = models.PositiveIntegerField(_("legal time limit (days)"), null=True, blank=True)
     promised_days = models.PositiveIntegerField(_("promised time limit (days)"), default=0)
-    days_unit = models.CharField(_("time limits counted in"), max_length=10, choices=DaysUnit.choices,
-                                 default=DaysUnit.WORKING)
-    immediate = models.BooleanField(_("immediate item"), default=False,
-                                    help_text=_("Decided on the spot (即办件)."))
+    days_unit = models.CharField(
+        _("time limits counted in"), max_length=10, choices=DaysUnit.choices, default=DaysUnit.WORKING
+    )
+    immediate = models.BooleanField(
+        _("immediate item"), default=False, help_text=_("Decided on the spot (即办件).")
+    )
     fee = models.DecimalField(_("fee (yuan)"), max_digits=10, decimal_places=2, default=0)
     fee_basis = models.CharField(_("fee basis"), max_length=300, blank=True)
     max_visits = models.PositiveSmallIntegerField(_("maximum visits in person"), default=1)
@@ -207,16 +225,23 @@ class ServiceItem(Translatable):
         verbose_name_plural = _("service items")
         constraints = [
             models.UniqueConstraint(fields=["code", "version"], name="item_code_version_unique"),
-            models.UniqueConstraint(fields=["code"], condition=Q(status="published"),
-                                    name="one_published_version_per_item"),
-            models.CheckConstraint(condition=Q(legal_days__isnull=True) | Q(promised_days__lte=models.F("legal_days")),
-                                   name="promised_within_legal",
-                                   violation_error_message=_("The promised time limit cannot exceed the legal one.")),
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(status="published"), name="one_published_version_per_item"
+            ),
+            models.CheckConstraint(
+                condition=Q(legal_days__isnull=True) | Q(promised_days__lte=models.F("legal_days")),
+                name="promised_within_legal",
+                violation_error_message=_("The promised time limit cannot exceed the legal one."),
+            ),
         ]
         indexes = [models.Index(fields=["status", "department"])]
 
     def __str__(self):
         return f"{self.name} ({self.code} v{self.version})"
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_text()
+        super().save(*args, **kwargs)
 
     @property
     def channels(self) -> list[str]:
@@ -232,10 +257,6 @@ class ServiceItem(Translatable):
             if isinstance(fields, dict):
                 names.append(str(fields.get("name", "")))
         self.search_text = " ".join(part for part in names if part).lower()
-
-    def save(self, *args, **kwargs):
-        self.refresh_search_text()
-        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()
@@ -290,8 +311,12 @@ class Question(ItemPart):
     item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="questions")
     text = models.CharField(_("question"), max_length=300)
     help_text = models.CharField(_("help"), max_length=500, blank=True)
-    when = models.JSONField(_("asked when"), null=True, blank=True,
-                            help_text=_('Ask only when this holds, e.g. {"q": "employer", "is": "company"}.'))
+    when = models.JSONField(
+        _("asked when"),
+        null=True,
+        blank=True,
+        help_text=_('Ask only when this holds, e.g. {"q": "employer", "is": "company"}.'),
+    )
 
     class Meta(ItemPart.Meta):
         verbose_name = _("situation question")
@@ -337,13 +362,20 @@ class Material(ItemPart):
     required = models.BooleanField(_("required"), default=True)
     acceptance_standard = models.CharField(_("acceptance standard"), max_length=500, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    blank_form = models.FileField(_("blank form"), upload_to="forms/", blank=True,
-                                  validators=[validate_document_upload])
-    sample = models.FileField(_("filled-in sample"), upload_to="samples/", blank=True,
-                              validators=[validate_document_upload])
-    when = models.JSONField(_("required when"), null=True, blank=True,
-                            help_text=_('Needed only in these situations, e.g. {"q": "married", "is": "yes"}; '
-                                        "empty means always."))
+    blank_form = models.FileField(
+        _("blank form"), upload_to="forms/", blank=True, validators=[validate_document_upload]
+    )
+    sample = models.FileField(
+        _("filled-in sample"), upload_to="samples/", blank=True, validators=[validate_document_upload]
+    )
+    when = models.JSONField(
+        _("required when"),
+        null=True,
+        blank=True,
+        help_text=_(
+            'Needed only in these situations, e.g. {"q": "married", "is": "yes"}; empty means always.'
+        ),
+    )
 
     class Meta(ItemPart.Meta):
         verbose_name = _("material")
@@ -383,8 +415,10 @@ class SituationRule(models.Model):
     when = models.JSONField(_("when"))
     overrides = models.JSONField(
         _("changes"),
-        help_text=_('Limits that change, e.g. {"promised_days": 1, "max_visits": 0}. '
-                    "Allowed: legal_days, promised_days, max_visits, immediate, fee."),
+        help_text=_(
+            'Limits that change, e.g. {"promised_days": 1, "max_visits": 0}. '
+            "Allowed: legal_days, promised_days, max_visits, immediate, fee."
+        ),
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
 

@@ -77,14 +77,14 @@ class _Undecided(Exception):
 _FORMS = ({"q", "is"}, {"q", "in"}, {"all"}, {"any"}, {"not"})
 
 
-def condition_errors(condition: Any, questions: Mapping[str, Sequence[str]], path: str = "when") -> list[
-    tuple[str, str]
-]:
+def condition_errors(
+    condition: Any, questions: Mapping[str, Sequence[str]], path: str = "when"
+) -> list[tuple[str, str]]:
     """Problems with a condition, as (path, message) pairs; `questions` maps code → option codes."""
     if condition is None:
         return []
     if not isinstance(condition, Mapping):
-        return [(path, "a condition must be an object such as {\"q\": \"question\", \"is\": \"option\"}")]
+        return [(path, 'a condition must be an object such as {"q": "question", "is": "option"}')]
     keys = set(condition)
     if keys not in _FORMS:
         return [(path, f"unknown condition form {sorted(keys)}; use q+is, q+in, all, any or not")]
@@ -113,8 +113,10 @@ def condition_errors(condition: Any, questions: Mapping[str, Sequence[str]], pat
         return [(f"{path}.in", "must be a non-empty list of option codes")]
     options = questions[question]
     return [
-        (f"{path}.{'is' if 'is' in condition else 'in'}", f"unknown option {option!r} of question {question!r} "
-         f"(options: {', '.join(options)})")
+        (
+            f"{path}.{'is' if 'is' in condition else 'in'}",
+            f"unknown option {option!r} of question {question!r} (options: {', '.join(options)})",
+        )
         for option in wanted
         if not isinstance(option, str) or option not in options
     ]
@@ -132,7 +134,7 @@ def item_rule_errors(rules: ItemRules) -> list[tuple[str, str]]:
         if len(set(question.options)) != len(question.options):
             errors.append((f"questions[{index}].options", "duplicate option codes"))
         errors += condition_errors(question.when, seen, f"questions[{index}].when")
-        seen[question.code] = question.options
+        seen.setdefault(question.code, question.options)
     for kind, parts in (("materials", rules.materials), ("steps", rules.steps)):
         codes = set()
         for index, part in enumerate(parts):
@@ -152,7 +154,9 @@ def override_errors(overrides: Any, path: str) -> list[tuple[str, str]]:
     errors = []
     for name, value in overrides.items():
         if name not in OVERRIDABLE_LIMITS:
-            errors.append((f"{path}.{name}", f"cannot be changed by a rule; use one of {', '.join(OVERRIDABLE_LIMITS)}"))
+            errors.append(
+                (f"{path}.{name}", f"cannot be changed by a rule; use one of {', '.join(OVERRIDABLE_LIMITS)}")
+            )
         elif name == "immediate":
             if not isinstance(value, bool):
                 errors.append((f"{path}.{name}", "must be true or false"))
@@ -217,7 +221,9 @@ def answer_errors(questions: Sequence[QuestionSpec], answers: Mapping[str, Any])
     for code, option in answers.items():
         question = by_code.get(code)
         if question is None:
-            errors.append((f"answers.{code}", f"unknown question {code!r} (questions: {', '.join(by_code) or 'none'})"))
+            errors.append(
+                (f"answers.{code}", f"unknown question {code!r} (questions: {', '.join(by_code) or 'none'})")
+            )
         elif not isinstance(option, str) or option not in question.options:
             errors.append(
                 (f"answers.{code}", f"unknown option {option!r} (options: {', '.join(question.options)})")

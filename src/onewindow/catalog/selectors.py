@@ -13,8 +13,34 @@ from . import rules
 from .models import Department, ItemStatus, LifeEvent, Material, ProcessStep, Question, ServiceItem
 
 # Words that say "how do I…" rather than what: dropped from a query when other words remain.
-_STOPWORDS = {"办理", "申请", "怎么", "如何", "怎样", "的", "我要", "需要", "什么", "哪些", "材料", "手续", "办",
-              "how", "to", "apply", "for", "the", "a", "an", "of", "i", "cách", "làm", "thủ", "tục"}
+_STOPWORDS = {
+    "办理",
+    "申请",
+    "怎么",
+    "如何",
+    "怎样",
+    "的",
+    "我要",
+    "需要",
+    "什么",
+    "哪些",
+    "材料",
+    "手续",
+    "办",
+    "how",
+    "to",
+    "apply",
+    "for",
+    "the",
+    "a",
+    "an",
+    "of",
+    "i",
+    "cách",
+    "làm",
+    "thủ",
+    "tục",
+}
 _PUNCTUATION = re.compile(r"^[\W_]+$")
 
 
@@ -45,8 +71,9 @@ def published_items() -> QuerySet[ServiceItem]:
     return ServiceItem.objects.published().select_related("department")
 
 
-def search_items(query: str = "", department: str | None = None, life_event: str | None = None,
-                 audience: str | None = None) -> QuerySet[ServiceItem]:
+def search_items(
+    query: str = "", department: str | None = None, life_event: str | None = None, audience: str | None = None
+) -> QuerySet[ServiceItem]:
     """Published items matching the filters, best match first.
 
     A name containing the whole query ranks first, then names containing its words (longer words
@@ -67,13 +94,23 @@ def search_items(query: str = "", department: str | None = None, life_event: str
     terms = search_terms(query)
     whole = query.lower()
     matches = Q(search_text__contains=whole) | Q(name__icontains=query)
-    score = _score(Q(name__iexact=query), 1000) + _score(Q(name__icontains=query), 400) + _score(
-        Q(search_text__contains=whole), 150)
+    score = (
+        _score(Q(name__iexact=query), 1000)
+        + _score(Q(name__icontains=query), 400)
+        + _score(Q(search_text__contains=whole), 150)
+    )
     for term in terms:
-        matches |= Q(search_text__contains=term) | Q(summary__icontains=term) | Q(department__name__icontains=term)
+        matches |= (
+            Q(search_text__contains=term) | Q(summary__icontains=term) | Q(department__name__icontains=term)
+        )
         weight = len(term)
-        score = (score + _score(Q(name__icontains=term), 30 * weight) + _score(Q(search_text__contains=term), 10 * weight)
-                 + _score(Q(summary__icontains=term), 2 * weight) + _score(Q(department__name__icontains=term), weight))
+        score = (
+            score
+            + _score(Q(name__icontains=term), 30 * weight)
+            + _score(Q(search_text__contains=term), 10 * weight)
+            + _score(Q(summary__icontains=term), 2 * weight)
+            + _score(Q(department__name__icontains=term), weight)
+        )
     return items.filter(matches).annotate(score=score).order_by("-score", "department__position", "code")
 
 

@@ -29,8 +29,9 @@ def new_draft_version(item: ServiceItem) -> ServiceItem:
     """A draft copy of an item version, numbered after the newest; edit it, then publish it."""
     entry = transfer.item_entry(item)
     latest = ServiceItem.objects.filter(code=item.code).aggregate(Max("version"))["version__max"]
-    draft = entry.model_copy(update={"version": latest + 1, "status": ItemStatus.DRAFT,
-                                     "valid_from": None, "valid_until": None})
+    draft = entry.model_copy(
+        update={"version": latest + 1, "status": ItemStatus.DRAFT, "valid_from": None, "valid_until": None}
+    )
     return transfer.create_item(
         draft, {d.code: d for d in Department.objects.all()}, {e.code: e for e in LifeEvent.objects.all()}
     )
@@ -41,7 +42,9 @@ def publish_version(item: ServiceItem, valid_from=None) -> ServiceItem:
     """Publish a draft; the version published before it is retired the day this one starts."""
     item = ServiceItem.objects.select_for_update().get(pk=item.pk)
     if item.status != ItemStatus.DRAFT:
-        raise InvalidInput([FieldError("status", f"only a draft can be published; this version is {item.status}")])
+        raise InvalidInput(
+            [FieldError("status", f"only a draft can be published; this version is {item.status}")]
+        )
     problems = item_problems(item)
     if problems:
         raise InvalidInput(problems, detail="The item cannot be published")

@@ -74,7 +74,13 @@ def _load_with_lines(text: str) -> tuple[object, dict[Path, int]]:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise CatalogImportError(
-            [Problem(mark.line + 1 if mark else None, "(file)", f"not valid YAML: {getattr(error, 'problem', error)}")]
+            [
+                Problem(
+                    mark.line + 1 if mark else None,
+                    "(file)",
+                    f"not valid YAML: {getattr(error, 'problem', error)}",
+                )
+            ]
         ) from error
     finally:
         loader.dispose()
@@ -128,7 +134,9 @@ def _parse_dotted(base: Path, dotted: str) -> Path:
 
 def item_rules_of(entry: ItemEntry) -> rules.ItemRules:
     return rules.ItemRules(
-        questions=tuple(rules.QuestionSpec(q.code, tuple(o.code for o in q.options), q.when) for q in entry.questions),
+        questions=tuple(
+            rules.QuestionSpec(q.code, tuple(o.code for o in q.options), q.when) for q in entry.questions
+        ),
         materials=tuple(rules.ConditionalPart(m.code, m.when) for m in entry.materials),
         steps=tuple(rules.ConditionalPart(s.code, s.when) for s in entry.steps),
         limit_rules=tuple(rules.LimitRule(r.when, r.overrides) for r in entry.rules),
@@ -179,7 +187,9 @@ def _check(catalog: CatalogFile) -> list[tuple[Path, str]]:
         if current:
             problems.append((("regions", index, "parent"), "regions form a cycle"))
 
-    departments = set(Department.objects.values_list("code", flat=True)) | {d.code for d in catalog.departments}
+    departments = set(Department.objects.values_list("code", flat=True)) | {
+        d.code for d in catalog.departments
+    }
     for index, department in enumerate(catalog.departments):
         translations(("departments", index), "departments", department.translations)
         if department.region not in region_parents:
@@ -199,7 +209,9 @@ def _check(catalog: CatalogFile) -> list[tuple[Path, str]]:
                 translations((*path, kind, sub_index), kind, part.translations)
         for q_index, question in enumerate(item.questions):
             for o_index, option in enumerate(question.options):
-                translations((*path, "questions", q_index, "options", o_index), "options", option.translations)
+                translations(
+                    (*path, "questions", q_index, "options", o_index), "options", option.translations
+                )
         if item.department not in departments:
             problems.append(((*path, "department"), f"unknown department {item.department!r}"))
         for e_index, event in enumerate(item.life_events):
@@ -215,21 +227,31 @@ def _check(catalog: CatalogFile) -> list[tuple[Path, str]]:
             for m_index, material in enumerate(getattr(item, kind)):
                 name = getattr(material, files)
                 if name and (name.startswith("/") or ".." in name.split("/")):
-                    problems.append(((*path, kind, m_index, files), "must be a relative path inside the media folder"))
+                    problems.append(
+                        ((*path, kind, m_index, files), "must be a relative path inside the media folder")
+                    )
         for sub, message in rules.item_rule_errors(item_rules_of(item)):
             problems.append((_parse_dotted(path, sub), message))
         if item.status == ItemStatus.PUBLISHED:
             if item.code in published_in_file:
-                problems.append(((*path, "status"), f"another version of {item.code!r} is published in this file"))
+                problems.append(
+                    ((*path, "status"), f"another version of {item.code!r} is published in this file")
+                )
             published_in_file[item.code] = item.version
         stored = existing.get((item.code, item.version))
-        if stored is not None and stored.status != ItemStatus.DRAFT:
-            if _content(item_entry(stored)) != _content(item):
-                problems.append(
-                    ((*path, "version"),
-                     f"version {item.version} of {item.code!r} is {stored.status} and cannot change; "
-                     "import the changes as a new version")
+        published_changed = (
+            stored is not None
+            and stored.status != ItemStatus.DRAFT
+            and _content(item_entry(stored)) != _content(item)
+        )
+        if published_changed:
+            problems.append(
+                (
+                    (*path, "version"),
+                    f"version {item.version} of {item.code!r} is {stored.status} and cannot change; "
+                    "import the changes as a new version",
                 )
+            )
     return problems
 
 
@@ -246,7 +268,9 @@ def parse(text: str) -> CatalogFile:
     except PydanticValidationError as error:
         problems = []
         for detail in error.errors():
-            loc = tuple(part for part in detail["loc"] if not (isinstance(part, str) and part.startswith("function")))
+            loc = tuple(
+                part for part in detail["loc"] if not (isinstance(part, str) and part.startswith("function"))
+            )
             problems.append(Problem(_line(lines, loc), _dotted(loc), detail["msg"]))
         raise CatalogImportError(problems) from error
     problems = [Problem(_line(lines, path), _dotted(path), message) for path, message in _check(catalog)]
@@ -285,8 +309,12 @@ def _upsert(model, code: str, values: dict, summary: ImportSummary):
 
 def _apply(catalog: CatalogFile, summary: ImportSummary) -> None:
     for region in catalog.regions:
-        _upsert(Region, region.code,
-                {"name": region.name, "level": region.level, "translations": region.translations}, summary)
+        _upsert(
+            Region,
+            region.code,
+            {"name": region.name, "level": region.level, "translations": region.translations},
+            summary,
+        )
     # Second pass: a parent may come later in the file than its children.
     for region in catalog.regions:
         obj = Region.objects.get(code=region.code)
@@ -297,17 +325,34 @@ def _apply(catalog: CatalogFile, summary: ImportSummary) -> None:
 
     region_by_code = {r.code: r for r in Region.objects.all()}
     for position, department in enumerate(catalog.departments):
-        _upsert(Department, department.code, {
-            "name": department.name, "short_name": department.short_name,
-            "region": region_by_code[department.region], "calendar": department.calendar,
-            "address": department.address, "phone": department.phone,
-            "translations": department.translations, "position": position,
-        }, summary)
+        _upsert(
+            Department,
+            department.code,
+            {
+                "name": department.name,
+                "short_name": department.short_name,
+                "region": region_by_code[department.region],
+                "calendar": department.calendar,
+                "address": department.address,
+                "phone": department.phone,
+                "translations": department.translations,
+                "position": position,
+            },
+            summary,
+        )
     for position, event in enumerate(catalog.life_events):
-        _upsert(LifeEvent, event.code, {
-            "name": event.name, "description": event.description, "audience": event.audience,
-            "translations": event.translations, "position": position,
-        }, summary)
+        _upsert(
+            LifeEvent,
+            event.code,
+            {
+                "name": event.name,
+                "description": event.description,
+                "audience": event.audience,
+                "translations": event.translations,
+                "position": position,
+            },
+            summary,
+        )
 
     departments = {d.code: d for d in Department.objects.all()}
     events = {e.code: e for e in LifeEvent.objects.all()}
@@ -316,10 +361,17 @@ def _apply(catalog: CatalogFile, summary: ImportSummary) -> None:
         if stored is not None and stored.status != ItemStatus.DRAFT:
             # Content is unchanged (checked in parse); only the status and validity may move.
             changed = (stored.status, stored.valid_from, stored.valid_until) != (
-                entry.status, entry.valid_from, entry.valid_until)
+                entry.status,
+                entry.valid_from,
+                entry.valid_until,
+            )
             if changed:
                 _retire_other_published(entry)
-                stored.status, stored.valid_from, stored.valid_until = entry.status, entry.valid_from, entry.valid_until
+                stored.status, stored.valid_from, stored.valid_until = (
+                    entry.status,
+                    entry.valid_from,
+                    entry.valid_until,
+                )
                 stored.save(update_fields=["status", "valid_from", "valid_until"])
                 summary.updated += 1
             else:
@@ -341,42 +393,86 @@ def _apply(catalog: CatalogFile, summary: ImportSummary) -> None:
 def _retire_other_published(entry: ItemEntry) -> None:
     if entry.status == ItemStatus.PUBLISHED:
         ServiceItem.objects.filter(code=entry.code, status=ItemStatus.PUBLISHED).exclude(
-            version=entry.version).update(status=ItemStatus.RETIRED, valid_until=entry.valid_from)
+            version=entry.version
+        ).update(status=ItemStatus.RETIRED, valid_until=entry.valid_from)
 
 
 def create_item(entry: ItemEntry, departments, events) -> ServiceItem:
     item = ServiceItem(
-        code=entry.code, version=entry.version, status=entry.status,
-        valid_from=entry.valid_from, valid_until=entry.valid_until,
-        name=entry.name, summary=entry.summary, keywords=entry.keywords, item_type=entry.item_type,
+        code=entry.code,
+        version=entry.version,
+        status=entry.status,
+        valid_from=entry.valid_from,
+        valid_until=entry.valid_until,
+        name=entry.name,
+        summary=entry.summary,
+        keywords=entry.keywords,
+        item_type=entry.item_type,
         department=departments[entry.department],
-        legal_days=entry.legal_days, promised_days=entry.promised_days, days_unit=entry.days_unit,
-        immediate=entry.immediate, fee=entry.fee, fee_basis=entry.fee_basis, max_visits=entry.max_visits,
+        legal_days=entry.legal_days,
+        promised_days=entry.promised_days,
+        days_unit=entry.days_unit,
+        immediate=entry.immediate,
+        fee=entry.fee,
+        fee_basis=entry.fee_basis,
+        max_visits=entry.max_visits,
         online_url=entry.online_url,
-        for_person="person" in entry.service_objects, for_enterprise="enterprise" in entry.service_objects,
-        legal_basis=entry.legal_basis, acceptance_conditions=entry.acceptance_conditions,
-        location=entry.location, contact_phone=entry.contact_phone, hours=entry.hours,
+        for_person="person" in entry.service_objects,
+        for_enterprise="enterprise" in entry.service_objects,
+        legal_basis=entry.legal_basis,
+        acceptance_conditions=entry.acceptance_conditions,
+        location=entry.location,
+        contact_phone=entry.contact_phone,
+        hours=entry.hours,
         translations=entry.translations,
         **{f"channel_{channel}": channel in entry.channels for channel in CHANNELS},
     )
     item.save()
     item.life_events.set([events[code] for code in entry.life_events])
     for position, q in enumerate(entry.questions):
-        question = Question.objects.create(item=item, code=q.code, position=position, text=q.text,
-                                           help_text=q.help_text, when=q.when, translations=q.translations)
+        question = Question.objects.create(
+            item=item,
+            code=q.code,
+            position=position,
+            text=q.text,
+            help_text=q.help_text,
+            when=q.when,
+            translations=q.translations,
+        )
         Option.objects.bulk_create(
-            Option(question=question, code=o.code, text=o.text, position=o_position, translations=o.translations)
+            Option(
+                question=question, code=o.code, text=o.text, position=o_position, translations=o.translations
+            )
             for o_position, o in enumerate(q.options)
         )
     Material.objects.bulk_create(
-        Material(item=item, code=m.code, position=position, name=m.name, kind=m.kind, copies=m.copies,
-                 required=m.required, acceptance_standard=m.acceptance_standard, note=m.note,
-                 blank_form=m.blank_form, sample=m.sample, when=m.when, translations=m.translations)
+        Material(
+            item=item,
+            code=m.code,
+            position=position,
+            name=m.name,
+            kind=m.kind,
+            copies=m.copies,
+            required=m.required,
+            acceptance_standard=m.acceptance_standard,
+            note=m.note,
+            blank_form=m.blank_form,
+            sample=m.sample,
+            when=m.when,
+            translations=m.translations,
+        )
         for position, m in enumerate(entry.materials)
     )
     ProcessStep.objects.bulk_create(
-        ProcessStep(item=item, code=s.code, position=position, name=s.name, description=s.description,
-                    when=s.when, translations=s.translations)
+        ProcessStep(
+            item=item,
+            code=s.code,
+            position=position,
+            name=s.name,
+            description=s.description,
+            when=s.when,
+            translations=s.translations,
+        )
         for position, s in enumerate(entry.steps)
     )
     SituationRule.objects.bulk_create(
@@ -395,31 +491,72 @@ def _number(value: Decimal):
 
 def item_entry(item: ServiceItem) -> ItemEntry:
     return ItemEntry(
-        code=item.code, version=item.version, status=item.status,
-        valid_from=item.valid_from, valid_until=item.valid_until,
-        name=item.name, summary=item.summary, keywords=item.keywords, item_type=item.item_type,
-        department=item.department.code, life_events=sorted(e.code for e in item.life_events.all()),
-        legal_days=item.legal_days, promised_days=item.promised_days, days_unit=item.days_unit,
-        immediate=item.immediate, fee=item.fee, fee_basis=item.fee_basis, max_visits=item.max_visits,
-        channels=item.channels, online_url=item.online_url,
-        service_objects=[o for o, on in (("person", item.for_person), ("enterprise", item.for_enterprise)) if on],
-        legal_basis=item.legal_basis, acceptance_conditions=item.acceptance_conditions,
-        location=item.location, contact_phone=item.contact_phone, hours=item.hours,
+        code=item.code,
+        version=item.version,
+        status=item.status,
+        valid_from=item.valid_from,
+        valid_until=item.valid_until,
+        name=item.name,
+        summary=item.summary,
+        keywords=item.keywords,
+        item_type=item.item_type,
+        department=item.department.code,
+        life_events=sorted(e.code for e in item.life_events.all()),
+        legal_days=item.legal_days,
+        promised_days=item.promised_days,
+        days_unit=item.days_unit,
+        immediate=item.immediate,
+        fee=item.fee,
+        fee_basis=item.fee_basis,
+        max_visits=item.max_visits,
+        channels=item.channels,
+        online_url=item.online_url,
+        service_objects=[
+            o for o, on in (("person", item.for_person), ("enterprise", item.for_enterprise)) if on
+        ],
+        legal_basis=item.legal_basis,
+        acceptance_conditions=item.acceptance_conditions,
+        location=item.location,
+        contact_phone=item.contact_phone,
+        hours=item.hours,
         translations=item.translations,
         questions=[
-            {"code": q.code, "text": q.text, "help_text": q.help_text, "when": q.when, "translations": q.translations,
-             "options": [{"code": o.code, "text": o.text, "translations": o.translations} for o in q.options.all()]}
+            {
+                "code": q.code,
+                "text": q.text,
+                "help_text": q.help_text,
+                "when": q.when,
+                "translations": q.translations,
+                "options": [
+                    {"code": o.code, "text": o.text, "translations": o.translations} for o in q.options.all()
+                ],
+            }
             for q in item.questions.all()
         ],
         materials=[
-            {"code": m.code, "name": m.name, "kind": m.kind, "copies": m.copies, "required": m.required,
-             "acceptance_standard": m.acceptance_standard, "note": m.note, "blank_form": m.blank_form.name or "",
-             "sample": m.sample.name or "", "when": m.when, "translations": m.translations}
+            {
+                "code": m.code,
+                "name": m.name,
+                "kind": m.kind,
+                "copies": m.copies,
+                "required": m.required,
+                "acceptance_standard": m.acceptance_standard,
+                "note": m.note,
+                "blank_form": m.blank_form.name or "",
+                "sample": m.sample.name or "",
+                "when": m.when,
+                "translations": m.translations,
+            }
             for m in item.materials.all()
         ],
         steps=[
-            {"code": s.code, "name": s.name, "description": s.description, "when": s.when,
-             "translations": s.translations}
+            {
+                "code": s.code,
+                "name": s.name,
+                "description": s.description,
+                "when": s.when,
+                "translations": s.translations,
+            }
             for s in item.steps.all()
         ],
         rules=[{"when": r.when, "overrides": r.overrides, "note": r.note} for r in item.limit_rules.all()],
@@ -445,18 +582,36 @@ def export_catalog() -> str:
     )
     document = {
         "regions": [
-            {"code": r.code, "name": r.name, "level": r.level, "parent": r.parent.code if r.parent else None,
-             "translations": r.translations}
+            {
+                "code": r.code,
+                "name": r.name,
+                "level": r.level,
+                "parent": r.parent.code if r.parent else None,
+                "translations": r.translations,
+            }
             for r in Region.objects.select_related("parent").order_by("code")
         ],
         "departments": [
-            {"code": d.code, "name": d.name, "short_name": d.short_name, "region": d.region.code,
-             "calendar": d.calendar, "address": d.address, "phone": d.phone, "translations": d.translations}
+            {
+                "code": d.code,
+                "name": d.name,
+                "short_name": d.short_name,
+                "region": d.region.code,
+                "calendar": d.calendar,
+                "address": d.address,
+                "phone": d.phone,
+                "translations": d.translations,
+            }
             for d in Department.objects.select_related("region")
         ],
         "life_events": [
-            {"code": e.code, "name": e.name, "description": e.description, "audience": e.audience,
-             "translations": e.translations}
+            {
+                "code": e.code,
+                "name": e.name,
+                "description": e.description,
+                "audience": e.audience,
+                "translations": e.translations,
+            }
             for e in LifeEvent.objects.all()
         ],
         "items": [_plain(item_entry(item).model_dump()) for item in items],

@@ -17,26 +17,49 @@ ANSWER_PREFIX = "a."
 
 def home(request):
     events = list(selectors.life_events_with_counts())
-    return render(request, "catalog/home.html", {
-        "person_events": [e for e in events if e.audience == LifeEvent.Audience.PERSON],
-        "enterprise_events": [e for e in events if e.audience == LifeEvent.Audience.ENTERPRISE],
-        "departments": selectors.departments_with_counts(),
-    })
+    return render(
+        request,
+        "catalog/home.html",
+        {
+            "person_events": [e for e in events if e.audience == LifeEvent.Audience.PERSON],
+            "enterprise_events": [e for e in events if e.audience == LifeEvent.Audience.ENTERPRISE],
+            "departments": selectors.departments_with_counts(),
+        },
+    )
 
 
 def search(request):
     query = request.GET.get("q", "").strip()[:100]
     department = Department.objects.filter(code=request.GET.get("department") or None).first()
     event = LifeEvent.objects.filter(code=request.GET.get("life_event") or None).first()
-    audience = request.GET.get("audience") if request.GET.get("audience") in {"person", "enterprise"} else None
+    audience = (
+        request.GET.get("audience") if request.GET.get("audience") in {"person", "enterprise"} else None
+    )
     items = selectors.search_items(query, department and department.code, event and event.code, audience)
     page = Paginator(items, 20).get_page(request.GET.get("page"))
-    params = {k: v for k, v in (("q", query), ("department", department and department.code),
-                                ("life_event", event and event.code), ("audience", audience)) if v}
-    return render(request, "catalog/search.html", {
-        "query": query, "department": department, "event": event, "audience": audience, "page": page,
-        "base_query": urlencode(params), "departments": Department.objects.all(),
-    })
+    params = {
+        k: v
+        for k, v in (
+            ("q", query),
+            ("department", department and department.code),
+            ("life_event", event and event.code),
+            ("audience", audience),
+        )
+        if v
+    }
+    return render(
+        request,
+        "catalog/search.html",
+        {
+            "query": query,
+            "department": department,
+            "event": event,
+            "audience": audience,
+            "page": page,
+            "base_query": urlencode(params),
+            "departments": Department.objects.all(),
+        },
+    )
 
 
 def departments(request):
@@ -56,8 +79,11 @@ def item_detail(request, code):
 
 
 def _answers(request) -> dict[str, str]:
-    return {key[len(ANSWER_PREFIX):]: value for key, value in request.GET.items()
-            if key.startswith(ANSWER_PREFIX) and value}
+    return {
+        key[len(ANSWER_PREFIX) :]: value
+        for key, value in request.GET.items()
+        if key.startswith(ANSWER_PREFIX) and value
+    }
 
 
 def _query(answers: dict[str, str], **extra) -> str:
@@ -90,7 +116,7 @@ def guide(request, code):
         if after not in answers:
             current, error = after, _("Choose one of the answers.")
         else:
-            later = codes[codes.index(after) + 1:]
+            later = codes[codes.index(after) + 1 :]
             current = next(iter(later), None)
     else:
         pending = rules.next_question(specs, answers)
@@ -104,13 +130,23 @@ def guide(request, code):
     question = next(q for q in item.questions.all() if q.code == current)
     others = {k: v for k, v in answers.items() if k != current}
     previous = codes[index - 1] if index else None
-    return render(request, "catalog/guide.html", {
-        "item": item, "question": question, "number": index + 1, "error": error,
-        "selected": answers.get(current), "hidden": [(ANSWER_PREFIX + k, v) for k, v in others.items()],
-        "field_name": ANSWER_PREFIX + current,
-        "back_url": (reverse("guide", args=[item.code]) + "?" + _query(answers, at=previous)) if previous
-        else reverse("item", args=[item.code]),
-    }, status=400 if error else 200)
+    return render(
+        request,
+        "catalog/guide.html",
+        {
+            "item": item,
+            "question": question,
+            "number": index + 1,
+            "error": error,
+            "selected": answers.get(current),
+            "hidden": [(ANSWER_PREFIX + k, v) for k, v in others.items()],
+            "field_name": ANSWER_PREFIX + current,
+            "back_url": (reverse("guide", args=[item.code]) + "?" + _query(answers, at=previous))
+            if previous
+            else reverse("item", args=[item.code]),
+        },
+        status=400 if error else 200,
+    )
 
 
 def checklist(request, code):
@@ -122,8 +158,16 @@ def checklist(request, code):
         if rules.answer_errors(item.rules().questions, answers):
             return _bad_answers(request, item, failure.problems)
         return redirect(reverse("guide", args=[item.code]) + "?" + _query(answers))
-    return render(request, "catalog/checklist.html", {
-        "item": item, "result": result, "limits": result.limits,
-        "answers": [(a, reverse("guide", args=[item.code]) + "?" + _query(answers, at=a.question.code))
-                    for a in result.answers],
-    })
+    return render(
+        request,
+        "catalog/checklist.html",
+        {
+            "item": item,
+            "result": result,
+            "limits": result.limits,
+            "answers": [
+                (a, reverse("guide", args=[item.code]) + "?" + _query(answers, at=a.question.code))
+                for a in result.answers
+            ],
+        },
+    )

@@ -20,5 +20,8 @@ class Me(Schema):
 def me(request):
     user = request.auth
     department = user.department
-    return {"username": user.username, "role": user.role,
-            "department": {"code": department.code, "name": department.tr()} if department else None}
+    return {
+        "username": user.username,
+        "role": user.role,
+        "department": {"code": department.code, "name": department.tr()} if department else None,
+    }

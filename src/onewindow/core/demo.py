@@ -24,7 +24,9 @@ def demo_catalog_text() -> str:
 
 
 def _ensure_user(username: str, role: str, department=None) -> bool:
-    user, created = User.objects.get_or_create(username=username, defaults={"role": role, "department": department})
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"role": role, "department": department}
+    )
     if created:
         user.is_staff = role in {Role.ADMIN, Role.SUPERVISOR}
         user.is_superuser = role == Role.ADMIN

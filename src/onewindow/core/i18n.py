@@ -27,14 +27,18 @@ def translation_errors(translations, allowed_fields: tuple[str, ...]) -> list[tu
     problems = []
     for language, fields in translations.items():
         if language not in TRANSLATION_LANGUAGES:
-            problems.append((str(language), f"unknown language; use one of {', '.join(TRANSLATION_LANGUAGES)}"))
+            problems.append(
+                (str(language), f"unknown language; use one of {', '.join(TRANSLATION_LANGUAGES)}")
+            )
             continue
         if not isinstance(fields, dict):
             problems.append((language, "must be a mapping of field name to text"))
             continue
         for name, value in fields.items():
             if name not in allowed_fields:
-                problems.append((f"{language}.{name}", f"not translatable; use one of {', '.join(allowed_fields)}"))
+                problems.append(
+                    (f"{language}.{name}", f"not translatable; use one of {', '.join(allowed_fields)}")
+                )
             elif not isinstance(value, str) or not value.strip():
                 problems.append((f"{language}.{name}", "must be a non-empty text"))
     return problems

@@ -36,7 +36,8 @@ def validate_document_upload(upload) -> None:
     limit = settings.ONEWINDOW_UPLOAD_MAX_BYTES
     if upload.size is not None and upload.size > limit:
         raise ValidationError(
-            _("The file is %(size)s bytes; the limit is %(limit)s bytes.") % {"size": upload.size, "limit": limit}
+            _("The file is %(size)s bytes; the limit is %(limit)s bytes.")
+            % {"size": upload.size, "limit": limit}
         )
     if getattr(upload, "_committed", False):
         return  # already stored and checked when it was uploaded

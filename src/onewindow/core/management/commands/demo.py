@@ -9,10 +9,17 @@ class Command(BaseCommand):
     help = "Migrate the database, load the demo data (idempotent) and serve OneWindow."
 
     def add_arguments(self, parser):
-        parser.add_argument("--addr", default="127.0.0.1:8000", help="HOST:PORT to serve on (default 127.0.0.1:8000)")
-        parser.add_argument("--data-dir", help="Folder for the database, uploads and secret key "
-                            "(or ONEWINDOW_DATA_DIR); read by the onewindow script before start-up")
-        parser.add_argument("--no-serve", action="store_true", help="Prepare the database and data, then stop")
+        parser.add_argument(
+            "--addr", default="127.0.0.1:8000", help="HOST:PORT to serve on (default 127.0.0.1:8000)"
+        )
+        parser.add_argument(
+            "--data-dir",
+            help="Folder for the database, uploads and secret key "
+            "(or ONEWINDOW_DATA_DIR); read by the onewindow script before start-up",
+        )
+        parser.add_argument(
+            "--no-serve", action="store_true", help="Prepare the database and data, then stop"
+        )
 
     def handle(self, *args, addr, no_serve, **options):
         call_command("migrate", interactive=False, verbosity=0)

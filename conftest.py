@@ -1,0 +1,46 @@
+"""Shared test fixtures: the demo catalog is loaded once per test database."""
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    from onewindow.core.demo import load_demo
+
+    with django_db_blocker.unblock():
+        load_demo()
+
+
+@pytest.fixture
+def demo(db):
+    """The demo catalog and users. Reloaded inside the test if a transactional test flushed them."""
+    from onewindow.catalog.models import ServiceItem
+    from onewindow.core.demo import load_demo
+
+    if not ServiceItem.objects.exists():
+        load_demo()
+
+
+@pytest.fixture
+def api_client(demo):
+    from django.test import Client
+
+    return Client()
+
+
+@pytest.fixture
+def token_for(demo):
+    from onewindow.core.models import ApiToken, User
+
+    def issue(username: str) -> str:
+        return ApiToken.issue(User.objects.get(username=username))[1]
+
+    return issue
+
+
+def pytest_collection_modifyitems(config, items):
+    # Browser tests flush the database (their server runs in another thread): run them last.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import ApiToken, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ("username", "role", "department", "is_active", "is_staff")
+    list_filter = ("role", "department", "is_active", "is_staff")
+    fieldsets = (*DjangoUserAdmin.fieldsets, (_("Role"), {"fields": ("role", "department")}))
+    add_fieldsets = (*DjangoUserAdmin.add_fieldsets, (_("Role"), {"fields": ("role", "department")}))
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("user", "label", "created_at", "last_used_at")
+    readonly_fields = ("user", "label", "created_at", "last_used_at")
+    search_fields = ("user__username", "label")
+
+    def has_add_permission(self, request):
+        return False  # tokens are shown once, so they are made with `onewindow token USERNAME`
