@@ -17,8 +17,8 @@ demo: $(STAMP)
 	$(BIN)/onewindow demo $(DEMO_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests conftest.py
+	$(BIN)/ruff format --check src tests conftest.py
 
 test: lint
 	$(BIN)/pytest -n auto $(PYTEST_ARGS)

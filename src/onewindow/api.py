@@ -7,12 +7,21 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
 
 from onewindow.catalog.api import router as catalog_router
 from onewindow.core.api import router as core_router
 from onewindow.core.errors import InvalidInput
 
+
+class UnicodeJSONRenderer(JSONRenderer):
+    """Chinese and Vietnamese text as itself, not as \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=UnicodeJSONRenderer(),
     title="OneWindow API",
     version="1",
     description="One window for every government service: catalog, situation guides and checklists.",

@@ -211,9 +211,7 @@ def get_item(request, code: str):
         "fee": float(item.fee),
         "fee_basis": item.fee_basis,
         "online_url": item.online_url,
-        "service_objects": [
-            o for o, on in (("person", item.for_person), ("enterprise", item.for_enterprise)) if on
-        ],
+        "service_objects": item.service_objects,
         "legal_basis": item.legal_basis,
         "acceptance_conditions": item.tr("acceptance_conditions"),
         "location": item.tr("location"),

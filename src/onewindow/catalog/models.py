@@ -248,8 +248,8 @@ class ServiceItem(Translatable):
         return [channel for channel in CHANNELS if getattr(self, f"channel_{channel}")]
 
     @property
-    def is_editable(self) -> bool:
-        return self.status == ItemStatus.DRAFT
+    def service_objects(self) -> list[str]:
+        return [name for name, on in (("person", self.for_person), ("enterprise", self.for_enterprise)) if on]
 
     def refresh_search_text(self):
         names = [self.name, self.keywords]

@@ -30,7 +30,18 @@ from .models import (
     ServiceItem,
     SituationRule,
 )
-from .schemas import CatalogFile, ItemEntry
+from .schemas import (
+    CatalogFile,
+    DepartmentEntry,
+    ItemEntry,
+    LifeEventEntry,
+    MaterialEntry,
+    OptionEntry,
+    QuestionEntry,
+    RegionEntry,
+    RuleEntry,
+    StepEntry,
+)
 
 Path = tuple[str | int, ...]
 
@@ -399,86 +410,40 @@ def _retire_other_published(entry: ItemEntry) -> None:
 
 def create_item(entry: ItemEntry, departments, events) -> ServiceItem:
     item = ServiceItem(
-        code=entry.code,
-        version=entry.version,
-        status=entry.status,
-        valid_from=entry.valid_from,
-        valid_until=entry.valid_until,
-        name=entry.name,
-        summary=entry.summary,
-        keywords=entry.keywords,
-        item_type=entry.item_type,
+        **entry.model_dump(
+            exclude={
+                "department",
+                "life_events",
+                "channels",
+                "service_objects",
+                "questions",
+                "materials",
+                "steps",
+                "rules",
+            }
+        ),
         department=departments[entry.department],
-        legal_days=entry.legal_days,
-        promised_days=entry.promised_days,
-        days_unit=entry.days_unit,
-        immediate=entry.immediate,
-        fee=entry.fee,
-        fee_basis=entry.fee_basis,
-        max_visits=entry.max_visits,
-        online_url=entry.online_url,
         for_person="person" in entry.service_objects,
         for_enterprise="enterprise" in entry.service_objects,
-        legal_basis=entry.legal_basis,
-        acceptance_conditions=entry.acceptance_conditions,
-        location=entry.location,
-        contact_phone=entry.contact_phone,
-        hours=entry.hours,
-        translations=entry.translations,
         **{f"channel_{channel}": channel in entry.channels for channel in CHANNELS},
     )
     item.save()
     item.life_events.set([events[code] for code in entry.life_events])
+    # The file's field names are the models' field names.
     for position, q in enumerate(entry.questions):
-        question = Question.objects.create(
-            item=item,
-            code=q.code,
-            position=position,
-            text=q.text,
-            help_text=q.help_text,
-            when=q.when,
-            translations=q.translations,
-        )
+        question = Question.objects.create(item=item, position=position, **q.model_dump(exclude={"options"}))
         Option.objects.bulk_create(
-            Option(
-                question=question, code=o.code, text=o.text, position=o_position, translations=o.translations
-            )
+            Option(question=question, position=o_position, **o.model_dump())
             for o_position, o in enumerate(q.options)
         )
-    Material.objects.bulk_create(
-        Material(
-            item=item,
-            code=m.code,
-            position=position,
-            name=m.name,
-            kind=m.kind,
-            copies=m.copies,
-            required=m.required,
-            acceptance_standard=m.acceptance_standard,
-            note=m.note,
-            blank_form=m.blank_form,
-            sample=m.sample,
-            when=m.when,
-            translations=m.translations,
+    for model, rows in (
+        (Material, entry.materials),
+        (ProcessStep, entry.steps),
+        (SituationRule, entry.rules),
+    ):
+        model.objects.bulk_create(
+            model(item=item, position=position, **row.model_dump()) for position, row in enumerate(rows)
         )
-        for position, m in enumerate(entry.materials)
-    )
-    ProcessStep.objects.bulk_create(
-        ProcessStep(
-            item=item,
-            code=s.code,
-            position=position,
-            name=s.name,
-            description=s.description,
-            when=s.when,
-            translations=s.translations,
-        )
-        for position, s in enumerate(entry.steps)
-    )
-    SituationRule.objects.bulk_create(
-        SituationRule(item=item, position=position, when=r.when, overrides=r.overrides, note=r.note)
-        for position, r in enumerate(entry.rules)
-    )
     return item
 
 
@@ -489,77 +454,29 @@ def _number(value: Decimal):
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def _row(obj, schema, **values) -> dict:
+    """The fields of a file entry read off a model instance, with `values` for those stored differently."""
+    return {name: values[name] if name in values else getattr(obj, name) for name in schema.model_fields}
+
+
 def item_entry(item: ServiceItem) -> ItemEntry:
     return ItemEntry(
-        code=item.code,
-        version=item.version,
-        status=item.status,
-        valid_from=item.valid_from,
-        valid_until=item.valid_until,
-        name=item.name,
-        summary=item.summary,
-        keywords=item.keywords,
-        item_type=item.item_type,
-        department=item.department.code,
-        life_events=sorted(e.code for e in item.life_events.all()),
-        legal_days=item.legal_days,
-        promised_days=item.promised_days,
-        days_unit=item.days_unit,
-        immediate=item.immediate,
-        fee=item.fee,
-        fee_basis=item.fee_basis,
-        max_visits=item.max_visits,
-        channels=item.channels,
-        online_url=item.online_url,
-        service_objects=[
-            o for o, on in (("person", item.for_person), ("enterprise", item.for_enterprise)) if on
-        ],
-        legal_basis=item.legal_basis,
-        acceptance_conditions=item.acceptance_conditions,
-        location=item.location,
-        contact_phone=item.contact_phone,
-        hours=item.hours,
-        translations=item.translations,
-        questions=[
-            {
-                "code": q.code,
-                "text": q.text,
-                "help_text": q.help_text,
-                "when": q.when,
-                "translations": q.translations,
-                "options": [
-                    {"code": o.code, "text": o.text, "translations": o.translations} for o in q.options.all()
-                ],
-            }
-            for q in item.questions.all()
-        ],
-        materials=[
-            {
-                "code": m.code,
-                "name": m.name,
-                "kind": m.kind,
-                "copies": m.copies,
-                "required": m.required,
-                "acceptance_standard": m.acceptance_standard,
-                "note": m.note,
-                "blank_form": m.blank_form.name or "",
-                "sample": m.sample.name or "",
-                "when": m.when,
-                "translations": m.translations,
-            }
-            for m in item.materials.all()
-        ],
-        steps=[
-            {
-                "code": s.code,
-                "name": s.name,
-                "description": s.description,
-                "when": s.when,
-                "translations": s.translations,
-            }
-            for s in item.steps.all()
-        ],
-        rules=[{"when": r.when, "overrides": r.overrides, "note": r.note} for r in item.limit_rules.all()],
+        **_row(
+            item,
+            ItemEntry,
+            department=item.department.code,
+            life_events=[e.code for e in item.life_events.all()],
+            questions=[
+                _row(q, QuestionEntry, options=[_row(o, OptionEntry) for o in q.options.all()])
+                for q in item.questions.all()
+            ],
+            materials=[
+                _row(m, MaterialEntry, blank_form=m.blank_form.name or "", sample=m.sample.name or "")
+                for m in item.materials.all()
+            ],
+            steps=[_row(step, StepEntry) for step in item.steps.all()],
+            rules=[_row(rule, RuleEntry) for rule in item.limit_rules.all()],
+        )
     )
 
 
@@ -582,38 +499,14 @@ def export_catalog() -> str:
     )
     document = {
         "regions": [
-            {
-                "code": r.code,
-                "name": r.name,
-                "level": r.level,
-                "parent": r.parent.code if r.parent else None,
-                "translations": r.translations,
-            }
+            _row(r, RegionEntry, parent=r.parent.code if r.parent else None)
             for r in Region.objects.select_related("parent").order_by("code")
         ],
         "departments": [
-            {
-                "code": d.code,
-                "name": d.name,
-                "short_name": d.short_name,
-                "region": d.region.code,
-                "calendar": d.calendar,
-                "address": d.address,
-                "phone": d.phone,
-                "translations": d.translations,
-            }
+            _row(d, DepartmentEntry, region=d.region.code)
             for d in Department.objects.select_related("region")
         ],
-        "life_events": [
-            {
-                "code": e.code,
-                "name": e.name,
-                "description": e.description,
-                "audience": e.audience,
-                "translations": e.translations,
-            }
-            for e in LifeEvent.objects.all()
-        ],
+        "life_events": [_row(e, LifeEventEntry) for e in LifeEvent.objects.all()],
         "items": [_plain(item_entry(item).model_dump()) for item in items],
     }
     return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)

@@ -228,3 +228,9 @@ def test_every_list_endpoint_pages_the_same_way(api_client):
         assert page["count"] == full["count"]
         assert page["items"] == full["items"][1:3]
         assert api_client.get(url, {"limit": 501}).status_code == 422
+
+
+def test_json_carries_chinese_text_as_utf8(api_client):
+    response = api_client.get("/api/v1/items/RS-001")
+    assert response["Content-Type"].startswith("application/json")
+    assert "职工基本养老保险退休待遇申领" in response.content.decode("utf-8")
