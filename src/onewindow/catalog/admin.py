@@ -8,6 +8,7 @@ from onewindow.core.errors import InvalidInput
 
 from . import rules, services
 from .models import (
+    CalendarOverride,
     Department,
     ItemStatus,
     LifeEvent,
@@ -266,8 +267,15 @@ class RegionAdmin(admin.ModelAdmin):
     search_fields = ("code", "name")
 
 
+class CalendarOverrideInline(admin.TabularInline):
+    model = CalendarOverride
+    extra = 0
+    fields = ("date", "kind", "reason")
+
+
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
+    inlines = [CalendarOverrideInline]
     list_display = ("code", "name", "short_name", "region", "calendar", "position")
     list_filter = ("calendar", "region")
     search_fields = ("code", "name", "short_name")

@@ -100,6 +100,30 @@ class Department(Translatable):
         return self.name
 
 
+class CalendarOverride(models.Model):
+    """A local exception to a department's calendar: a closure day, or an extra working day."""
+
+    class Kind(models.TextChoices):
+        CLOSURE = "closure", _("Closed (not a working day)")
+        WORKING = "working", _("Extra working day")
+
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.CASCADE, related_name="calendar_overrides"
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    reason = models.CharField(_("reason"), max_length=200)
+
+    class Meta:
+        ordering = ["department", "date"]
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("calendar overrides")
+        constraints = [models.UniqueConstraint(fields=["department", "date"], name="one_override_per_day")]
+
+    def __str__(self):
+        return f"{self.department.code} {self.date} {self.get_kind_display()}"
+
+
 class LifeEvent(Translatable):
     """A life or business event used to browse the catalog (retirement, opening a business…)."""
 

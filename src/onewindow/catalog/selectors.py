@@ -9,8 +9,19 @@ from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
+from onewindow.core.workdays import Calendar, base_calendar
+
 from . import rules
-from .models import Department, ItemStatus, LifeEvent, Material, ProcessStep, Question, ServiceItem
+from .models import (
+    CalendarOverride,
+    Department,
+    ItemStatus,
+    LifeEvent,
+    Material,
+    ProcessStep,
+    Question,
+    ServiceItem,
+)
 
 # Words that say "how do I…" rather than what: dropped from a query when other words remain.
 _STOPWORDS = {
@@ -170,4 +181,13 @@ def checklist(item: ServiceItem, answers: dict[str, Any]) -> Checklist:
         materials=[materials[code] for code in resolution.materials],
         steps=[steps[code] for code in resolution.steps],
         limits=resolution.limits,
+    )
+
+
+def department_calendar(department: Department) -> Calendar:
+    """The department's working-day calendar with its local closures and extra working days."""
+    overrides = CalendarOverride.objects.filter(department=department).values_list("date", "kind")
+    return base_calendar(department.calendar).with_overrides(
+        closures=[day for day, kind in overrides if kind == CalendarOverride.Kind.CLOSURE],
+        extra_working_days=[day for day, kind in overrides if kind == CalendarOverride.Kind.WORKING],
     )

@@ -1,6 +1,7 @@
 from django import template
 
 from onewindow.core.i18n import translated
+from onewindow.core.ids import mask
 
 register = template.Library()
 
@@ -14,7 +15,4 @@ def tr(obj, field="name"):
 @register.filter
 def masked(value: str) -> str:
     """An identity number with all but its first and last four characters hidden."""
-    value = str(value or "")
-    if len(value) <= 8:
-        return "*" * len(value)
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+    return mask(value)
