@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "onewindow.core",
     "onewindow.catalog",
+    "onewindow.cases",
 ]
 
 MIDDLEWARE = [

@@ -114,7 +114,7 @@ class MaterialInline(DraftOnlyInline, admin.StackedInline):
 class StepInline(DraftOnlyInline, admin.TabularInline):
     model = ProcessStep
     formset = ConditionFormSet
-    fields = ("position", "code", "name", "description", "when", "translations")
+    fields = ("position", "code", "name", "description", "review", "when", "translations")
 
 
 class SituationRuleInline(DraftOnlyInline, admin.TabularInline):
@@ -164,7 +164,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
                 "fields": (
                     ("legal_days", "promised_days", "days_unit", "immediate"),
                     ("fee", "fee_basis"),
-                    "max_visits",
+                    ("max_visits", "extension_days"),
                 )
             },
         ),

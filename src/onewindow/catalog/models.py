@@ -223,6 +223,13 @@ class ServiceItem(Translatable):
     fee = models.DecimalField(_("fee (yuan)"), max_digits=10, decimal_places=2, default=0)
     fee_basis = models.CharField(_("fee basis"), max_length=300, blank=True)
     max_visits = models.PositiveSmallIntegerField(_("maximum visits in person"), default=1)
+    extension_days = models.PositiveIntegerField(
+        _("extension allowed (days)"),
+        default=0,
+        help_text=_(
+            "Days the time limit may be extended once, with a reason and an approver; 0 = no extension."
+        ),
+    )
 
     channel_window = models.BooleanField(_("at a window"), default=True)
     channel_online = models.BooleanField(_("online"), default=False)
@@ -420,6 +427,11 @@ class ProcessStep(ItemPart):
     item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="steps")
     name = models.CharField(_("name"), max_length=100)
     description = models.CharField(_("description"), max_length=500, blank=True)
+    review = models.BooleanField(
+        _("review step"),
+        default=False,
+        help_text=_("Done in the back office by a reviewer of the item's department."),
+    )
     when = models.JSONField(_("applies when"), null=True, blank=True)
 
     class Meta(ItemPart.Meta):

@@ -82,6 +82,7 @@ class StepEntry(_Entry):
     code: Code
     name: Text
     description: str = ""
+    review: bool = False
     when: dict[str, Any] | None = None
     translations: Translations = {}
 
@@ -111,6 +112,7 @@ class ItemEntry(_Entry):
     fee: Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2)] = Decimal(0)
     fee_basis: str = ""
     max_visits: Count = 1
+    extension_days: Count = 0
     channels: list[Literal[CHANNELS]] = ["window"]
     online_url: str = ""
     service_objects: Annotated[list[Literal["person", "enterprise"]], Field(min_length=1)] = ["person"]

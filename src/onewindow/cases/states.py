@@ -1,0 +1,149 @@
+"""The case state machine, as pure data and functions (see GLOSSARY.md).
+
+    submitted → accepted | refused
+    accepted → in_review (first review step) → approved | denied
+    submitted | accepted | in_review → supplement_requested → (resubmit) back where it was
+    approved | denied → delivered
+    any open state → withdrawn
+`extend` keeps the state; `review` completes one review step and stays in review until the last.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SUBMITTED = "submitted"
+ACCEPTED = "accepted"
+REFUSED = "refused"
+SUPPLEMENT_REQUESTED = "supplement_requested"
+IN_REVIEW = "in_review"
+APPROVED = "approved"
+DENIED = "denied"
+DELIVERED = "delivered"
+WITHDRAWN = "withdrawn"
+
+STATES = (
+    SUBMITTED,
+    ACCEPTED,
+    REFUSED,
+    SUPPLEMENT_REQUESTED,
+    IN_REVIEW,
+    APPROVED,
+    DENIED,
+    DELIVERED,
+    WITHDRAWN,
+)
+OPEN_STATES = (SUBMITTED, ACCEPTED, SUPPLEMENT_REQUESTED, IN_REVIEW)
+DECIDED_STATES = (APPROVED, DENIED)
+FINAL_STATES = (REFUSED, DELIVERED, WITHDRAWN)
+# The legal clock runs from acceptance to the decision.
+CLOCK_STATES = (ACCEPTED, SUPPLEMENT_REQUESTED, IN_REVIEW)
+
+ACTIONS = (
+    "accept",
+    "refuse",
+    "request_supplement",
+    "resubmit",
+    "review",
+    "approve",
+    "deny",
+    "extend",
+    "deliver",
+    "withdraw",
+)
+
+# action → states it may start from (the target is computed by `next_state`)
+_FROM = {
+    "accept": (SUBMITTED,),
+    "refuse": (SUBMITTED,),
+    "request_supplement": (SUBMITTED, ACCEPTED, IN_REVIEW),
+    "resubmit": (SUPPLEMENT_REQUESTED,),
+    "review": (ACCEPTED, IN_REVIEW),
+    "approve": (ACCEPTED, IN_REVIEW),
+    "deny": (ACCEPTED, IN_REVIEW),
+    "extend": (ACCEPTED, IN_REVIEW, SUPPLEMENT_REQUESTED),
+    "deliver": DECIDED_STATES,
+    "withdraw": OPEN_STATES,
+}
+
+# Who may take each action. Reviewers only on cases of their own department (checked by the service).
+ACTION_ROLES = {
+    "accept": ("clerk", "admin"),
+    "refuse": ("clerk", "admin"),
+    "request_supplement": ("clerk", "reviewer", "admin"),
+    "resubmit": ("applicant", "clerk", "admin"),
+    "review": ("reviewer", "admin"),
+    "approve": ("reviewer", "admin"),
+    "deny": ("reviewer", "admin"),
+    "extend": ("supervisor", "admin"),
+    "deliver": ("clerk", "admin"),
+    "withdraw": ("applicant", "clerk", "admin"),
+}
+
+
+@dataclass(frozen=True)
+class CaseState:
+    """What the machine needs to know about a case."""
+
+    status: str
+    step: int = 0  # index of the current review step
+    steps: int = 1  # number of review steps
+    suspended_from: str = ""  # where a supplement request came from
+    extended: bool = False
+    extension_allowed: bool = False
+
+
+class IllegalTransition(Exception):
+    def __init__(self, action: str, state: CaseState, allowed: list[str], reason: str = ""):
+        self.action, self.state, self.allowed = action, state, allowed
+        reason = reason or f"a case that is {state.status} cannot {action}"
+        super().__init__(reason)
+
+
+def _blocked(action: str, state: CaseState) -> str:
+    """Why an action otherwise possible from this state is not, or '' when it is."""
+    if state.status not in _FROM[action]:
+        return f"a case that is {state.status} cannot {action}"
+    if action == "review" and state.step >= state.steps - 1:
+        return "this is the last review step: approve or deny"
+    if action == "approve" and state.step < state.steps - 1:
+        return f"review step {state.step + 1} of {state.steps} is not done yet"
+    if action == "extend":
+        if not state.extension_allowed:
+            return "this item's time limit cannot be extended"
+        if state.extended:
+            return "the time limit was already extended once"
+    return ""
+
+
+def allowed_actions(state: CaseState) -> list[str]:
+    return [action for action in ACTIONS if not _blocked(action, state)]
+
+
+def next_state(state: CaseState, action: str) -> CaseState:
+    """The state after `action`; IllegalTransition (with the allowed actions) when it is not possible."""
+    if action not in _FROM:
+        raise IllegalTransition(action, state, allowed_actions(state), f"unknown action {action!r}")
+    reason = _blocked(action, state)
+    if reason:
+        raise IllegalTransition(action, state, allowed_actions(state), reason)
+    s = state
+    if action == "accept":
+        return CaseState(ACCEPTED, 0, s.steps, "", s.extended, s.extension_allowed)
+    if action == "refuse":
+        return CaseState(REFUSED, s.step, s.steps, "", s.extended, s.extension_allowed)
+    if action == "request_supplement":
+        return CaseState(SUPPLEMENT_REQUESTED, s.step, s.steps, s.status, s.extended, s.extension_allowed)
+    if action == "resubmit":
+        return CaseState(s.suspended_from or SUBMITTED, s.step, s.steps, "", s.extended, s.extension_allowed)
+    if action == "review":
+        return CaseState(IN_REVIEW, s.step + 1, s.steps, "", s.extended, s.extension_allowed)
+    if action in ("approve", "deny"):
+        return CaseState(
+            APPROVED if action == "approve" else DENIED, s.step, s.steps, "", s.extended, s.extension_allowed
+        )
+    if action == "extend":
+        return CaseState(s.status, s.step, s.steps, s.suspended_from, True, s.extension_allowed)
+    if action == "deliver":
+        return CaseState(DELIVERED, s.step, s.steps, "", s.extended, s.extension_allowed)
+    return CaseState(WITHDRAWN, s.step, s.steps, "", s.extended, s.extension_allowed)  # withdraw
