@@ -9,9 +9,11 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
+from onewindow.cases.api import router as cases_router
 from onewindow.catalog.api import router as catalog_router
 from onewindow.core.api import router as core_router
 from onewindow.core.errors import InvalidInput
+from onewindow.core.permissions import Conflict, Forbidden, NotFound
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -66,6 +68,23 @@ def on_http_error(request, exc):
     return _error(request, exc.status_code, str(exc.message))
 
 
+@api.exception_handler(NotFound)
+def on_hidden(request, exc):
+    return _error(request, 404, str(exc) or "Not found")
+
+
+@api.exception_handler(Forbidden)
+def on_forbidden(request, exc):
+    return _error(request, 403, str(exc))
+
+
+@api.exception_handler(Conflict)
+def on_conflict(request, exc):
+    return api.create_response(
+        request, {"detail": str(exc), "errors": [], "allowed_actions": exc.allowed}, status=409
+    )
+
+
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
     return _error(request, 404, str(exc) or "Not found")
@@ -73,3 +92,4 @@ def on_not_found(request, exc):
 
 api.add_router("/", core_router)
 api.add_router("/", catalog_router)
+api.add_router("/", cases_router)

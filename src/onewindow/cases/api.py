@@ -1,0 +1,247 @@
+import base64
+import datetime as dt
+import json
+from typing import Literal
+
+from ninja import Field, Header, Query, Router, Schema, Status
+
+from onewindow.core import clock as platform_clock
+from onewindow.core.auth import bearer
+from onewindow.core.errors import FieldError, InvalidInput
+from onewindow.core.ids import mask
+from onewindow.core.pagination import MAX_LIMIT
+from onewindow.core.permissions import NotFound
+
+from . import selectors, services, states
+from .models import Case, Channel, DeliveryMethod, IdType, MaterialStatus
+
+router = Router(tags=["cases"], auth=bearer)
+
+
+class ApplicantIn(Schema):
+    name: str = Field(..., max_length=200)
+    id_type: Literal[tuple(IdType.values)]
+    id_number: str = Field(..., max_length=32)
+    phone: str = Field("", max_length=32)
+    email: str = Field("", max_length=254)
+
+
+class CaseIn(Schema):
+    item: str = Field(..., description="Service item code; the published version is used")
+    applicant: ApplicantIn
+    answers: dict[str, str] = Field(default_factory=dict)
+    channel: Literal[tuple(Channel.values)] = "online"
+    materials: dict[str, Literal[tuple(MaterialStatus.values)]] = Field(
+        default_factory=dict, description="Material code → received | original_seen | shared_data | missing"
+    )
+
+
+class ActionIn(Schema):
+    action: Literal[states.ACTIONS]
+    note: str = Field("", max_length=2000)
+    materials: dict[str, str] = Field(default_factory=dict, description="Material statuses to record")
+    supplement: list[str] = Field(default_factory=list, description="request_supplement: material codes")
+    delivery_method: Literal[tuple(DeliveryMethod.values)] | Literal[""] = ""
+    tracking_number: str = Field("", max_length=40)
+
+
+class Ref(Schema):
+    code: str
+    name: str
+
+
+class ApplicantOut(Schema):
+    name: str
+    id_type: str
+    id_number: str
+    phone: str
+
+
+class MaterialOut(Schema):
+    code: str
+    name: str
+    required: bool
+    status: str
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    actor: str | None
+    actor_role: str
+    action: str
+    from_status: str
+    to_status: str
+    note: str
+    data: dict
+
+
+class CaseSummary(Schema):
+    id: int
+    number: str
+    status: str
+    item: Ref
+    version: int
+    department: Ref
+    channel: str
+    submitted_at: dt.datetime
+    accepted_on: dt.date | None
+    due_date: dt.date | None
+    decided_on: dt.date | None
+
+
+class CaseOut(CaseSummary):
+    applicant: ApplicantOut
+    answers: dict
+    review_steps: list[dict]
+    step: int
+    working_days_used: int | None
+    working_days_left: int | None
+    suspended_working_days: int | None
+    late: bool
+    extension_days: int
+    delivery_method: str
+    pickup_code: str
+    tracking_number: str
+    materials: list[MaterialOut]
+    allowed_actions: list[str]
+    events: list[EventOut]
+
+
+class CasePage(Schema):
+    count: int
+    items: list[CaseSummary]
+    next_cursor: str | None
+
+
+class CaseFilters(Schema):
+    status: list[Literal[states.STATES]] = Field(default_factory=list)
+    department: str | None = None
+    item: str | None = None
+    due_within: int | None = Field(None, ge=0, le=3650, description="Running cases due within N days")
+    late: bool | None = None
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
+    cursor: str | None = Field(None, description="next_cursor of the previous page")
+
+
+def _summary(case: Case) -> dict:
+    return {
+        "id": case.pk,
+        "number": case.number,
+        "status": case.status,
+        "item": {"code": case.item.code, "name": case.item.tr()},
+        "version": case.item.version,
+        "department": {"code": case.department.code, "name": case.department.tr()},
+        "channel": case.channel,
+        "submitted_at": case.submitted_at,
+        "accepted_on": case.accepted_on,
+        "due_date": case.due_date,
+        "decided_on": case.decided_on,
+    }
+
+
+def _detail(request, case: Case) -> dict:
+    running = selectors.case_clock(case)
+    shows_id = selectors.sees_id_numbers(request.auth)
+    return {
+        **_summary(case),
+        "applicant": {
+            "name": case.applicant_name,
+            "id_type": case.applicant_id_type,
+            "id_number": case.applicant_id_number if shows_id else mask(case.applicant_id_number),
+            "phone": case.applicant_phone if shows_id else mask(case.applicant_phone),
+        },
+        "answers": case.answers,
+        "review_steps": case.review_steps,
+        "step": case.step,
+        "working_days_used": running.working_days_used if running else None,
+        "working_days_left": running.working_days_left if running else None,
+        "suspended_working_days": running.suspended_working_days if running else None,
+        "late": running.late if running else False,
+        "extension_days": case.extension_days,
+        "delivery_method": case.delivery_method,
+        "pickup_code": case.pickup_code,
+        "tracking_number": case.tracking_number,
+        "materials": [
+            {"code": m.code, "name": m.name, "required": m.required, "status": m.status}
+            for m in case.materials.all()
+        ],
+        "allowed_actions": states.allowed_actions(case.machine_state()),
+        "events": [
+            {
+                "at": e.at,
+                "actor": e.actor.username if e.actor else None,
+                "actor_role": e.actor_role,
+                "action": e.action,
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "note": e.note,
+                "data": e.data,
+            }
+            for e in case.events.select_related("actor")
+        ],
+    }
+
+
+def _get(request, case_id: int) -> Case:
+    case = selectors.visible_cases(request.auth).filter(pk=case_id).first()
+    if case is None:
+        raise NotFound("No such case")
+    return case
+
+
+@router.post("/cases", response={201: CaseOut}, summary="File a case (one-window intake or online)")
+def create_case(
+    request,
+    payload: CaseIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=100),
+):
+    submission = services.Submission(
+        item=payload.item,
+        applicant=services.Applicant(**payload.applicant.dict()),
+        answers=payload.answers,
+        channel=payload.channel,
+        materials=payload.materials,
+    )
+    case, _created = services.submit_case(request.auth, submission, idempotency_key)
+    return Status(201, _detail(request, case))
+
+
+@router.get("/cases/{case_id}", response=CaseOut, summary="A case with its clock, materials and history")
+def get_case(request, case_id: int):
+    return _detail(request, _get(request, case_id))
+
+
+def _decode_cursor(cursor: str) -> int:
+    try:
+        return int(json.loads(base64.urlsafe_b64decode(cursor.encode()))["before"])
+    except (ValueError, KeyError, TypeError):
+        raise InvalidInput([FieldError("cursor", "not a cursor this API gave out")]) from None
+
+
+@router.get("/cases", response=CasePage, summary="Cases this user may see, newest first")
+def list_cases(request, filters: Query[CaseFilters]):
+    cases = selectors.filter_cases(
+        selectors.visible_cases(request.auth),
+        status=filters.status,
+        department=filters.department,
+        item=filters.item,
+        due_within=filters.due_within,
+        late=filters.late,
+        today=platform_clock.today(),
+    )
+    count = cases.count()
+    if filters.cursor:
+        cases = cases.filter(pk__lt=_decode_cursor(filters.cursor))
+    page = list(cases.order_by("-pk")[: filters.limit + 1])
+    more = len(page) > filters.limit
+    page = page[: filters.limit]
+    next_cursor = (
+        base64.urlsafe_b64encode(json.dumps({"before": page[-1].pk}).encode()).decode() if more else None
+    )
+    return {"count": count, "items": [_summary(c) for c in page], "next_cursor": next_cursor}
+
+
+@router.post("/cases/{case_id}/actions", response=CaseOut, summary="Move a case: accept, review, deliver…")
+def case_action(request, case_id: int, payload: ActionIn):
+    case = services.act(request.auth, case_id, services.ActionInput(**payload.dict()))
+    return _detail(request, case)

@@ -1,0 +1,223 @@
+"""Cases: one application from intake to delivery, with an append-only event history."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.core.ids import mask
+
+from . import states
+
+
+class Channel(models.TextChoices):
+    WINDOW = "window", _("At a window")
+    ONLINE = "online", _("Online")
+    MOBILE = "mobile", _("Mobile app")
+    KIOSK = "kiosk", _("Self-service kiosk")
+    HOTLINE = "hotline", _("Hotline")
+    POST = "post", _("By post")
+
+
+class Status(models.TextChoices):
+    SUBMITTED = states.SUBMITTED, _("Submitted")
+    ACCEPTED = states.ACCEPTED, _("Accepted")
+    REFUSED = states.REFUSED, _("Refused")
+    SUPPLEMENT_REQUESTED = states.SUPPLEMENT_REQUESTED, _("Supplement requested")
+    IN_REVIEW = states.IN_REVIEW, _("In review")
+    APPROVED = states.APPROVED, _("Approved")
+    DENIED = states.DENIED, _("Denied")
+    DELIVERED = states.DELIVERED, _("Delivered")
+    WITHDRAWN = states.WITHDRAWN, _("Withdrawn")
+
+
+class IdType(models.TextChoices):
+    RESIDENT_ID = "resident_id", _("Resident ID card (China)")
+    USCC = "uscc", _("Unified social credit code")
+    VN_CITIZEN_ID = "vn_citizen_id", _("Citizen ID (Vietnam)")
+
+
+class DeliveryMethod(models.TextChoices):
+    WINDOW = "window", _("Pick up at the window")
+    POST = "post", _("By post")
+    ELECTRONIC = "electronic", _("Electronic download")
+
+
+class Case(models.Model):
+    number = models.CharField(_("case number"), max_length=32, unique=True)
+    item = models.ForeignKey(
+        "catalog.ServiceItem",
+        verbose_name=_("service item (version)"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    department = models.ForeignKey(
+        "catalog.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="cases"
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.SUBMITTED)
+
+    applicant_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applicant account"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    applicant_name = models.CharField(_("applicant"), max_length=200)
+    applicant_id_type = models.CharField(_("ID type"), max_length=16, choices=IdType.choices)
+    applicant_id_number = models.CharField(_("ID number"), max_length=32)
+    applicant_phone = models.CharField(_("phone"), max_length=32, blank=True)
+    applicant_email = models.EmailField(_("email"), blank=True)
+
+    answers = models.JSONField(_("situation answers"), default=dict)
+    review_steps = models.JSONField(_("review steps"), default=list)
+    step = models.PositiveSmallIntegerField(_("current review step"), default=0)
+    suspended_from = models.CharField(max_length=24, blank=True, default="")
+
+    submitted_at = models.DateTimeField(_("submitted at"))
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    # Computed by the clock at every change, stored so that lists can filter and sort on them.
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    extension_days = models.PositiveIntegerField(_("extension (working days)"), default=0)
+    # The limits that applied to this applicant's situation when the case was filed.
+    promised_days = models.PositiveIntegerField(_("promised time limit (days)"))
+    immediate = models.BooleanField(_("immediate item"), default=False)
+
+    delivery_method = models.CharField(
+        _("delivery"), max_length=12, choices=DeliveryMethod.choices, blank=True
+    )
+    pickup_code = models.CharField(_("pickup code"), max_length=12, blank=True)
+    tracking_number = models.CharField(_("postal tracking number"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(fields=["department", "status", "due_date"]),
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["applicant_user", "-id"]),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask(self.applicant_id_number)
+
+    def machine_state(self) -> states.CaseState:
+        return states.CaseState(
+            status=self.status,
+            step=self.step,
+            steps=max(1, len(self.review_steps)),
+            suspended_from=self.suspended_from,
+            extended=self.extension_days > 0,
+            extension_allowed=self.item.extension_days > 0,
+        )
+
+
+class MaterialStatus(models.TextChoices):
+    RECEIVED = "received", _("Received (copy)")
+    ORIGINAL_SEEN = "original_seen", _("Original checked")
+    SHARED_DATA = "shared_data", _("Provided by shared data")
+    MISSING = "missing", _("Missing")
+
+
+class CaseMaterial(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
+    code = models.CharField(_("material"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    required = models.BooleanField(_("required"), default=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=MaterialStatus.choices, default=MaterialStatus.MISSING
+    )
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["case", "code"], name="case_material_unique")]
+
+    def __str__(self):
+        return f"{self.name}: {self.get_status_display()}"
+
+
+class Suspension(models.Model):
+    """A stop of the legal clock: a supplement request, an expert review or a hearing."""
+
+    class Kind(models.TextChoices):
+        SUPPLEMENT = "supplement", _("Supplement requested")
+        EXPERT_REVIEW = "expert_review", _("Expert review")
+        HEARING = "hearing", _("Hearing")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="suspensions")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    reason = models.CharField(_("reason"), max_length=500)
+    started_on = models.DateField(_("started on"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_on", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.started_on}–{self.ended_on or ''}"
+
+
+class CaseEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("case events are append-only")
+
+    def delete(self):
+        raise TypeError("case events are append-only")
+
+
+class CaseEvent(models.Model):
+    """One entry of a case's history. Never changed or deleted once written."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(_("time"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_role = models.CharField(_("role"), max_length=20)
+    action = models.CharField(_("action"), max_length=24)
+    from_status = models.CharField(_("from"), max_length=24, blank=True)
+    to_status = models.CharField(_("to"), max_length=24)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = CaseEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+
+    def __str__(self):
+        return f"{self.case_id} {self.action} {self.from_status}→{self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("case events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("case events are append-only")
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a write sent with an Idempotency-Key, so that a retry gets the same answer."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    request_hash = models.CharField(max_length=64)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique")]
+
+    def __str__(self):
+        return self.key

@@ -1,0 +1,64 @@
+"""Notices to the applicant: email through Django's email backend, SMS through a pluggable adapter.
+
+ONEWINDOW_SMS_BACKEND names a class with `send(phone, text)`; the default writes to the log.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from onewindow.core.ids import mask
+
+log = logging.getLogger("onewindow.notifications")
+
+
+class LogSmsBackend:
+    """Writes SMS to the log instead of sending them (the phone number masked)."""
+
+    sent: list[tuple[str, str]] = []
+
+    def send(self, phone: str, text: str) -> None:
+        LogSmsBackend.sent.append((phone, text))
+        log.info("SMS to %s: %s", mask(phone), text)
+
+
+def sms_backend():
+    return import_string(
+        getattr(settings, "ONEWINDOW_SMS_BACKEND", "onewindow.cases.notifications.LogSmsBackend")
+    )()
+
+
+def _text(case, kind: str, note: str) -> str:
+    item = case.item.tr()
+    messages = {
+        "accept": _("Case %(number)s (%(item)s) is accepted; it is due on %(due)s."),
+        "request_supplement": _("Case %(number)s (%(item)s) needs more materials: %(note)s"),
+        "approve": _("Case %(number)s (%(item)s) is approved."),
+        "deny": _("Case %(number)s (%(item)s) is denied: %(note)s"),
+        "refuse": _("Case %(number)s (%(item)s) was not accepted: %(note)s"),
+        "deliver": _("The result of case %(number)s (%(item)s) is delivered."),
+        "apology": _("We are sorry: case %(number)s (%(item)s) will be late; the new date is %(due)s."),
+    }
+    return messages[kind] % {"number": case.number, "item": item, "due": case.due_date, "note": note}
+
+
+NOTIFIED = {"accept", "request_supplement", "approve", "deny", "refuse", "deliver", "apology"}
+
+
+def notify_applicant(case, kind: str, note: str = "") -> list[str]:
+    """Send the notice for `kind`; returns the channels used (recorded in the case's event)."""
+    if kind not in NOTIFIED:
+        return []
+    text, used = _text(case, kind, note), []
+    if case.applicant_email:
+        send_mail(
+            _("OneWindow case %(number)s") % {"number": case.number}, text, None, [case.applicant_email]
+        )
+        used.append("email")
+    if case.applicant_phone:
+        sms_backend().send(case.applicant_phone, text)
+        used.append("sms")
+    return used

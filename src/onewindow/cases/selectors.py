@@ -1,0 +1,87 @@
+"""Reads of cases: what each role may see, and a case's clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import F, Q, QuerySet
+
+from onewindow.catalog.models import DaysUnit
+from onewindow.catalog.selectors import department_calendar
+from onewindow.core import clock as platform_clock
+from onewindow.core.models import Role, User
+
+from . import states
+from .clock import Clock, clock
+from .models import Case
+
+# Staff who see every case; the ID numbers they see are unmasked for clerks and reviewers only.
+_SEE_ALL = {Role.ADMIN, Role.SUPERVISOR, Role.CLERK}
+SEES_ID_NUMBERS = {Role.ADMIN, Role.CLERK, Role.REVIEWER}
+
+
+def visible_cases(user: User) -> QuerySet[Case]:
+    cases = Case.objects.select_related("item", "department")
+    if not user.is_authenticated or not user.is_active:
+        return cases.none()
+    if user.role in _SEE_ALL:
+        return cases
+    if user.role == Role.REVIEWER:
+        return cases.filter(department_id=user.department_id)
+    return cases.filter(applicant_user=user)
+
+
+def sees_id_numbers(user: User) -> bool:
+    return user.role in SEES_ID_NUMBERS
+
+
+def case_clock(case: Case, today: dt.date | None = None) -> Clock | None:
+    """None until the case is accepted (the legal clock starts at acceptance)."""
+    if case.accepted_on is None:
+        return None
+    today = today or platform_clock.today()
+    suspensions = [
+        (s.started_on, s.ended_on) for s in case.suspensions.all() if s.started_on >= case.accepted_on
+    ]
+    stopped = case.decided_on
+    if stopped is None and case.status not in states.CLOCK_STATES:
+        stopped = today  # withdrawn: the clock stops
+    return clock(
+        department_calendar(case.department),
+        case.accepted_on,
+        case.promised_days,
+        today,
+        suspensions=suspensions,
+        extension_days=case.extension_days,
+        immediate=case.immediate,
+        calendar_days=case.item.days_unit == DaysUnit.CALENDAR,
+        decided_on=stopped,
+    )
+
+
+def filter_cases(
+    cases: QuerySet[Case],
+    *,
+    status=None,
+    department=None,
+    item=None,
+    due_within=None,
+    late=None,
+    today: dt.date | None = None,
+) -> QuerySet[Case]:
+    today = today or platform_clock.today()
+    if status:
+        cases = cases.filter(status__in=status if isinstance(status, list | tuple) else [status])
+    if department:
+        cases = cases.filter(department__code=department)
+    if item:
+        cases = cases.filter(item__code=item)
+    running = Q(status__in=states.CLOCK_STATES)
+    if due_within is not None:
+        cases = cases.filter(running, due_date__lte=today + dt.timedelta(days=due_within))
+    if late is not None:
+        is_late = (running & Q(due_date__lt=today)) | Q(
+            decided_on__isnull=False, decided_on__gt=F("due_date")
+        )
+        cases = cases.filter(is_late) if late else cases.exclude(is_late)
+    return cases

@@ -1,0 +1,327 @@
+"""Writes to cases. Every change goes through `act`: one transaction, the state machine, one event."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+
+from onewindow.catalog import rules
+from onewindow.catalog.models import ServiceItem
+from onewindow.catalog.selectors import Checklist, checklist, published_item
+from onewindow.core import clock as platform_clock
+from onewindow.core.errors import FieldError, InvalidInput
+from onewindow.core.ids import id_problem
+from onewindow.core.models import Role, User
+from onewindow.core.permissions import Conflict, Forbidden, NotFound
+
+from . import states
+from .models import (
+    Case,
+    CaseEvent,
+    CaseMaterial,
+    Channel,
+    DeliveryMethod,
+    IdempotencyRecord,
+    IdType,
+    MaterialStatus,
+    Suspension,
+)
+from .notifications import notify_applicant
+from .selectors import case_clock, visible_cases
+
+DEFAULT_REVIEW_STEPS = [{"code": "review", "name": "审核"}, {"code": "decide", "name": "决定"}]
+IMMEDIATE_REVIEW_STEPS = [{"code": "decide", "name": "决定"}]
+_PRESENT = {MaterialStatus.RECEIVED, MaterialStatus.ORIGINAL_SEEN, MaterialStatus.SHARED_DATA}
+
+
+@dataclass
+class Applicant:
+    name: str
+    id_type: str
+    id_number: str
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass
+class Submission:
+    item: str
+    applicant: Applicant
+    answers: dict[str, str] = field(default_factory=dict)
+    channel: str = Channel.ONLINE
+    materials: dict[str, str] = field(default_factory=dict)  # material code → MaterialStatus
+
+
+def _role_on(case: Case, user: User) -> str:
+    if case.applicant_user_id == user.pk and user.role in (Role.CITIZEN, Role.ENTERPRISE):
+        return "applicant"
+    return user.role
+
+
+def _material_updates(case_materials: dict[str, CaseMaterial], updates: dict[str, str]) -> list[FieldError]:
+    errors = []
+    for code, status in updates.items():
+        if code not in case_materials:
+            errors.append(FieldError(f"materials.{code}", f"this case does not need material {code!r}"))
+        elif status not in MaterialStatus.values:
+            errors.append(
+                FieldError(
+                    f"materials.{code}",
+                    f"unknown status {status!r}; use one of {', '.join(MaterialStatus.values)}",
+                )
+            )
+    return errors
+
+
+def _request_hash(submission: Submission) -> str:
+    payload = json.dumps(submission, default=lambda o: o.__dict__, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _validate_submission(submission: Submission, actor: User) -> tuple[ServiceItem, Checklist]:
+    errors = []
+    try:
+        item = published_item(submission.item)
+    except ServiceItem.DoesNotExist:
+        raise InvalidInput([FieldError("item", f"no published service item {submission.item!r}")]) from None
+    applicant = submission.applicant
+    if not applicant.name.strip():
+        errors.append(FieldError("applicant.name", "the applicant's name is required"))
+    if applicant.id_type not in IdType.values:
+        errors.append(FieldError("applicant.id_type", f"use one of {', '.join(IdType.values)}"))
+    elif problem := id_problem(applicant.id_type, applicant.id_number):
+        errors.append(FieldError("applicant.id_number", problem))
+    if applicant.id_type == IdType.USCC and not item.for_enterprise:
+        errors.append(FieldError("applicant.id_type", "this item serves persons, not enterprises"))
+    if applicant.id_type != IdType.USCC and applicant.id_type in IdType.values and not item.for_person:
+        errors.append(FieldError("applicant.id_type", "this item serves enterprises: give the USCC"))
+    if submission.channel not in Channel.values:
+        errors.append(FieldError("channel", f"use one of {', '.join(Channel.values)}"))
+    if actor.role in (Role.CITIZEN, Role.ENTERPRISE) and submission.channel in (
+        Channel.WINDOW,
+        Channel.KIOSK,
+    ):
+        errors.append(FieldError("channel", "applicants apply online, by mobile or by post"))
+    if actor.role not in (Role.CITIZEN, Role.ENTERPRISE, Role.CLERK, Role.ADMIN):
+        raise Forbidden("only applicants and window clerks file cases")
+    resolution = None
+    try:
+        resolution = checklist(item, submission.answers)
+    except rules.AnswersError as failure:
+        errors += [FieldError(f, m) for f, m in failure.problems]
+    if resolution is not None:
+        known = {m.code for m in resolution.materials}
+        for code, status in submission.materials.items():
+            if code not in known:
+                errors.append(
+                    FieldError(f"materials.{code}", "not a material of this item in this situation")
+                )
+            elif status not in MaterialStatus.values:
+                errors.append(
+                    FieldError(f"materials.{code}", f"use one of {', '.join(MaterialStatus.values)}")
+                )
+    if errors:
+        raise InvalidInput(errors)
+    return item, resolution
+
+
+def submit_case(actor: User, submission: Submission, idempotency_key: str | None = None) -> tuple[Case, bool]:
+    """File a case; returns (case, created). A retry with the same key and body returns the first case."""
+    request_hash = _request_hash(submission)
+    if idempotency_key:
+        existing = (
+            IdempotencyRecord.objects.filter(user=actor, key=idempotency_key).select_related("case").first()
+        )
+        if existing is not None:
+            return _replay(existing, request_hash), False
+    item, result = _validate_submission(submission, actor)
+    try:
+        with transaction.atomic():
+            case = _create_case(actor, submission, item, result)
+            if idempotency_key:
+                IdempotencyRecord.objects.create(
+                    user=actor, key=idempotency_key, request_hash=request_hash, case=case
+                )
+    except IntegrityError:
+        # Another request with the same key won the race: answer as it did.
+        existing = IdempotencyRecord.objects.filter(user=actor, key=idempotency_key).first()
+        if existing is None:
+            raise
+        return _replay(existing, request_hash), False
+    return case, True
+
+
+def _replay(record: IdempotencyRecord, request_hash: str) -> Case:
+    if record.request_hash != request_hash:
+        raise Conflict("this Idempotency-Key was already used with a different request")
+    return record.case
+
+
+def _create_case(actor: User, submission: Submission, item: ServiceItem, result: Checklist) -> Case:
+    now = platform_clock.now()
+    limits = result.limits
+    review_steps = [{"code": s.code, "name": s.name} for s in result.steps if s.review]
+    if not review_steps:
+        review_steps = IMMEDIATE_REVIEW_STEPS if limits["immediate"] else DEFAULT_REVIEW_STEPS
+    applicant = submission.applicant
+    case = Case.objects.create(
+        number=secrets.token_hex(8),  # replaced below, once the id is known
+        item=item,
+        department=item.department,
+        channel=submission.channel,
+        applicant_user=actor if actor.role in (Role.CITIZEN, Role.ENTERPRISE) else None,
+        applicant_name=applicant.name.strip(),
+        applicant_id_type=applicant.id_type,
+        applicant_id_number=applicant.id_number.strip().upper(),
+        applicant_phone=applicant.phone.strip(),
+        applicant_email=applicant.email.strip(),
+        answers={a.question.code: a.option.code for a in result.answers},
+        review_steps=review_steps,
+        submitted_at=now,
+        promised_days=limits["promised_days"],
+        immediate=bool(limits["immediate"]),
+    )
+    case.number = f"{item.department.region.code}-{platform_clock.today():%Y%m%d}-{case.pk:07d}"
+    case.save(update_fields=["number"])
+    CaseMaterial.objects.bulk_create(
+        CaseMaterial(
+            case=case,
+            code=m.code,
+            name=m.name,
+            required=m.required,
+            status=submission.materials.get(m.code, MaterialStatus.MISSING),
+        )
+        for m in result.materials
+    )
+    _record(case, actor, "submit", "", states.SUBMITTED, "", {"channel": case.channel})
+    return case
+
+
+def _record(case: Case, actor: User, action: str, from_status: str, to_status: str, note: str, data: dict):
+    return CaseEvent.objects.create(
+        case=case,
+        at=platform_clock.now(),
+        actor=actor,
+        actor_role=_role_on(case, actor),
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        data=data,
+    )
+
+
+@dataclass
+class ActionInput:
+    action: str
+    note: str = ""
+    materials: dict[str, str] = field(default_factory=dict)
+    supplement: list[str] = field(default_factory=list)  # codes of the materials to add or fix
+    delivery_method: str = ""
+    tracking_number: str = ""
+
+
+_NOTE_REQUIRED = {
+    "refuse": "the reason for refusing",
+    "request_supplement": "what the applicant must add or fix",
+    "deny": "the reason for the denial",
+    "extend": "the reason for the extension",
+}
+
+
+@transaction.atomic
+def act(actor: User, case_id: int, request: ActionInput) -> Case:
+    case = visible_cases(actor).select_for_update(of=("self",)).filter(pk=case_id).first()
+    if case is None:
+        raise NotFound("no such case")
+    role = _role_on(case, actor)
+    if request.action in states.ACTION_ROLES and role not in states.ACTION_ROLES[request.action]:
+        raise Forbidden(f"a {role} cannot {request.action} a case")
+    machine = case.machine_state()
+    try:
+        after = states.next_state(machine, request.action)
+    except states.IllegalTransition as illegal:
+        raise Conflict(str(illegal), illegal.allowed) from None
+
+    errors = []
+    if request.action in _NOTE_REQUIRED and not request.note.strip():
+        errors.append(FieldError("note", f"give {_NOTE_REQUIRED[request.action]}"))
+    materials = {m.code: m for m in case.materials.all()}
+    errors += _material_updates(materials, request.materials)
+    today, now = platform_clock.today(), platform_clock.now()
+    data: dict = {}
+
+    if request.action == "request_supplement":
+        unknown = [code for code in request.supplement if code not in materials]
+        if not request.supplement:
+            errors.append(FieldError("supplement", "name the materials to add or fix"))
+        errors += [FieldError(f"supplement.{code}", "not a material of this case") for code in unknown]
+        data["supplement"] = request.supplement
+    if request.action == "deliver":
+        if request.delivery_method not in DeliveryMethod.values:
+            errors.append(FieldError("delivery_method", f"use one of {', '.join(DeliveryMethod.values)}"))
+        elif request.delivery_method == DeliveryMethod.POST and not request.tracking_number.strip():
+            errors.append(FieldError("tracking_number", "a postal delivery needs the tracking number"))
+    if errors:
+        raise InvalidInput(errors)
+
+    for code, status in request.materials.items():
+        materials[code].status = status
+        materials[code].save(update_fields=["status"])
+    if request.materials:
+        data["materials"] = request.materials
+
+    if request.action == "accept":
+        missing = [m.code for m in materials.values() if m.required and m.status not in _PRESENT]
+        if missing:
+            raise InvalidInput(
+                [
+                    FieldError(
+                        f"materials.{code}", "required material not received; request a supplement instead"
+                    )
+                    for code in missing
+                ]
+            )
+        case.accepted_on = today
+    elif request.action == "request_supplement":
+        for code in request.supplement:
+            materials[code].status = MaterialStatus.MISSING
+            materials[code].save(update_fields=["status"])
+        Suspension.objects.create(
+            case=case, kind=Suspension.Kind.SUPPLEMENT, reason=request.note, started_on=today
+        )
+    elif request.action in ("resubmit", "withdraw"):
+        case.suspensions.filter(ended_on__isnull=True).update(ended_on=today)
+    elif request.action in ("approve", "deny"):
+        case.decided_on = today
+    elif request.action == "extend":
+        case.extension_days = case.item.extension_days
+        data["extension_days"] = case.extension_days
+    elif request.action == "deliver":
+        case.delivery_method = request.delivery_method
+        case.delivered_at = now
+        if request.delivery_method == DeliveryMethod.WINDOW:
+            case.pickup_code = f"{secrets.randbelow(10**6):06d}"
+        case.tracking_number = request.tracking_number.strip()
+        data["delivery_method"] = case.delivery_method
+    if request.action == "review":
+        data["step"] = (
+            case.review_steps[machine.step]["code"] if machine.step < len(case.review_steps) else ""
+        )
+
+    from_status = case.status
+    case.status, case.step, case.suspended_from = after.status, after.step, after.suspended_from
+    running = case_clock(case, today)
+    case.due_date = running.due_date if running else None
+    case.save()
+    if running:
+        data["due_date"] = running.due_date.isoformat()
+    channels = notify_applicant(case, request.action, request.note)
+    if channels:
+        data["notified"] = channels
+    _record(case, actor, request.action, from_status, case.status, request.note.strip(), data)
+    return case

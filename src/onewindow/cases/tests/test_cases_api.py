@@ -1,0 +1,270 @@
+import datetime as dt
+
+import pytest
+
+from onewindow.cases.models import Case, CaseEvent
+from onewindow.core import clock
+from onewindow.core.workdays import base_calendar, working_days_between
+
+VALID_ID = "11010519491231002X"
+ANSWERS = {"insured_as": "employee", "retire_type": "normal", "other_province": "none", "years": "enough"}
+RECEIVED = {
+    code: "received"
+    for code in ("id_card", "pension_application_form", "personnel_file", "photo", "bank_card")
+}
+
+
+class Today:
+    """An injected clock: tests set the day and move it forward."""
+
+    def __init__(self, monkeypatch, day: dt.date):
+        self.day = day
+        monkeypatch.setattr(clock, "now", lambda: dt.datetime.combine(self.day, dt.time(10), dt.UTC))
+
+    def set(self, day: dt.date):
+        self.day = day
+
+
+@pytest.fixture
+def today(monkeypatch):
+    return Today(monkeypatch, dt.date(2025, 3, 3))  # a Monday
+
+
+@pytest.fixture
+def as_user(api_client, token_for):
+    tokens = {}
+
+    def request(username, method, url, body=None, **headers):
+        tokens.setdefault(username, token_for(username))
+        kwargs = {"HTTP_AUTHORIZATION": f"Bearer {tokens[username]}", **headers}
+        if method == "get":
+            return api_client.get(url, body or {}, **kwargs)
+        return api_client.post(url, body or {}, content_type="application/json", **kwargs)
+
+    return request
+
+
+def new_case(as_user, username="clerk", **overrides):
+    body = {
+        "item": "RS-001",
+        "channel": "window",
+        "answers": ANSWERS,
+        "materials": RECEIVED,
+        "applicant": {
+            "name": "张三",
+            "id_type": "resident_id",
+            "id_number": VALID_ID,
+            "phone": "13800138000",
+        },
+    }
+    body.update(overrides)
+    return as_user(username, "post", "/api/v1/cases", body)
+
+
+def act(as_user, username, case_id, action, **body):
+    return as_user(username, "post", f"/api/v1/cases/{case_id}/actions", {"action": action, **body})
+
+
+def test_a_case_through_a_supplement_request_moves_the_due_date_by_the_suspended_days(as_user, today):
+    created = new_case(as_user)
+    assert created.status_code == 201, created.content
+    case = created.json()
+    assert case["number"].startswith("441900-20250303-")
+    assert case["status"] == "submitted" and case["due_date"] is None
+
+    accepted = act(as_user, "clerk", case["id"], "accept").json()
+    assert accepted["status"] == "accepted"
+    assert accepted["due_date"] == "2025-03-05"  # employee, normal retirement: 2 working days
+
+    today.set(dt.date(2025, 3, 4))
+    supplement = act(
+        as_user,
+        "reviewer-rsj",
+        case["id"],
+        "request_supplement",
+        note="档案缺少招工表",
+        supplement=["personnel_file"],
+    )
+    assert supplement.status_code == 200, supplement.content
+    assert supplement.json()["status"] == "supplement_requested"
+
+    today.set(dt.date(2025, 3, 10))  # a week later the applicant brings the file
+    resubmitted = act(
+        as_user, "clerk", case["id"], "resubmit", materials={"personnel_file": "original_seen"}
+    ).json()
+    assert resubmitted["status"] == "accepted"
+    suspended = working_days_between(base_calendar("CN"), dt.date(2025, 3, 4), dt.date(2025, 3, 10))
+    assert suspended == 4
+    assert resubmitted["suspended_working_days"] == 4
+    assert resubmitted["due_date"] == "2025-03-11"  # 5 March + exactly 4 working days
+    assert (resubmitted["working_days_used"], resubmitted["working_days_left"]) == (1, 1)
+
+    approved = act(as_user, "reviewer-rsj", case["id"], "review").json()
+    assert approved["status"] == "in_review"
+    approved = act(as_user, "reviewer-rsj", case["id"], "approve").json()
+    assert approved["status"] == "approved" and approved["late"] is False
+    delivered = act(as_user, "clerk", case["id"], "deliver", delivery_method="window").json()
+    assert delivered["status"] == "delivered" and len(delivered["pickup_code"]) == 6
+    assert [e["action"] for e in delivered["events"]] == [
+        "submit",
+        "accept",
+        "request_supplement",
+        "resubmit",
+        "review",
+        "approve",
+        "deliver",
+    ]
+    assert delivered["events"][2]["data"]["supplement"] == ["personnel_file"]
+
+
+def test_idempotent_submission(as_user, today):
+    body_first = as_user("clerk", "post", "/api/v1/cases", _body(), HTTP_IDEMPOTENCY_KEY="retry-1")
+    again = as_user("clerk", "post", "/api/v1/cases", _body(), HTTP_IDEMPOTENCY_KEY="retry-1")
+    assert body_first.status_code == again.status_code == 201
+    assert body_first.json()["id"] == again.json()["id"]
+    assert Case.objects.count() == 1
+    changed = as_user("clerk", "post", "/api/v1/cases", _body(channel="post"), HTTP_IDEMPOTENCY_KEY="retry-1")
+    assert changed.status_code == 409
+    assert Case.objects.count() == 1
+
+
+def _body(**overrides):
+    body = {
+        "item": "RS-001",
+        "channel": "window",
+        "answers": ANSWERS,
+        "materials": RECEIVED,
+        "applicant": {"name": "张三", "id_type": "resident_id", "id_number": VALID_ID},
+    }
+    return {**body, **overrides}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"item": "NOPE-1"}, "item"),
+        (
+            {"applicant": {"name": "张三", "id_type": "resident_id", "id_number": "110105194912310021"}},
+            "applicant.id_number",
+        ),
+        (
+            {"applicant": {"name": "某公司", "id_type": "uscc", "id_number": "914403001922038216"}},
+            "applicant.id_type",
+        ),
+        ({"applicant": {"name": "张三", "id_type": "passport", "id_number": "E1"}}, "applicant.id_type"),
+        ({"answers": {"insured_as": "employee"}}, "answers.retire_type"),
+        ({"answers": {**ANSWERS, "pets": "cat"}}, "answers.pets"),
+        ({"materials": {"driving_licence": "received"}}, "materials.driving_licence"),
+        ({"materials": {"id_card": "lost"}}, "materials.id_card"),
+        ({"channel": "pigeon"}, "channel"),
+    ],
+)
+def test_bad_submissions_are_422_naming_the_field_and_write_nothing(as_user, today, overrides, field):
+    response = as_user("clerk", "post", "/api/v1/cases", _body(**overrides))
+    assert response.status_code == 422, response.content
+    assert field in [e["field"] for e in response.json()["errors"]]
+    assert Case.objects.count() == 0 and CaseEvent.objects.count() == 0
+
+
+def test_wrong_state_is_409_with_the_allowed_actions_and_changes_nothing(as_user, today):
+    case = new_case(as_user).json()
+    response = act(as_user, "reviewer-rsj", case["id"], "approve")
+    assert response.status_code == 409
+    assert response.json()["allowed_actions"] == ["accept", "refuse", "request_supplement", "withdraw"]
+    assert Case.objects.get(pk=case["id"]).status == "submitted"
+    assert CaseEvent.objects.filter(case_id=case["id"]).count() == 1
+
+
+def test_roles(as_user, today):
+    case = new_case(as_user).json()
+    # a reviewer of another department does not see the case at all
+    assert as_user("reviewer-ga", "get", f"/api/v1/cases/{case['id']}").status_code == 404
+    assert act(as_user, "reviewer-ga", case["id"], "accept").status_code == 404
+    # the right department, the wrong role for this action
+    assert act(as_user, "reviewer-rsj", case["id"], "accept").status_code == 403
+    # a citizen sees only their own cases
+    assert as_user("citizen", "get", f"/api/v1/cases/{case['id']}").status_code == 404
+    assert as_user("citizen", "get", "/api/v1/cases").json()["count"] == 0
+    # a supervisor sees everything, with ID numbers masked
+    seen = as_user("supervisor", "get", f"/api/v1/cases/{case['id']}").json()
+    assert seen["applicant"]["id_number"] == "1101**********002X"
+    assert as_user("clerk", "get", f"/api/v1/cases/{case['id']}").json()["applicant"]["id_number"] == VALID_ID
+    assert as_user("clerk", "get", "/api/v1/cases", HTTP_AUTHORIZATION="Bearer nope").status_code == 401
+
+
+def test_citizen_files_online_and_withdraws(as_user, today):
+    created = new_case(as_user, "citizen", channel="online", materials={})
+    assert created.status_code == 201
+    case = created.json()
+    assert as_user("citizen", "get", "/api/v1/cases").json()["count"] == 1
+    assert act(as_user, "citizen", case["id"], "accept").status_code == 403
+    withdrawn = act(as_user, "citizen", case["id"], "withdraw", note="不办了")
+    assert withdrawn.json()["status"] == "withdrawn"
+    at_window = new_case(as_user, "citizen", channel="window")
+    assert at_window.status_code == 422
+
+
+def test_accept_requires_the_required_materials(as_user, today):
+    case = new_case(as_user, materials={"id_card": "original_seen"}).json()
+    response = act(as_user, "clerk", case["id"], "accept")
+    assert response.status_code == 422
+    assert "materials.personnel_file" in [e["field"] for e in response.json()["errors"]]
+    fixed = act(as_user, "clerk", case["id"], "accept", materials={k: "received" for k in RECEIVED})
+    assert fixed.json()["status"] == "accepted"
+
+
+@pytest.mark.parametrize(
+    ("action", "body", "field"),
+    [
+        ("refuse", {}, "note"),
+        ("request_supplement", {"note": "缺材料"}, "supplement"),
+        ("request_supplement", {"note": "缺材料", "supplement": ["passport"]}, "supplement.passport"),
+        ("accept", {"materials": {"passport": "received"}}, "materials.passport"),
+    ],
+)
+def test_actions_with_bad_input_are_422_and_change_nothing(as_user, today, action, body, field):
+    case = new_case(as_user).json()
+    response = act(as_user, "clerk", case["id"], action, **body)
+    assert response.status_code == 422, response.content
+    assert field in [e["field"] for e in response.json()["errors"]]
+    assert Case.objects.get(pk=case["id"]).status == "submitted"
+
+
+def test_extension_once_by_a_supervisor(as_user, today):
+    case = new_case(as_user).json()
+    act(as_user, "clerk", case["id"], "accept")
+    assert act(as_user, "reviewer-rsj", case["id"], "extend", note="需实地核查").status_code == 403
+    extended = act(as_user, "supervisor", case["id"], "extend", note="需实地核查").json()
+    assert extended["extension_days"] == 10 and extended["due_date"] == "2025-03-19"
+    assert act(as_user, "supervisor", case["id"], "extend", note="again").status_code == 409
+
+
+def test_lists_filter_and_page_with_a_cursor(as_user, today):
+    ids = [new_case(as_user).json()["id"] for _ in range(5)]
+    act(as_user, "clerk", ids[0], "accept")
+    first = as_user("clerk", "get", "/api/v1/cases", {"limit": 2}).json()
+    assert first["count"] == 5 and [c["id"] for c in first["items"]] == ids[::-1][:2]
+    second = as_user("clerk", "get", "/api/v1/cases", {"limit": 2, "cursor": first["next_cursor"]}).json()
+    assert [c["id"] for c in second["items"]] == ids[::-1][2:4]
+    assert as_user("clerk", "get", "/api/v1/cases", {"status": "accepted"}).json()["count"] == 1
+    assert as_user("clerk", "get", "/api/v1/cases", {"due_within": 2}).json()["count"] == 1
+    today.set(dt.date(2025, 3, 10))
+    assert [c["id"] for c in as_user("clerk", "get", "/api/v1/cases", {"late": True}).json()["items"]] == [
+        ids[0]
+    ]
+    assert as_user("reviewer-rsj", "get", "/api/v1/cases").json()["count"] == 5
+    assert as_user("reviewer-ga", "get", "/api/v1/cases").json()["count"] == 0
+    bad = as_user("clerk", "get", "/api/v1/cases", {"cursor": "garbage"})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "cursor"
+
+
+def test_events_are_append_only(as_user, today):
+    case = new_case(as_user).json()
+    event = CaseEvent.objects.get(case_id=case["id"])
+    event.note = "rewritten"
+    with pytest.raises(TypeError):
+        event.save()
+    with pytest.raises(TypeError):
+        CaseEvent.objects.filter(case_id=case["id"]).update(note="x")
+    with pytest.raises(TypeError):
+        event.delete()
