@@ -1,5 +1,7 @@
 """Cases: one application from intake to delivery, with an append-only event history."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -42,8 +44,14 @@ class DeliveryMethod(models.TextChoices):
     ELECTRONIC = "electronic", _("Electronic download")
 
 
+def new_tracking_token() -> str:
+    return secrets.token_urlsafe(12)
+
+
 class Case(models.Model):
     number = models.CharField(_("case number"), max_length=32, unique=True)
+    # Printed as a QR code on the receipt: the public tracking page needs it, so numbers cannot be guessed.
+    tracking_token = models.CharField(max_length=24, default=new_tracking_token, editable=False)
     item = models.ForeignKey(
         "catalog.ServiceItem",
         verbose_name=_("service item (version)"),

@@ -77,6 +77,11 @@ def _material_updates(case_materials: dict[str, CaseMaterial], updates: dict[str
     return errors
 
 
+def new_idempotency_key() -> str:
+    """For forms: rendered as a hidden field, so a double-submitted form files one case."""
+    return secrets.token_urlsafe(16)
+
+
 def _request_hash(submission: Submission) -> str:
     payload = json.dumps(submission, default=lambda o: o.__dict__, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()

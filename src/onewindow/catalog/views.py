@@ -78,15 +78,15 @@ def item_detail(request, code):
     return render(request, "catalog/item.html", {"item": item})
 
 
-def _answers(request) -> dict[str, str]:
+def answers_from(query) -> dict[str, str]:
     return {
         key[len(ANSWER_PREFIX) :]: value
-        for key, value in request.GET.items()
+        for key, value in query.items()
         if key.startswith(ANSWER_PREFIX) and value
     }
 
 
-def _query(answers: dict[str, str], **extra) -> str:
+def answers_query(answers: dict[str, str], **extra) -> str:
     params = [(ANSWER_PREFIX + code, option) for code, option in answers.items()]
     params += [(key, value) for key, value in extra.items() if value]
     return urlencode(params)
@@ -100,7 +100,7 @@ def guide(request, code):
     """One question per page. `at` shows a question again; `after` moves on from the one just answered."""
     item = _published_or_404(code)
     specs = item.rules().questions
-    answers = _answers(request)
+    answers = answers_from(request.GET)
     problems = rules.answer_errors(specs, answers)
     if problems:
         return _bad_answers(request, item, problems)
@@ -124,7 +124,7 @@ def guide(request, code):
     if current is None:
         pending = rules.next_question(specs, answers)
         if pending is None:
-            return redirect(reverse("checklist", args=[item.code]) + "?" + _query(answers))
+            return redirect(reverse("checklist", args=[item.code]) + "?" + answers_query(answers))
         current = pending.code
     index = codes.index(current)
     question = next(q for q in item.questions.all() if q.code == current)
@@ -141,7 +141,7 @@ def guide(request, code):
             "selected": answers.get(current),
             "hidden": [(ANSWER_PREFIX + k, v) for k, v in others.items()],
             "field_name": ANSWER_PREFIX + current,
-            "back_url": (reverse("guide", args=[item.code]) + "?" + _query(answers, at=previous))
+            "back_url": (reverse("guide", args=[item.code]) + "?" + answers_query(answers, at=previous))
             if previous
             else reverse("item", args=[item.code]),
         },
@@ -151,13 +151,13 @@ def guide(request, code):
 
 def checklist(request, code):
     item = _published_or_404(code)
-    answers = _answers(request)
+    answers = answers_from(request.GET)
     try:
         result = selectors.checklist(item, answers)
     except rules.AnswersError as failure:
         if rules.answer_errors(item.rules().questions, answers):
             return _bad_answers(request, item, failure.problems)
-        return redirect(reverse("guide", args=[item.code]) + "?" + _query(answers))
+        return redirect(reverse("guide", args=[item.code]) + "?" + answers_query(answers))
     return render(
         request,
         "catalog/checklist.html",
@@ -165,8 +165,9 @@ def checklist(request, code):
             "item": item,
             "result": result,
             "limits": result.limits,
+            "answers_query": answers_query(answers),
             "answers": [
-                (a, reverse("guide", args=[item.code]) + "?" + _query(answers, at=a.question.code))
+                (a, reverse("guide", args=[item.code]) + "?" + answers_query(answers, at=a.question.code))
                 for a in result.answers
             ],
         },

@@ -16,3 +16,14 @@ def tr(obj, field="name"):
 def masked(value: str) -> str:
     """An identity number with all but its first and last four characters hidden."""
     return mask(value)
+
+
+@register.filter
+def field(form, name):
+    """A bound field by name: {{ form|field:"m.id_card" }} (names with dots are not template lookups)."""
+    return form[name]
+
+
+@register.filter
+def split(text):
+    return text.split()
