@@ -1,48 +1,8 @@
-"""A real browser (Debian chromium, driven by Playwright) walks the retirement guide to its checklist.
-
-Set ONEWINDOW_REQUIRE_BROWSER=1 (CI does) to fail instead of skipping when chromium is missing.
-"""
-
-import os
-import shutil
+"""A real browser walks the retirement guide to its checklist."""
 
 import pytest
 
-CHROMIUM = (
-    os.environ.get("ONEWINDOW_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-)
-# Playwright's sync API runs an event loop in this thread; the test itself only reads the database.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not CHROMIUM and not os.environ.get("ONEWINDOW_REQUIRE_BROWSER"),
-        reason="chromium is not installed (apt install chromium)",
-    ),
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-quic",
-            ],
-        )
-        yield browser
-        browser.close()
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
