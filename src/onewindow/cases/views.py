@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from onewindow.core.errors import InvalidInput
 from onewindow.core.models import Role
 from onewindow.core.permissions import Conflict, Forbidden, NotFound
 
-from . import selectors, services, states
+from . import documents, selectors, services, states
 from .forms import ApplicantForm
 from .models import Case, DeliveryMethod, Status
 
@@ -180,3 +180,31 @@ def track(request, number):
         tracking_token=request.GET.get("t", "-"),
     )
     return render(request, "cases/track.html", {"case": case, "clock": selectors.case_clock(case)})
+
+
+def tracking_url(request, case: Case) -> str:
+    return request.build_absolute_uri(reverse("track", args=[case.number])) + f"?t={case.tracking_token}"
+
+
+def _pdf(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@login_required
+def receipt(request, case_id):
+    """The acceptance receipt (受理通知书), once the case is accepted."""
+    case = _case_or_404(request, case_id)
+    if case.accepted_on is None:
+        raise Http404(_("The case is not accepted yet."))
+    return _pdf(documents.receipt_pdf(case, tracking_url(request, case)), f"receipt-{case.number}.pdf")
+
+
+@login_required
+def decision(request, case_id):
+    """The decision notice, once the case is decided."""
+    case = _case_or_404(request, case_id)
+    if case.decided_on is None:
+        raise Http404(_("The case is not decided yet."))
+    return _pdf(documents.decision_pdf(case, tracking_url(request, case)), f"decision-{case.number}.pdf")

@@ -1,0 +1,94 @@
+"""Case documents as PDF: the acceptance receipt (受理通知书) and the decision notice (决定书).
+
+Chinese text uses the Adobe standard CID font STSong-Light (UniGB-UCS2-H). PDF readers render it
+with their own CJK fonts, so nothing has to be embedded or installed. Each document carries a QR
+code of the public tracking address.
+"""
+
+from __future__ import annotations
+
+import io
+
+import segno
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen.canvas import Canvas
+
+from onewindow.core.ids import mask
+
+FONT = "STSong-Light"
+pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+
+
+def _qr(canvas: Canvas, text: str, x: float, y: float, size: float) -> None:
+    """Draw a QR code as filled squares: no image library needed."""
+    matrix = segno.make(text, error="m").matrix
+    cell = size / len(matrix)
+    for row, cells in enumerate(matrix):
+        for column, dark in enumerate(cells):
+            if dark:
+                canvas.rect(x + column * cell, y + size - (row + 1) * cell, cell, cell, stroke=0, fill=1)
+
+
+def _document(
+    title: str, lines: list[tuple[str, str]], tracking_url: str, footer: str, compress: bool
+) -> bytes:
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, pageCompression=1 if compress else 0)
+    canvas.setTitle(title)
+    width, height = A4
+    canvas.setFont(FONT, 22)
+    canvas.drawCentredString(width / 2, height - 30 * mm, title)
+    y = height - 50 * mm
+    for label, value in lines:
+        canvas.setFont(FONT, 12)
+        canvas.drawString(25 * mm, y, f"{label}：")
+        for part in _wrap(value, 32):
+            canvas.drawString(60 * mm, y, part)
+            y -= 7 * mm
+        y -= 2 * mm
+    _qr(canvas, tracking_url, width - 55 * mm, 25 * mm, 30 * mm)
+    canvas.setFont(FONT, 9)
+    canvas.drawString(width - 55 * mm, 20 * mm, "扫码查询办理进度")
+    canvas.drawString(25 * mm, 25 * mm, footer)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    text = str(text or "—")
+    return [text[i : i + width] for i in range(0, len(text), width)] or ["—"]
+
+
+def receipt_pdf(case, tracking_url: str, *, compress: bool = True) -> bytes:
+    materials = "、".join(m.name for m in case.materials.all() if m.status != "missing") or "—"
+    lines = [
+        ("办件编号", case.number),
+        ("申请人", f"{case.applicant_name}（{mask(case.applicant_id_number)}）"),
+        ("办理事项", f"{case.item.name}（{case.item.code} 第{case.item.version}版）"),
+        ("实施部门", case.department.name),
+        ("受理日期", case.accepted_on.isoformat() if case.accepted_on else "—"),
+        ("承诺办结日期", case.due_date.isoformat() if case.due_date else "—"),
+        ("已收材料", materials),
+    ]
+    footer = "您的申请已受理。办理时限按工作日计算，补正材料期间暂停计时。"
+    return _document("受理通知书", lines, tracking_url, footer, compress)
+
+
+def decision_pdf(case, tracking_url: str, *, compress: bool = True) -> bytes:
+    approved = case.events.filter(action="approve").exists()  # still known once delivered
+    reason = case.events.filter(action="deny").values_list("note", flat=True).first() or ""
+    lines = [
+        ("办件编号", case.number),
+        ("申请人", f"{case.applicant_name}（{mask(case.applicant_id_number)}）"),
+        ("办理事项", case.item.name),
+        ("决定", "准予" if approved else "不予许可"),
+        *([] if approved else [("理由", reason)]),
+        ("决定日期", case.decided_on.isoformat() if case.decided_on else "—"),
+        ("实施部门", case.department.name),
+    ]
+    footer = "如不服本决定，可依法申请行政复议或提起行政诉讼。"
+    return _document("准予决定书" if approved else "不予许可决定书", lines, tracking_url, footer, compress)
