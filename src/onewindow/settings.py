@@ -130,6 +130,10 @@ MEDIA_ROOT = DATA_DIR / "media"
 ONEWINDOW_UPLOAD_MAX_BYTES = int(os.environ.get("ONEWINDOW_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = ONEWINDOW_UPLOAD_MAX_BYTES + 1024 * 1024
 
+# Apology notices promise a new date this many working days after the missed due date.
+ONEWINDOW_APOLOGY_DAYS = int(os.environ.get("ONEWINDOW_APOLOGY_DAYS", 5))
+ONEWINDOW_SMS_BACKEND = os.environ.get("ONEWINDOW_SMS_BACKEND", "onewindow.cases.notifications.LogSmsBackend")
+
 EMAIL_BACKEND = os.environ.get("ONEWINDOW_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 SESSION_COOKIE_HTTPONLY = True

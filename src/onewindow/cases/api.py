@@ -43,6 +43,7 @@ class ActionIn(Schema):
     supplement: list[str] = Field(default_factory=list, description="request_supplement: material codes")
     delivery_method: Literal[tuple(DeliveryMethod.values)] | Literal[""] = ""
     tracking_number: str = Field("", max_length=40)
+    suspension_kind: Literal["expert_review", "hearing"] | Literal[""] = ""
 
 
 class Ref(Schema):
@@ -99,6 +100,7 @@ class CaseOut(CaseSummary):
     suspended_working_days: int | None
     late: bool
     extension_days: int
+    apology_date: dt.date | None
     delivery_method: str
     pickup_code: str
     tracking_number: str
@@ -158,6 +160,7 @@ def _detail(request, case: Case) -> dict:
         "suspended_working_days": running.suspended_working_days if running else None,
         "late": running.late if running else False,
         "extension_days": case.extension_days,
+        "apology_date": case.apology_date,
         "delivery_method": case.delivery_method,
         "pickup_code": case.pickup_code,
         "tracking_number": case.tracking_number,

@@ -90,6 +90,8 @@ class Case(models.Model):
     # Computed by the clock at every change, stored so that lists can filter and sort on them.
     due_date = models.DateField(_("due date"), null=True, blank=True)
     extension_days = models.PositiveIntegerField(_("extension (working days)"), default=0)
+    # The new date promised in an apology notice (phiếu xin lỗi) when the case is about to be late.
+    apology_date = models.DateField(_("date promised in the apology"), null=True, blank=True)
     # The limits that applied to this applicant's situation when the case was filed.
     promised_days = models.PositiveIntegerField(_("promised time limit (days)"))
     immediate = models.BooleanField(_("immediate item"), default=False)
@@ -125,6 +127,9 @@ class Case(models.Model):
             suspended_from=self.suspended_from,
             extended=self.extension_days > 0,
             extension_allowed=self.item.extension_days > 0,
+            paused=self.suspensions.filter(ended_on__isnull=True)
+            .exclude(kind=Suspension.Kind.SUPPLEMENT)
+            .exists(),
         )
 
 

@@ -18,10 +18,7 @@ log = logging.getLogger("onewindow.notifications")
 class LogSmsBackend:
     """Writes SMS to the log instead of sending them (the phone number masked)."""
 
-    sent: list[tuple[str, str]] = []
-
     def send(self, phone: str, text: str) -> None:
-        LogSmsBackend.sent.append((phone, text))
         log.info("SMS to %s: %s", mask(phone), text)
 
 
@@ -40,9 +37,15 @@ def _text(case, kind: str, note: str) -> str:
         "deny": _("Case %(number)s (%(item)s) is denied: %(note)s"),
         "refuse": _("Case %(number)s (%(item)s) was not accepted: %(note)s"),
         "deliver": _("The result of case %(number)s (%(item)s) is delivered."),
-        "apology": _("We are sorry: case %(number)s (%(item)s) will be late; the new date is %(due)s."),
+        "apology": _("We are sorry: case %(number)s (%(item)s) will be late; the new date is %(new_date)s."),
     }
-    return messages[kind] % {"number": case.number, "item": item, "due": case.due_date, "note": note}
+    return messages[kind] % {
+        "number": case.number,
+        "item": item,
+        "due": case.due_date,
+        "note": note,
+        "new_date": case.apology_date,
+    }
 
 
 NOTIFIED = {"accept", "request_supplement", "approve", "deny", "refuse", "deliver", "apology"}

@@ -7,16 +7,18 @@ import json
 import secrets
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from onewindow.catalog import rules
 from onewindow.catalog.models import ServiceItem
-from onewindow.catalog.selectors import Checklist, checklist, published_item
+from onewindow.catalog.selectors import Checklist, checklist, department_calendar, published_item
 from onewindow.core import clock as platform_clock
 from onewindow.core.errors import FieldError, InvalidInput
 from onewindow.core.ids import id_problem
 from onewindow.core.models import Role, User
 from onewindow.core.permissions import Conflict, Forbidden, NotFound
+from onewindow.core.workdays import add_working_days, working_days_between
 
 from . import states
 from .models import (
@@ -206,12 +208,14 @@ def _create_case(actor: User, submission: Submission, item: ServiceItem, result:
     return case
 
 
-def _record(case: Case, actor: User, action: str, from_status: str, to_status: str, note: str, data: dict):
+def _record(
+    case: Case, actor: User | None, action: str, from_status: str, to_status: str, note: str, data: dict
+):
     return CaseEvent.objects.create(
         case=case,
         at=platform_clock.now(),
         actor=actor,
-        actor_role=_role_on(case, actor),
+        actor_role=_role_on(case, actor) if actor else "system",
         action=action,
         from_status=from_status,
         to_status=to_status,
@@ -228,6 +232,7 @@ class ActionInput:
     supplement: list[str] = field(default_factory=list)  # codes of the materials to add or fix
     delivery_method: str = ""
     tracking_number: str = ""
+    suspension_kind: str = ""  # suspend: expert_review | hearing
 
 
 _NOTE_REQUIRED = {
@@ -235,7 +240,9 @@ _NOTE_REQUIRED = {
     "request_supplement": "what the applicant must add or fix",
     "deny": "the reason for the denial",
     "extend": "the reason for the extension",
+    "suspend": "the legal reason for stopping the clock",
 }
+_SUSPENSION_KINDS = (Suspension.Kind.EXPERT_REVIEW, Suspension.Kind.HEARING)
 
 
 @transaction.atomic
@@ -266,6 +273,8 @@ def act(actor: User, case_id: int, request: ActionInput) -> Case:
             errors.append(FieldError("supplement", "name the materials to add or fix"))
         errors += [FieldError(f"supplement.{code}", "not a material of this case") for code in unknown]
         data["supplement"] = request.supplement
+    if request.action == "suspend" and request.suspension_kind not in _SUSPENSION_KINDS:
+        errors.append(FieldError("suspension_kind", f"use one of {', '.join(_SUSPENSION_KINDS)}"))
     if request.action == "deliver":
         if request.delivery_method not in DeliveryMethod.values:
             errors.append(FieldError("delivery_method", f"use one of {', '.join(DeliveryMethod.values)}"))
@@ -299,7 +308,12 @@ def act(actor: User, case_id: int, request: ActionInput) -> Case:
         Suspension.objects.create(
             case=case, kind=Suspension.Kind.SUPPLEMENT, reason=request.note, started_on=today
         )
-    elif request.action in ("resubmit", "withdraw"):
+    elif request.action == "suspend":
+        Suspension.objects.create(
+            case=case, kind=request.suspension_kind, reason=request.note, started_on=today
+        )
+        data["suspension_kind"] = request.suspension_kind
+    elif request.action in ("resubmit", "resume", "withdraw"):
         case.suspensions.filter(ended_on__isnull=True).update(ended_on=today)
     elif request.action in ("approve", "deny"):
         case.decided_on = today
@@ -330,3 +344,43 @@ def act(actor: User, case_id: int, request: ActionInput) -> Case:
         data["notified"] = channels
     _record(case, actor, request.action, from_status, case.status, request.note.strip(), data)
     return case
+
+
+def send_apologies(today=None, extra_days: int | None = None) -> list[Case]:
+    """Apology notices (phiếu xin lỗi và hẹn lại) for running cases due within one working day.
+
+    Each case gets one notice per due date, with a new date `extra_days` working days after the due
+    date (ONEWINDOW_APOLOGY_DAYS, default 5), recorded as an event and sent to the applicant. The
+    case still counts as late if it misses its legal due date.
+    """
+    today = today or platform_clock.today()
+    extra_days = settings.ONEWINDOW_APOLOGY_DAYS if extra_days is None else extra_days
+    sent = []
+    running = Case.objects.filter(
+        status__in=(states.ACCEPTED, states.IN_REVIEW), decided_on__isnull=True, due_date__isnull=False
+    ).select_related("item", "department")
+    for case in running:
+        calendar = department_calendar(case.department)
+        if working_days_between(calendar, today, case.due_date) > 1:
+            continue
+        if case.events.filter(action="apology", data__due_date=case.due_date.isoformat()).exists():
+            continue
+        with transaction.atomic():
+            case.apology_date = add_working_days(calendar, max(case.due_date, today), extra_days)
+            case.save(update_fields=["apology_date"])
+            channels = notify_applicant(case, "apology")
+            _record(
+                case,
+                None,
+                "apology",
+                case.status,
+                case.status,
+                "",
+                {
+                    "due_date": case.due_date.isoformat(),
+                    "new_date": case.apology_date.isoformat(),
+                    **({"notified": channels} if channels else {}),
+                },
+            )
+        sent.append(case)
+    return sent

@@ -6,11 +6,13 @@
     approved | denied → delivered
     any open state → withdrawn
 `extend` keeps the state; `review` completes one review step and stays in review until the last.
+`suspend` (expert review, hearing) pauses the clock without changing the state; nothing is reviewed
+or decided until `resume`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 SUBMITTED = "submitted"
 ACCEPTED = "accepted"
@@ -39,19 +41,6 @@ FINAL_STATES = (REFUSED, DELIVERED, WITHDRAWN)
 # The legal clock runs from acceptance to the decision.
 CLOCK_STATES = (ACCEPTED, SUPPLEMENT_REQUESTED, IN_REVIEW)
 
-ACTIONS = (
-    "accept",
-    "refuse",
-    "request_supplement",
-    "resubmit",
-    "review",
-    "approve",
-    "deny",
-    "extend",
-    "deliver",
-    "withdraw",
-)
-
 # action → states it may start from (the target is computed by `next_state`)
 _FROM = {
     "accept": (SUBMITTED,),
@@ -62,9 +51,12 @@ _FROM = {
     "approve": (ACCEPTED, IN_REVIEW),
     "deny": (ACCEPTED, IN_REVIEW),
     "extend": (ACCEPTED, IN_REVIEW, SUPPLEMENT_REQUESTED),
+    "suspend": (ACCEPTED, IN_REVIEW),
+    "resume": (ACCEPTED, IN_REVIEW),
     "deliver": DECIDED_STATES,
     "withdraw": OPEN_STATES,
 }
+ACTIONS = tuple(_FROM)
 
 # Who may take each action. Reviewers only on cases of their own department (checked by the service).
 ACTION_ROLES = {
@@ -76,6 +68,8 @@ ACTION_ROLES = {
     "approve": ("reviewer", "admin"),
     "deny": ("reviewer", "admin"),
     "extend": ("supervisor", "admin"),
+    "suspend": ("reviewer", "supervisor", "admin"),
+    "resume": ("reviewer", "supervisor", "admin"),
     "deliver": ("clerk", "admin"),
     "withdraw": ("applicant", "clerk", "admin"),
 }
@@ -91,6 +85,7 @@ class CaseState:
     suspended_from: str = ""  # where a supplement request came from
     extended: bool = False
     extension_allowed: bool = False
+    paused: bool = False  # an expert review or hearing is under way
 
 
 class IllegalTransition(Exception):
@@ -104,6 +99,10 @@ def _blocked(action: str, state: CaseState) -> str:
     """Why an action otherwise possible from this state is not, or '' when it is."""
     if state.status not in _FROM[action]:
         return f"a case that is {state.status} cannot {action}"
+    if action == "resume" and not state.paused:
+        return "the clock is not suspended"
+    if state.paused and action in ("suspend", "review", "approve", "deny", "request_supplement"):
+        return "the clock is suspended (expert review or hearing): resume first"
     if action == "review" and state.step >= state.steps - 1:
         return "this is the last review step: approve or deny"
     if action == "approve" and state.step < state.steps - 1:
@@ -127,23 +126,23 @@ def next_state(state: CaseState, action: str) -> CaseState:
     reason = _blocked(action, state)
     if reason:
         raise IllegalTransition(action, state, allowed_actions(state), reason)
-    s = state
     if action == "accept":
-        return CaseState(ACCEPTED, 0, s.steps, "", s.extended, s.extension_allowed)
-    if action == "refuse":
-        return CaseState(REFUSED, s.step, s.steps, "", s.extended, s.extension_allowed)
+        return replace(state, status=ACCEPTED, step=0)
     if action == "request_supplement":
-        return CaseState(SUPPLEMENT_REQUESTED, s.step, s.steps, s.status, s.extended, s.extension_allowed)
+        return replace(state, status=SUPPLEMENT_REQUESTED, suspended_from=state.status)
     if action == "resubmit":
-        return CaseState(s.suspended_from or SUBMITTED, s.step, s.steps, "", s.extended, s.extension_allowed)
+        return replace(state, status=state.suspended_from or SUBMITTED, suspended_from="")
     if action == "review":
-        return CaseState(IN_REVIEW, s.step + 1, s.steps, "", s.extended, s.extension_allowed)
-    if action in ("approve", "deny"):
-        return CaseState(
-            APPROVED if action == "approve" else DENIED, s.step, s.steps, "", s.extended, s.extension_allowed
-        )
+        return replace(state, status=IN_REVIEW, step=state.step + 1)
     if action == "extend":
-        return CaseState(s.status, s.step, s.steps, s.suspended_from, True, s.extension_allowed)
-    if action == "deliver":
-        return CaseState(DELIVERED, s.step, s.steps, "", s.extended, s.extension_allowed)
-    return CaseState(WITHDRAWN, s.step, s.steps, "", s.extended, s.extension_allowed)  # withdraw
+        return replace(state, extended=True)
+    if action in ("suspend", "resume"):
+        return replace(state, paused=action == "suspend")
+    target = {
+        "refuse": REFUSED,
+        "approve": APPROVED,
+        "deny": DENIED,
+        "deliver": DELIVERED,
+        "withdraw": WITHDRAWN,
+    }
+    return replace(state, status=target[action], suspended_from="", paused=False)

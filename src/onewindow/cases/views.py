@@ -94,6 +94,7 @@ def case_act(request, case_id):
         supplement=post.getlist("supplement"),
         delivery_method=post.get("delivery_method", ""),
         tracking_number=post.get("tracking_number", ""),
+        suspension_kind=post.get("suspension_kind", ""),
     )
     try:
         case = services.act(request.user, case_id, action)

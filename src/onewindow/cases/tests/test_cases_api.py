@@ -268,3 +268,58 @@ def test_events_are_append_only(as_user, today):
         CaseEvent.objects.filter(case_id=case["id"]).update(note="x")
     with pytest.raises(TypeError):
         event.delete()
+
+
+def test_an_expert_review_stops_the_clock_and_blocks_the_decision(as_user, today):
+    case = new_case(as_user).json()
+    act(as_user, "clerk", case["id"], "accept")  # due 5 March
+    bad = act(as_user, "reviewer-rsj", case["id"], "suspend", note="专家评审")
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "suspension_kind"
+    paused = act(
+        as_user, "reviewer-rsj", case["id"], "suspend", note="专家评审", suspension_kind="expert_review"
+    )
+    assert paused.json()["allowed_actions"] == ["extend", "resume", "withdraw"]
+    assert act(as_user, "reviewer-rsj", case["id"], "approve").status_code == 409
+    today.set(dt.date(2025, 3, 7))
+    resumed = act(as_user, "reviewer-rsj", case["id"], "resume").json()
+    # suspended Monday 3 March, resumed Friday 7 March: Tuesday to Friday do not count
+    assert resumed["suspended_working_days"] == 4
+    assert resumed["due_date"] == "2025-03-11"  # 5 March + 4 working days
+    assert "review" in resumed["allowed_actions"]  # the decision may go on
+
+
+def test_apology_notice_before_a_case_goes_late(as_user, today, mailoutbox, caplog):
+    from django.core.management import call_command
+
+    caplog.set_level("INFO", logger="onewindow.notifications")
+    case = new_case(
+        as_user,
+        applicant={
+            "name": "张三",
+            "id_type": "resident_id",
+            "id_number": VALID_ID,
+            "phone": "13800138000",
+            "email": "zhang@example.com",
+        },
+    ).json()
+    act(as_user, "clerk", case["id"], "accept")  # due Wednesday 5 March
+    assert mailoutbox[-1].to == ["zhang@example.com"] and "2025-03-05" in mailoutbox[-1].body
+    assert "SMS to 1380***8000" in caplog.text and "13800138000" not in caplog.text  # masked in logs
+
+    call_command("cases", "apologize", "--date", "2025-03-03")  # two working days left: nothing yet
+    assert Case.objects.get(pk=case["id"]).apology_date is None
+    today.set(dt.date(2025, 3, 4))
+    call_command("cases", "apologize")
+    call_command("cases", "apologize")  # once per due date
+    stored = Case.objects.get(pk=case["id"])
+    assert stored.apology_date == dt.date(2025, 3, 12)  # 5 March + 5 working days
+    apologies = CaseEvent.objects.filter(case_id=case["id"], action="apology")
+    assert apologies.count() == 1
+    event = apologies.get()
+    assert (event.actor, event.actor_role, event.data["new_date"]) == (None, "system", "2025-03-12")
+    assert set(event.data["notified"]) == {"email", "sms"}
+    assert "2025-03-12" in mailoutbox[-1].body
+    detail = as_user("clerk", "get", f"/api/v1/cases/{case['id']}").json()
+    assert detail["apology_date"] == "2025-03-12"
+    today.set(dt.date(2025, 3, 6))
+    assert as_user("clerk", "get", f"/api/v1/cases/{case['id']}").json()["late"] is True  # still late

@@ -19,6 +19,8 @@ EXPECTED = {
     (s.ACCEPTED, "approve"): s.APPROVED,
     (s.ACCEPTED, "deny"): s.DENIED,
     (s.ACCEPTED, "extend"): s.ACCEPTED,
+    (s.ACCEPTED, "suspend"): s.ACCEPTED,
+    (s.IN_REVIEW, "suspend"): s.IN_REVIEW,
     (s.ACCEPTED, "withdraw"): s.WITHDRAWN,
     (s.SUPPLEMENT_REQUESTED, "resubmit"): s.ACCEPTED,  # back where it came from (see suspended_from)
     (s.SUPPLEMENT_REQUESTED, "extend"): s.SUPPLEMENT_REQUESTED,
@@ -81,6 +83,18 @@ def test_extension_only_once_and_only_when_allowed():
         next_state(extended, "extend")
 
 
+def test_a_suspended_clock_blocks_review_and_decisions_until_resumed():
+    paused = next_state(CaseState(s.IN_REVIEW, steps=2), "suspend")
+    assert paused.paused and paused.status == s.IN_REVIEW
+    assert allowed_actions(paused) == ["resume", "withdraw"]  # extended is unset but not allowed here
+    for action in ("review", "approve", "deny", "suspend", "request_supplement"):
+        with pytest.raises(IllegalTransition, match="resume first"):
+            next_state(paused, action)
+    assert not next_state(paused, "resume").paused
+    with pytest.raises(IllegalTransition, match="not suspended"):
+        next_state(CaseState(s.IN_REVIEW), "resume")
+
+
 def test_unknown_action():
     with pytest.raises(IllegalTransition, match="unknown action"):
         next_state(CaseState(s.SUBMITTED), "teleport")
@@ -99,3 +113,4 @@ def test_random_walks_stay_inside_the_machine(actions, steps, extension_allowed)
         assert state.status in STATES
         assert 0 <= state.step < steps
         assert (state.status == s.SUPPLEMENT_REQUESTED) == bool(state.suspended_from)
+        assert not state.paused or state.status in (s.ACCEPTED, s.IN_REVIEW)
