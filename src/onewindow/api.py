@@ -14,6 +14,7 @@ from onewindow.catalog.api import router as catalog_router
 from onewindow.core.api import router as core_router
 from onewindow.core.errors import InvalidInput
 from onewindow.core.permissions import Conflict, Forbidden, NotFound
+from onewindow.core.workdays import UnknownYear
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -83,6 +84,12 @@ def on_conflict(request, exc):
     return api.create_response(
         request, {"detail": str(exc), "errors": [], "allowed_actions": exc.allowed}, status=409
     )
+
+
+@api.exception_handler(UnknownYear)
+def on_unknown_year(request, exc):
+    # The holiday data is out of date (a new year's State Council notice not yet installed): nothing changed.
+    return _error(request, 503, f"{exc}; update the holiday data (pip install -U chinesecalendar) and retry")
 
 
 @api.exception_handler(Http404)

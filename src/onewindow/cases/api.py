@@ -44,6 +44,7 @@ class ActionIn(Schema):
     delivery_method: Literal[tuple(DeliveryMethod.values)] | Literal[""] = ""
     tracking_number: str = Field("", max_length=40)
     suspension_kind: Literal["expert_review", "hearing"] | Literal[""] = ""
+    assignee: str = Field("", max_length=150, description="assign: username of a reviewer of the department")
 
 
 class Ref(Schema):
@@ -100,6 +101,7 @@ class CaseOut(CaseSummary):
     suspended_working_days: int | None
     late: bool
     extension_days: int
+    assignee: str | None
     apology_date: dt.date | None
     delivery_method: str
     pickup_code: str
@@ -142,7 +144,7 @@ def _summary(case: Case) -> dict:
 
 
 def _detail(request, case: Case) -> dict:
-    running = selectors.case_clock(case)
+    running, _clock_error = selectors.case_clock_or_error(case)
     shows_id = selectors.sees_id_numbers(request.auth)
     return {
         **_summary(case),
@@ -160,6 +162,7 @@ def _detail(request, case: Case) -> dict:
         "suspended_working_days": running.suspended_working_days if running else None,
         "late": running.late if running else False,
         "extension_days": case.extension_days,
+        "assignee": case.assignee.username if case.assignee else None,
         "apology_date": case.apology_date,
         "delivery_method": case.delivery_method,
         "pickup_code": case.pickup_code,

@@ -79,6 +79,14 @@ class Case(models.Model):
     applicant_email = models.EmailField(_("email"), blank=True)
 
     answers = models.JSONField(_("situation answers"), default=dict)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned reviewer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+    )
     review_steps = models.JSONField(_("review steps"), default=list)
     step = models.PositiveSmallIntegerField(_("current review step"), default=0)
     suspended_from = models.CharField(max_length=24, blank=True, default="")

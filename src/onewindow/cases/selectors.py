@@ -10,6 +10,7 @@ from onewindow.catalog.models import DaysUnit
 from onewindow.catalog.selectors import department_calendar
 from onewindow.core import clock as platform_clock
 from onewindow.core.models import Role, User
+from onewindow.core.workdays import UnknownYear
 
 from . import states
 from .clock import Clock, clock
@@ -57,6 +58,14 @@ def case_clock(case: Case, today: dt.date | None = None) -> Clock | None:
         calendar_days=case.item.days_unit == DaysUnit.CALENDAR,
         decided_on=stopped,
     )
+
+
+def case_clock_or_error(case: Case, today: dt.date | None = None) -> tuple[Clock | None, str]:
+    """For pages and reads: the clock, or why it cannot be computed (a year the calendar does not know)."""
+    try:
+        return case_clock(case, today), ""
+    except UnknownYear as error:
+        return None, str(error)
 
 
 def filter_cases(

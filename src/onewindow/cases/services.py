@@ -233,6 +233,7 @@ class ActionInput:
     delivery_method: str = ""
     tracking_number: str = ""
     suspension_kind: str = ""  # suspend: expert_review | hearing
+    assignee: str = ""  # assign: the username of a reviewer of the case's department
 
 
 _NOTE_REQUIRED = {
@@ -253,6 +254,8 @@ def act(actor: User, case_id: int, request: ActionInput) -> Case:
     role = _role_on(case, actor)
     if request.action in states.ACTION_ROLES and role not in states.ACTION_ROLES[request.action]:
         raise Forbidden(f"a {role} cannot {request.action} a case")
+    if role == Role.REVIEWER and case.assignee_id and case.assignee_id != actor.pk:
+        raise Forbidden(f"this case is assigned to {case.assignee.username}")
     machine = case.machine_state()
     try:
         after = states.next_state(machine, request.action)
@@ -275,6 +278,15 @@ def act(actor: User, case_id: int, request: ActionInput) -> Case:
         data["supplement"] = request.supplement
     if request.action == "suspend" and request.suspension_kind not in _SUSPENSION_KINDS:
         errors.append(FieldError("suspension_kind", f"use one of {', '.join(_SUSPENSION_KINDS)}"))
+    assignee = None
+    if request.action == "assign":
+        assignee = User.objects.filter(
+            username=request.assignee, role=Role.REVIEWER, is_active=True, department_id=case.department_id
+        ).first()
+        if assignee is None:
+            errors.append(
+                FieldError("assignee", f"{request.assignee!r} is not a reviewer of {case.department.code}")
+            )
     if request.action == "deliver":
         if request.delivery_method not in DeliveryMethod.values:
             errors.append(FieldError("delivery_method", f"use one of {', '.join(DeliveryMethod.values)}"))
@@ -317,6 +329,9 @@ def act(actor: User, case_id: int, request: ActionInput) -> Case:
         case.suspensions.filter(ended_on__isnull=True).update(ended_on=today)
     elif request.action in ("approve", "deny"):
         case.decided_on = today
+    elif request.action == "assign":
+        case.assignee = assignee
+        data["assignee"] = assignee.username
     elif request.action == "extend":
         case.extension_days = case.item.extension_days
         data["extension_days"] = case.extension_days

@@ -6,6 +6,7 @@
     approved | denied → delivered
     any open state → withdrawn
 `extend` keeps the state; `review` completes one review step and stays in review until the last.
+`assign` gives the case to one reviewer of its department and changes nothing else.
 `suspend` (expert review, hearing) pauses the clock without changing the state; nothing is reviewed
 or decided until `resume`.
 """
@@ -53,6 +54,7 @@ _FROM = {
     "extend": (ACCEPTED, IN_REVIEW, SUPPLEMENT_REQUESTED),
     "suspend": (ACCEPTED, IN_REVIEW),
     "resume": (ACCEPTED, IN_REVIEW),
+    "assign": OPEN_STATES,
     "deliver": DECIDED_STATES,
     "withdraw": OPEN_STATES,
 }
@@ -70,6 +72,7 @@ ACTION_ROLES = {
     "extend": ("supervisor", "admin"),
     "suspend": ("reviewer", "supervisor", "admin"),
     "resume": ("reviewer", "supervisor", "admin"),
+    "assign": ("supervisor", "admin"),
     "deliver": ("clerk", "admin"),
     "withdraw": ("applicant", "clerk", "admin"),
 }
@@ -136,6 +139,8 @@ def next_state(state: CaseState, action: str) -> CaseState:
         return replace(state, status=IN_REVIEW, step=state.step + 1)
     if action == "extend":
         return replace(state, extended=True)
+    if action == "assign":
+        return state
     if action in ("suspend", "resume"):
         return replace(state, paused=action == "suspend")
     target = {

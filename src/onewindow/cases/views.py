@@ -16,6 +16,7 @@ from onewindow.catalog.views import answers_from, answers_query
 from onewindow.core.errors import InvalidInput
 from onewindow.core.models import Role
 from onewindow.core.permissions import Conflict, Forbidden, NotFound
+from onewindow.core.workdays import UnknownYear
 
 from . import documents, selectors, services, states
 from .forms import ApplicantForm
@@ -65,18 +66,21 @@ def _actions_for(case: Case, user) -> list[str]:
 @login_required
 def case_detail(request, case_id, errors=None, status=200):
     case = _case_or_404(request, case_id)
+    clock, clock_error = selectors.case_clock_or_error(case)
     return render(
         request,
         "cases/detail.html",
         {
             "case": case,
-            "clock": selectors.case_clock(case),
+            "clock": clock,
+            "clock_error": clock_error,
             "events": case.events.select_related("actor"),
             "materials": case.materials.all(),
             "actions": _actions_for(case, request.user),
             "shows_id": selectors.sees_id_numbers(request.user),
             "errors": errors or [],
             "delivery_methods": DeliveryMethod.choices,
+            "reviewers": case.department.staff.filter(role=Role.REVIEWER, is_active=True),
             "material_statuses": services.MaterialStatus.choices,
         },
         status=status,
@@ -95,6 +99,7 @@ def case_act(request, case_id):
         delivery_method=post.get("delivery_method", ""),
         tracking_number=post.get("tracking_number", ""),
         suspension_kind=post.get("suspension_kind", ""),
+        assignee=post.get("assignee", ""),
     )
     try:
         case = services.act(request.user, case_id, action)
@@ -104,6 +109,8 @@ def case_act(request, case_id):
         return case_detail(request, case_id, errors=[("action", str(error))], status=409)
     except InvalidInput as error:
         return case_detail(request, case_id, errors=[(e.field, e.message) for e in error.errors], status=400)
+    except UnknownYear as error:
+        return case_detail(request, case_id, errors=[("", str(error))], status=503)
     messages.success(
         request,
         _("Done: %(action)s. The case is now %(status)s.")
@@ -180,7 +187,9 @@ def track(request, number):
         number=number,
         tracking_token=request.GET.get("t", "-"),
     )
-    return render(request, "cases/track.html", {"case": case, "clock": selectors.case_clock(case)})
+    return render(
+        request, "cases/track.html", {"case": case, "clock": selectors.case_clock_or_error(case)[0]}
+    )
 
 
 def tracking_url(request, case: Case) -> str:

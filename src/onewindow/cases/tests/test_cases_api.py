@@ -170,7 +170,13 @@ def test_wrong_state_is_409_with_the_allowed_actions_and_changes_nothing(as_user
     case = new_case(as_user).json()
     response = act(as_user, "reviewer-rsj", case["id"], "approve")
     assert response.status_code == 409
-    assert response.json()["allowed_actions"] == ["accept", "refuse", "request_supplement", "withdraw"]
+    assert response.json()["allowed_actions"] == [
+        "accept",
+        "refuse",
+        "request_supplement",
+        "assign",
+        "withdraw",
+    ]
     assert Case.objects.get(pk=case["id"]).status == "submitted"
     assert CaseEvent.objects.filter(case_id=case["id"]).count() == 1
 
@@ -278,7 +284,7 @@ def test_an_expert_review_stops_the_clock_and_blocks_the_decision(as_user, today
     paused = act(
         as_user, "reviewer-rsj", case["id"], "suspend", note="专家评审", suspension_kind="expert_review"
     )
-    assert paused.json()["allowed_actions"] == ["extend", "resume", "withdraw"]
+    assert paused.json()["allowed_actions"] == ["extend", "resume", "assign", "withdraw"]
     assert act(as_user, "reviewer-rsj", case["id"], "approve").status_code == 409
     today.set(dt.date(2025, 3, 7))
     resumed = act(as_user, "reviewer-rsj", case["id"], "resume").json()
@@ -323,3 +329,32 @@ def test_apology_notice_before_a_case_goes_late(as_user, today, mailoutbox, capl
     assert detail["apology_date"] == "2025-03-12"
     today.set(dt.date(2025, 3, 6))
     assert as_user("clerk", "get", f"/api/v1/cases/{case['id']}").json()["late"] is True  # still late
+
+
+def test_a_supervisor_assigns_a_case_to_one_reviewer(as_user, today, django_user_model):
+    from onewindow.catalog.models import Department
+
+    django_user_model.objects.create_user(
+        "reviewer-rsj-2", password="demo", role="reviewer", department=Department.objects.get(code="rsj")
+    )
+    case = new_case(as_user).json()
+    act(as_user, "clerk", case["id"], "accept")
+    assert act(as_user, "reviewer-rsj", case["id"], "assign", assignee="reviewer-rsj").status_code == 403
+    wrong = act(as_user, "supervisor", case["id"], "assign", assignee="reviewer-ga")
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "assignee"
+    assigned = act(as_user, "supervisor", case["id"], "assign", assignee="reviewer-rsj-2").json()
+    assert assigned["assignee"] == "reviewer-rsj-2" and assigned["status"] == "accepted"
+    other = act(as_user, "reviewer-rsj", case["id"], "review")
+    assert other.status_code == 403 and "assigned to reviewer-rsj-2" in other.json()["detail"]
+    assert act(as_user, "reviewer-rsj-2", case["id"], "review").json()["status"] == "in_review"
+
+
+def test_a_due_date_in_a_year_the_calendar_does_not_know_is_a_clear_503(as_user, today):
+    today.set(dt.date(2026, 12, 30))
+    case = new_case(as_user).json()  # 2 working days would reach into 2027
+    response = act(as_user, "clerk", case["id"], "accept")
+    assert response.status_code == 503
+    assert "knows the years 2004–2026" in response.json()["detail"]
+    assert Case.objects.get(pk=case["id"]).status == "submitted"
+    assert CaseEvent.objects.filter(case_id=case["id"]).count() == 1
+    assert as_user("clerk", "get", f"/api/v1/cases/{case['id']}").status_code == 200

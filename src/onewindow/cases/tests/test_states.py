@@ -30,6 +30,7 @@ EXPECTED = {
     (s.IN_REVIEW, "deny"): s.DENIED,
     (s.IN_REVIEW, "extend"): s.IN_REVIEW,
     (s.IN_REVIEW, "withdraw"): s.WITHDRAWN,
+    **{(status, "assign"): status for status in s.OPEN_STATES},
     (s.APPROVED, "deliver"): s.DELIVERED,
     (s.DENIED, "deliver"): s.DELIVERED,
 }
@@ -86,7 +87,7 @@ def test_extension_only_once_and_only_when_allowed():
 def test_a_suspended_clock_blocks_review_and_decisions_until_resumed():
     paused = next_state(CaseState(s.IN_REVIEW, steps=2), "suspend")
     assert paused.paused and paused.status == s.IN_REVIEW
-    assert allowed_actions(paused) == ["resume", "withdraw"]  # extended is unset but not allowed here
+    assert allowed_actions(paused) == ["resume", "assign", "withdraw"]  # no extension allowed here
     for action in ("review", "approve", "deny", "suspend", "request_supplement"):
         with pytest.raises(IllegalTransition, match="resume first"):
             next_state(paused, action)
