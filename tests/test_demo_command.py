@@ -25,6 +25,7 @@ def test_demo_prepares_a_wal_database_with_a_generated_secret_and_is_idempotent(
     )
     first = run()
     assert "68 created" in first.stdout and "15 demo users created" in first.stdout
+    assert "8 demo cases created" in first.stdout
     secret = (data_dir / "secret_key").read_text()
     assert len(secret) >= 50
     assert oct((data_dir / "secret_key").stat().st_mode)[-3:] == "600"
@@ -34,4 +35,5 @@ def test_demo_prepares_a_wal_database_with_a_generated_secret_and_is_idempotent(
         assert published.fetchone()[0] >= 40
     second = run()
     assert "0 created, 0 updated, 68 unchanged; 0 demo users created" in second.stdout
+    assert "0 demo cases created" in second.stdout
     assert (data_dir / "secret_key").read_text() == secret

@@ -5,9 +5,12 @@ from importlib.resources import files
 from django.db import transaction
 
 from onewindow.catalog.models import Department
+from onewindow.catalog.selectors import checklist, published_item
 from onewindow.catalog.transfer import ImportSummary, import_catalog
 
+from .ids import resident_id_check_digit, uscc_check_character
 from .models import Role, User
+from .workdays import UnknownYear
 
 DEMO_PASSWORD = "demo"
 DEMO_USERS = [
@@ -43,3 +46,141 @@ def load_demo() -> tuple[ImportSummary, int]:
     for department in Department.objects.all():
         created += _ensure_user(f"reviewer-{department.code}", Role.REVIEWER, department)
     return summary, created
+
+
+def _person_id(region: str, born: str, sequence: int) -> str:
+    first17 = f"{region}{born}{sequence:03d}"
+    return first17 + resident_id_check_digit(first17)
+
+
+def _enterprise_code(body: str) -> str:
+    first17 = f"91441900{body}"
+    return first17 + uscc_check_character(first17)
+
+
+# (filed by, item, applicant, ID type, ID number, answers, channel, then (user, action, extra) steps)
+_RETIRE = {"insured_as": "employee", "retire_type": "normal", "other_province": "none", "years": "enough"}
+DEMO_CASES = [
+    (
+        "clerk",
+        "RS-001",
+        "陈志强",
+        "resident_id",
+        _person_id("441900", "19650312", 101),
+        _RETIRE,
+        "window",
+        [("clerk", "accept", {}), ("reviewer-rsj", "review", {})],
+    ),
+    (
+        "clerk",
+        "RS-001",
+        "黄丽萍",
+        "resident_id",
+        _person_id("441900", "19700505", 202),
+        {**_RETIRE, "insured_as": "flexible", "retire_type": "illness"},
+        "window",
+        [],
+    ),
+    (
+        "clerk",
+        "GJ-001",
+        "陈志强",
+        "resident_id",
+        _person_id("441900", "19650312", 101),
+        {},
+        "window",
+        [
+            ("clerk", "accept", {}),
+            ("reviewer-gjj", "review", {}),
+            ("reviewer-gjj", "approve", {}),
+            ("clerk", "deliver", {"delivery_method": "window"}),
+        ],
+    ),
+    (
+        "clerk",
+        "GJ-002",
+        "刘伟",
+        "resident_id",
+        _person_id("441900", "19880921", 303),
+        {"house": "resale", "married": "with_spouse"},
+        "window",
+        [
+            ("clerk", "accept", {}),
+            (
+                "reviewer-gjj",
+                "request_supplement",
+                {"note": "结婚证复印件不清晰", "supplement": ["marriage_certificate"]},
+            ),
+        ],
+    ),
+    (
+        "clerk",
+        "YB-001",
+        "陈志强",
+        "resident_id",
+        _person_id("441900", "19650312", 101),
+        {"medical_years": "enough"},
+        "window",
+        [("clerk", "accept", {})],
+    ),
+    (
+        "clerk",
+        "MZ-001",
+        "王芳",
+        "resident_id",
+        _person_id("441900", "19960218", 404),
+        {"previously_married": "first"},
+        "window",
+        [("clerk", "accept", {}), ("reviewer-mz", "approve", {})],
+    ),
+    (
+        "enterprise",
+        "SC-001",
+        "东莞市新晨科技有限公司",
+        "uscc",
+        _enterprise_code("MA4W7X2K3"),
+        {"shareholders": "natural_persons", "premises": "leased", "agent": "self"},
+        "online",
+        [],
+    ),
+    (
+        "citizen",
+        "GA-002",
+        "张小明",
+        "resident_id",
+        _person_id("360102", "19990730", 505),
+        {"basis": "job"},
+        "mobile",
+        [],
+    ),
+]
+
+
+def load_demo_cases() -> int:
+    """A few cases in different states, filed through the same services as real ones. Only into an
+    empty case table; returns how many were made."""
+    from onewindow.cases import services
+    from onewindow.cases.models import Case
+
+    if Case.objects.exists():
+        return 0
+    users = {u.username: u for u in User.objects.all()}
+    made = 0
+    for filed_by, item, name, id_type, number, answers, channel, steps in DEMO_CASES:
+        materials = {m.code: "received" for m in checklist(published_item(item), answers).materials}
+        submission = services.Submission(
+            item=item,
+            answers=answers,
+            channel=channel,
+            materials=materials if filed_by == "clerk" else {},
+            applicant=services.Applicant(name=name, id_type=id_type, id_number=number, phone="13800138000"),
+        )
+        try:
+            with transaction.atomic():
+                case, _created = services.submit_case(users[filed_by], submission)
+                for username, action, extra in steps:
+                    services.act(users[username], case.pk, services.ActionInput(action=action, **extra))
+        except UnknownYear:
+            continue  # the holiday data does not reach the due date yet: leave this case out
+        made += 1
+    return made

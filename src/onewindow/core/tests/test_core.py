@@ -151,3 +151,25 @@ def test_every_interface_string_is_translated_and_compiled(language):
     catalog = gettext.GNUTranslations(mo.open("rb"))
     assert catalog.gettext("Find a government service") != "Find a government service"
     assert len(catalog._catalog) >= len(entries)  # the .mo was compiled from this .po
+
+
+def test_demo_cases_go_through_the_real_services(demo):
+    from onewindow.cases.models import Case, CaseEvent
+    from onewindow.core.demo import DEMO_CASES, load_demo_cases
+
+    assert load_demo_cases() == len(DEMO_CASES)
+    statuses = sorted(Case.objects.values_list("status", flat=True))
+    assert statuses == sorted(
+        [
+            "in_review",
+            "submitted",
+            "delivered",
+            "supplement_requested",
+            "accepted",
+            "approved",
+            "submitted",
+            "submitted",
+        ]
+    )
+    assert CaseEvent.objects.filter(action="submit").count() == len(DEMO_CASES)
+    assert load_demo_cases() == 0  # only into an empty case table

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from onewindow.core.demo import DEMO_PASSWORD, load_demo
+from onewindow.core.demo import DEMO_PASSWORD, load_demo, load_demo_cases
 
 
 class Command(BaseCommand):
@@ -24,8 +24,12 @@ class Command(BaseCommand):
     def handle(self, *args, addr, no_serve, **options):
         call_command("migrate", interactive=False, verbosity=0)
         summary, users = load_demo()
+        cases = load_demo_cases()
         self.stdout.write(f"Data folder: {settings.DATA_DIR}")
-        self.stdout.write(f"Demo catalog: {summary}; {users} demo users created (password: {DEMO_PASSWORD})")
+        self.stdout.write(
+            f"Demo catalog: {summary}; {users} demo users created (password: {DEMO_PASSWORD}); "
+            f"{cases} demo cases created"
+        )
         if no_serve:
             return
         self.stdout.write(f"Serving on http://{addr}/  (API docs: http://{addr}/api/docs)")
