@@ -234,3 +234,12 @@ def test_json_carries_chinese_text_as_utf8(api_client):
     response = api_client.get("/api/v1/items/RS-001")
     assert response["Content-Type"].startswith("application/json")
     assert "职工基本养老保险退休待遇申领" in response.content.decode("utf-8")
+
+
+def test_demo_department_translations_are_separate_fields(api_client):
+    names = {
+        d["code"]: d["name"]
+        for d in api_client.get("/api/v1/departments", HTTP_ACCEPT_LANGUAGE="en").json()["items"]
+    }
+    assert names["gjj"] == "Dongguan Housing Provident Fund Centre"
+    assert not any(":" in name for name in names.values())
