@@ -8,6 +8,8 @@ from onewindow.core.errors import InvalidInput
 
 from . import rules, services
 from .models import (
+    Bundle,
+    BundleItem,
     CalendarOverride,
     Department,
     ItemStatus,
@@ -285,3 +287,16 @@ class DepartmentAdmin(admin.ModelAdmin):
 class LifeEventAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "audience", "position")
     list_filter = ("audience",)
+
+
+class BundleItemInline(admin.TabularInline):
+    model = BundleItem
+    extra = 0
+    fields = ("position", "item_code", "after")
+
+
+@admin.register(Bundle)
+class BundleAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "life_event", "position")
+    search_fields = ("code", "name", "keywords")
+    inlines = [BundleItemInline]

@@ -281,3 +281,157 @@ def list_departments(request, page: Query[PageParams]):
 @router.get("/life-events", response=Page, summary="Life and business events")
 def list_life_events(request, page: Query[PageParams]):
     return paginate(LifeEvent.objects.all(), page, _ref)
+
+
+class BundleItemOut(Schema):
+    code: str
+    name: str
+    department: Ref
+
+
+class BundleSummary(Schema):
+    code: str
+    name: str
+    description: str
+    life_event: Ref | None
+    items: list[BundleItemOut]
+
+
+class BundlePage(Schema):
+    count: int
+    items: list[BundleSummary]
+
+
+class BundleDetail(BundleSummary):
+    questions: list[QuestionOut]
+
+
+class BundleMaterialOut(MaterialOut):
+    needed_by: list[str]
+    provided_by: str | None = Field(description="The bundle item whose result this is: passed on, not asked")
+    shared_data: bool = Field(description="Obtained by the platform from shared data: not asked")
+    asked: bool
+
+
+class BundleStepOut(Schema):
+    code: str
+    name: str
+    department: Ref
+    promised_days: int
+    immediate: bool
+    waits_for: list[str]
+    stage: int
+
+
+class BundleChecklistOut(Schema):
+    bundle: Ref
+    answers: dict[str, str]
+    materials: list[BundleMaterialOut]
+    items: list[BundleStepOut]
+    stages: list[list[str]]
+    materials_if_separate: int
+    materials_in_bundle: int
+    days_if_separate: int
+    days_in_bundle: int
+
+
+class BundleFilters(PageParams):
+    q: str = Field("", max_length=100)
+
+
+def _bundle_summary(bundle, items=None) -> dict:
+    items = items if items is not None else _bundle_items_or_404(bundle)
+    return {
+        "code": bundle.code,
+        "name": bundle.tr(),
+        "description": bundle.tr("description"),
+        "life_event": _ref(bundle.life_event) if bundle.life_event else None,
+        "items": [{"code": i.code, "name": i.tr(), "department": _ref(i.department)} for i in items.values()],
+    }
+
+
+def _bundle_or_404(code: str):
+    bundle = selectors.search_bundles().filter(code=code).first()
+    if bundle is None:
+        raise Http404(f"No bundle with code {code!r}")
+    return bundle
+
+
+def _bundle_items_or_404(bundle):
+    try:
+        return selectors.bundle_items(bundle)
+    except ServiceItem.DoesNotExist as error:
+        raise Http404(f"Bundle {bundle.code!r} is not available: {error}") from None
+
+
+@router.get("/bundles", response=BundlePage, summary='"One thing" bundles of items across departments')
+def list_bundles(request, filters: Query[BundleFilters]):
+    return paginate(selectors.search_bundles(filters.q), filters, _bundle_summary)
+
+
+@router.get("/bundles/{code}", response=BundleDetail, summary="A bundle with its merged questions")
+def get_bundle(request, code: str):
+    bundle = _bundle_or_404(code)
+    items = _bundle_items_or_404(bundle)
+    return {
+        **_bundle_summary(bundle, items),
+        "questions": [
+            {
+                "code": q.code,
+                "text": q.tr("text"),
+                "help_text": q.tr("help_text"),
+                "when": q.when,
+                "options": [{"code": o.code, "text": o.tr("text")} for o in q.options.all()],
+            }
+            for q in selectors.merged_question_rows(items)
+        ],
+    }
+
+
+@router.post(
+    "/bundles/{code}/checklist",
+    response=BundleChecklistOut,
+    summary="The merged materials and time of a bundle for the applicant's answers",
+)
+def bundle_checklist(request, code: str, payload: ChecklistIn):
+    bundle = _bundle_or_404(code)
+    _bundle_items_or_404(bundle)
+    try:
+        result = selectors.bundle_checklist(bundle, payload.answers)
+    except rules.AnswersError as error:
+        raise InvalidInput(
+            [FieldError(f, m) for f, m in error.problems], detail="The answers do not fit"
+        ) from None
+    resolution = result.resolution
+    stage_of = {code: index for index, stage in enumerate(resolution.stages) for code in stage}
+    return {
+        "bundle": _ref(bundle),
+        "answers": resolution.answers,
+        "materials": [
+            {
+                **_material(request, result.materials[m.code]),
+                "needed_by": list(m.needed_by),
+                "provided_by": m.provided_by or None,
+                "shared_data": m.shared_data,
+                "asked": m.asked,
+            }
+            for m in resolution.materials
+        ],
+        "items": [
+            {
+                "code": code,
+                "name": item.tr(),
+                "department": _ref(item.department),
+                "promised_days": resolution.days(code),
+                "immediate": bool(resolution.limits_by_item[code]["immediate"]),
+                "waits_for": list(resolution.waits_for[code]),
+                "stage": stage_of[code],
+            }
+            for code, item in result.items.items()
+        ],
+        "stages": resolution.stages,
+        "materials_if_separate": resolution.materials_if_separate,
+        "materials_in_bundle": resolution.materials_in_bundle,
+        "days_if_separate": resolution.days_if_separate,
+        "days_in_bundle": resolution.days_in_bundle,
+    }

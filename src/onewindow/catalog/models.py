@@ -239,6 +239,15 @@ class ServiceItem(Translatable):
     for_person = models.BooleanField(_("serves persons"), default=True)
     for_enterprise = models.BooleanField(_("serves enterprises"), default=False)
 
+    result_material = models.CharField(
+        _("result passed on as material"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "The material code this item's result provides to other items, e.g. retirement_approval. "
+            "In a bundle it is passed on inside the platform instead of being asked for."
+        ),
+    )
     legal_basis = models.TextField(_("legal basis"), blank=True)
     acceptance_conditions = models.TextField(_("acceptance conditions"), blank=True)
     location = models.CharField(_("where to apply"), max_length=300, blank=True)
@@ -391,6 +400,11 @@ class Material(ItemPart):
     kind = models.CharField(_("kind"), max_length=16, choices=MaterialKind.choices)
     copies = models.PositiveSmallIntegerField(_("copies"), default=1)
     required = models.BooleanField(_("required"), default=True)
+    shared_data = models.BooleanField(
+        _("available from shared data"),
+        default=False,
+        help_text=_("The platform can obtain it from shared data, so the applicant need not bring it."),
+    )
     acceptance_standard = models.CharField(_("acceptance standard"), max_length=500, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     blank_form = models.FileField(
@@ -465,3 +479,58 @@ class SituationRule(models.Model):
 
     def __str__(self):
         return self.note or f"rule {self.position}"
+
+
+class Bundle(Translatable):
+    """A "one thing" (一件事): items of several departments handled as one application."""
+
+    translatable_fields = ("name", "description")
+
+    code = models.CharField(_("code"), max_length=40, unique=True, validators=[code_validator])
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    life_event = models.ForeignKey(
+        LifeEvent,
+        verbose_name=_("life event"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="bundles",
+    )
+    keywords = models.CharField(_("search keywords"), max_length=300, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("bundle (one thing)")
+        verbose_name_plural = _("bundles (one thing)")
+
+    def __str__(self):
+        return self.name
+
+
+class BundleItem(models.Model):
+    """An item of a bundle, by code (its published version is used), and the items it waits for.
+
+    Waiting is also derived from the data: an item that needs another item's result material waits
+    for that item's decision. `after` adds waits the materials do not show.
+    """
+
+    bundle = models.ForeignKey(Bundle, on_delete=models.CASCADE, related_name="parts")
+    item_code = models.CharField(_("item code"), max_length=40)
+    after = models.JSONField(
+        _("starts after"),
+        default=list,
+        blank=True,
+        help_text=_("Codes of items in this bundle that must be decided first."),
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("bundle item")
+        verbose_name_plural = _("bundle items")
+        constraints = [models.UniqueConstraint(fields=["bundle", "item_code"], name="bundle_item_unique")]
+
+    def __str__(self):
+        return f"{self.bundle.code}: {self.item_code}"

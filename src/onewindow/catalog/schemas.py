@@ -70,6 +70,7 @@ class MaterialEntry(_Entry):
     kind: _choices(MaterialKind)
     copies: Count = 1
     required: bool = True
+    shared_data: bool = False
     acceptance_standard: str = ""
     note: str = ""
     blank_form: str = ""
@@ -116,6 +117,7 @@ class ItemEntry(_Entry):
     channels: list[Literal[CHANNELS]] = ["window"]
     online_url: str = ""
     service_objects: Annotated[list[Literal["person", "enterprise"]], Field(min_length=1)] = ["person"]
+    result_material: Code | Literal[""] = ""
     legal_basis: str = ""
     acceptance_conditions: str = ""
     location: str = ""
@@ -136,8 +138,24 @@ class ItemEntry(_Entry):
         return sorted(values, key=order.index) if order else sorted(values)
 
 
+class BundleItemEntry(_Entry):
+    item: Code
+    after: list[Code] = []
+
+
+class BundleEntry(_Entry):
+    code: Code
+    name: Text
+    description: str = ""
+    life_event: Code | None = None
+    keywords: str = ""
+    translations: Translations = {}
+    items: Annotated[list[BundleItemEntry], Field(min_length=2)]
+
+
 class CatalogFile(_Entry):
     regions: list[RegionEntry] = []
     departments: list[DepartmentEntry] = []
     life_events: list[LifeEventEntry] = []
     items: list[ItemEntry] = []
+    bundles: list[BundleEntry] = []

@@ -11,8 +11,9 @@ from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, V
 
 from onewindow.core.workdays import Calendar, base_calendar
 
-from . import rules
+from . import bundles, rules
 from .models import (
+    Bundle,
     CalendarOverride,
     Department,
     ItemStatus,
@@ -191,3 +192,69 @@ def department_calendar(department: Department) -> Calendar:
         closures=[day for day, kind in overrides if kind == CalendarOverride.Kind.CLOSURE],
         extra_working_days=[day for day, kind in overrides if kind == CalendarOverride.Kind.WORKING],
     )
+
+
+@dataclass(frozen=True)
+class BundleChecklist:
+    bundle: Bundle
+    items: dict[str, ServiceItem]
+    resolution: bundles.BundleResolution
+    materials: dict[str, Material]  # one Material row per merged code, from the first item needing it
+
+
+def search_bundles(query: str = "") -> QuerySet[Bundle]:
+    found = Bundle.objects.select_related("life_event").prefetch_related("parts")
+    terms = search_terms(query)
+    if not terms:
+        return found
+    matches = Q()
+    for term in terms:
+        matches |= Q(name__icontains=term) | Q(keywords__icontains=term) | Q(description__icontains=term)
+    return found.filter(matches)
+
+
+def bundle_items(bundle: Bundle) -> dict[str, ServiceItem]:
+    """The published version of each item of the bundle, in the bundle's order."""
+    codes = [part.item_code for part in bundle.parts.all()]
+    published = {
+        item.code: item for item in item_with_parts(ServiceItem.objects.published().filter(code__in=codes))
+    }
+    missing = [code for code in codes if code not in published]
+    if missing:
+        raise ServiceItem.DoesNotExist(f"no published version of {', '.join(missing)}")
+    return {code: published[code] for code in codes}
+
+
+def bundle_parts(bundle: Bundle, items: dict[str, ServiceItem]) -> list[bundles.BundlePart]:
+    return [
+        bundles.BundlePart(
+            code=part.item_code,
+            rules=items[part.item_code].rules(),
+            result_material=items[part.item_code].result_material,
+            after=tuple(part.after),
+            shared_data=frozenset(m.code for m in items[part.item_code].materials.all() if m.shared_data),
+        )
+        for part in bundle.parts.all()
+    ]
+
+
+def merged_question_rows(items: dict[str, ServiceItem]) -> list[Question]:
+    """Each question of the bundle once (the first item's wording), for display."""
+    rows: dict[str, Question] = {}
+    for item in items.values():
+        for question in item.questions.all():
+            rows.setdefault(question.code, question)
+    return list(rows.values())
+
+
+def bundle_checklist(bundle: Bundle, answers: dict[str, Any]) -> BundleChecklist:
+    """The merged checklist; rules.AnswersError when answers are bad or missing."""
+    items = bundle_items(bundle)
+    resolution = bundles.resolve_bundle(bundle_parts(bundle, items), answers)
+    materials: dict[str, Material] = {}
+    for code, item in items.items():
+        wanted = set(resolution.materials_by_item[code])
+        for material in item.materials.all():
+            if material.code in wanted:
+                materials.setdefault(material.code, material)
+    return BundleChecklist(bundle, items, resolution, materials)

@@ -16,9 +16,11 @@ from pydantic import ValidationError as PydanticValidationError
 
 from onewindow.core.i18n import translation_errors
 
-from . import rules
+from . import bundles, rules
 from .models import (
     CHANNELS,
+    Bundle,
+    BundleItem,
     Department,
     ItemStatus,
     LifeEvent,
@@ -31,6 +33,7 @@ from .models import (
     SituationRule,
 )
 from .schemas import (
+    BundleEntry,
     CatalogFile,
     DepartmentEntry,
     ItemEntry,
@@ -263,6 +266,43 @@ def _check(catalog: CatalogFile) -> list[tuple[Path, str]]:
                     "import the changes as a new version",
                 )
             )
+    problems += _bundle_problems(catalog, events)
+    return problems
+
+
+def _bundle_problems(catalog: CatalogFile, events: set[str]) -> list[tuple[Path, str]]:
+    problems: list[tuple[Path, str]] = []
+    materials_of: dict[str, set[str]] = {}
+    result_of: dict[str, str] = {}
+    for item in ServiceItem.objects.prefetch_related("materials").order_by("version"):
+        materials_of[item.code] = {m.code for m in item.materials.all()}
+        result_of[item.code] = item.result_material
+    for item in sorted(catalog.items, key=lambda i: i.version):
+        materials_of[item.code] = {m.code for m in item.materials}
+        result_of[item.code] = item.result_material
+    seen = set()
+    for index, bundle in enumerate(catalog.bundles):
+        path: Path = ("bundles", index)
+        if bundle.code in seen:
+            problems.append(((*path, "code"), f"duplicate {bundle.code!r}"))
+        seen.add(bundle.code)
+        for sub, message in translation_errors(bundle.translations, Bundle.translatable_fields):
+            problems.append((_parse_dotted((*path, "translations"), sub), message))
+        if bundle.life_event and bundle.life_event not in events:
+            problems.append(((*path, "life_event"), f"unknown life event {bundle.life_event!r}"))
+        codes = [part.item for part in bundle.items]
+        for part_index, part in enumerate(bundle.items):
+            if part.item not in materials_of:
+                problems.append(((*path, "items", part_index, "item"), f"unknown item {part.item!r}"))
+            elif codes.index(part.item) != part_index:
+                problems.append(((*path, "items", part_index, "item"), f"{part.item!r} is listed twice"))
+        parts = [
+            bundles.BundlePart(p.item, rules.ItemRules(), result_of.get(p.item, ""), tuple(p.after))
+            for p in bundle.items
+        ]
+        problems += [
+            ((*path, "items"), message) for message in bundles.static_dependency_errors(parts, materials_of)
+        ]
     return problems
 
 
@@ -399,6 +439,27 @@ def _apply(catalog: CatalogFile, summary: ImportSummary) -> None:
         if entry.status == ItemStatus.PUBLISHED:
             _retire_other_published(entry)
         create_item(entry, departments, events)
+    for position, entry in enumerate(catalog.bundles):
+        bundle = _upsert(
+            Bundle,
+            entry.code,
+            {
+                "name": entry.name,
+                "description": entry.description,
+                "keywords": entry.keywords,
+                "life_event": events.get(entry.life_event) if entry.life_event else None,
+                "translations": entry.translations,
+                "position": position,
+            },
+            summary,
+        )
+        parts = [(part.item, part.after) for part in entry.items]
+        if [(p.item_code, p.after) for p in bundle.parts.all()] != parts:
+            bundle.parts.all().delete()
+            BundleItem.objects.bulk_create(
+                BundleItem(bundle=bundle, item_code=code, after=after, position=index)
+                for index, (code, after) in enumerate(parts)
+            )
 
 
 def _retire_other_published(entry: ItemEntry) -> None:
@@ -508,5 +569,14 @@ def export_catalog() -> str:
         ],
         "life_events": [_row(e, LifeEventEntry) for e in LifeEvent.objects.all()],
         "items": [_plain(item_entry(item).model_dump()) for item in items],
+        "bundles": [
+            _row(
+                b,
+                BundleEntry,
+                life_event=b.life_event.code if b.life_event else None,
+                items=[{"item": p.item_code, "after": p.after} for p in b.parts.all()],
+            )
+            for b in Bundle.objects.select_related("life_event").prefetch_related("parts")
+        ],
     }
     return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
