@@ -12,7 +12,7 @@ from onewindow.core.ids import mask
 from onewindow.core.pagination import MAX_LIMIT
 from onewindow.core.permissions import NotFound
 
-from . import selectors, services, states
+from . import bundle_services, selectors, services, states
 from .models import Case, Channel, DeliveryMethod, IdType, MaterialStatus
 
 router = Router(tags=["cases"], auth=bearer)
@@ -251,3 +251,89 @@ def list_cases(request, filters: Query[CaseFilters]):
 def case_action(request, case_id: int, payload: ActionIn):
     case = services.act(request.auth, case_id, services.ActionInput(**payload.dict()))
     return _detail(request, case)
+
+
+class BundleCaseIn(Schema):
+    applicant: ApplicantIn
+    answers: dict[str, str] = Field(default_factory=dict)
+    channel: Literal[tuple(Channel.values)] = "online"
+    materials: dict[str, Literal[tuple(MaterialStatus.values)]] = Field(default_factory=dict)
+
+
+class BundleChildOut(CaseSummary):
+    waiting_for: list[str]
+
+
+class BundleCaseOut(Schema):
+    id: int
+    number: str
+    bundle: Ref
+    status: str = Field(description="submitted | in_progress | ready (every item decided) | delivered")
+    accepted_on: dt.date | None
+    due_date: dt.date | None
+    delivered_at: dt.datetime | None
+    children: list[BundleChildOut]
+
+
+class BundleActionIn(Schema):
+    action: Literal["accept", "deliver"]
+    delivery_method: Literal[tuple(DeliveryMethod.values)] | Literal[""] = ""
+    tracking_number: str = Field("", max_length=40)
+
+
+def _bundle_case_out(parent) -> dict:
+    children = parent.children.select_related("item", "department").order_by("pk")
+    return {
+        "id": parent.pk,
+        "number": parent.number,
+        "bundle": {"code": parent.bundle.code, "name": parent.bundle.tr()},
+        "status": bundle_services.bundle_status(parent),
+        "accepted_on": parent.accepted_on,
+        "due_date": parent.due_date,
+        "delivered_at": parent.delivered_at,
+        "children": [{**_summary(child), "waiting_for": child.waiting_for} for child in children],
+    }
+
+
+@router.post(
+    "/bundles/{code}/cases", response={201: BundleCaseOut}, summary='File a "one thing" bundle as one case'
+)
+def create_bundle_case(
+    request,
+    code: str,
+    payload: BundleCaseIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=100),
+):
+    parent = bundle_services.submit_bundle(
+        request.auth,
+        code,
+        services.Applicant(**payload.applicant.dict()),
+        payload.answers,
+        payload.channel,
+        payload.materials,
+        idempotency_key,
+    )
+    return Status(201, _bundle_case_out(parent))
+
+
+@router.get("/bundle-cases/{bundle_case_id}", response=BundleCaseOut, summary="A bundle case and its items")
+def get_bundle_case(request, bundle_case_id: int):
+    parent = bundle_services.visible_bundle_cases(request.auth).filter(pk=bundle_case_id).first()
+    if parent is None:
+        raise NotFound("No such bundle case")
+    return _bundle_case_out(parent)
+
+
+@router.post(
+    "/bundle-cases/{bundle_case_id}/actions",
+    response=BundleCaseOut,
+    summary="Accept the whole application at the window, or deliver it once",
+)
+def bundle_case_action(request, bundle_case_id: int, payload: BundleActionIn):
+    if payload.action == "accept":
+        parent = bundle_services.accept_bundle(request.auth, bundle_case_id)
+    else:
+        parent = bundle_services.deliver_bundle(
+            request.auth, bundle_case_id, payload.delivery_method, payload.tracking_number
+        )
+    return _bundle_case_out(parent)

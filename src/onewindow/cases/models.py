@@ -48,6 +48,35 @@ def new_tracking_token() -> str:
     return secrets.token_urlsafe(12)
 
 
+class BundleCase(models.Model):
+    """One application for a "one thing" bundle: the parent of one child case per item."""
+
+    number = models.CharField(_("case number"), max_length=32, unique=True)
+    tracking_token = models.CharField(max_length=24, default=new_tracking_token, editable=False)
+    bundle = models.ForeignKey(
+        "catalog.Bundle", verbose_name=_("bundle"), on_delete=models.PROTECT, related_name="cases"
+    )
+    applicant_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="bundle_cases"
+    )
+    applicant_name = models.CharField(_("applicant"), max_length=200)
+    answers = models.JSONField(_("situation answers"), default=dict)
+    channel = models.CharField(_("channel"), max_length=10)
+    submitted_at = models.DateTimeField(_("submitted at"))
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    # The longest chain of promised days through the children, in their departments' calendars.
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("bundle case")
+        verbose_name_plural = _("bundle cases")
+
+    def __str__(self):
+        return self.number
+
+
 class Case(models.Model):
     number = models.CharField(_("case number"), max_length=32, unique=True)
     # Printed as a QR code on the receipt: the public tracking page needs it, so numbers cannot be guessed.
@@ -90,6 +119,16 @@ class Case(models.Model):
     review_steps = models.JSONField(_("review steps"), default=list)
     step = models.PositiveSmallIntegerField(_("current review step"), default=0)
     suspended_from = models.CharField(max_length=24, blank=True, default="")
+    parent = models.ForeignKey(
+        BundleCase,
+        verbose_name=_("bundle case"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    # Items of the same bundle case whose decision this case waits for (their results are its inputs).
+    waiting_for = models.JSONField(_("waiting for"), default=list, blank=True)
 
     submitted_at = models.DateTimeField(_("submitted at"))
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
@@ -135,6 +174,7 @@ class Case(models.Model):
             suspended_from=self.suspended_from,
             extended=self.extension_days > 0,
             extension_allowed=self.item.extension_days > 0,
+            waiting=bool(self.waiting_for),
             paused=self.suspensions.filter(ended_on__isnull=True)
             .exclude(kind=Suspension.Kind.SUPPLEMENT)
             .exists(),
@@ -145,6 +185,7 @@ class MaterialStatus(models.TextChoices):
     RECEIVED = "received", _("Received (copy)")
     ORIGINAL_SEEN = "original_seen", _("Original checked")
     SHARED_DATA = "shared_data", _("Provided by shared data")
+    PASSED_ON = "passed_on", _("Passed on from another item of the bundle")
     MISSING = "missing", _("Missing")
 
 
@@ -234,7 +275,8 @@ class IdempotencyRecord(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=100)
     request_hash = models.CharField(max_length=64)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, related_name="+")
+    bundle_case = models.ForeignKey(BundleCase, on_delete=models.CASCADE, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

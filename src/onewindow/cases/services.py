@@ -37,7 +37,12 @@ from .selectors import case_clock, visible_cases
 
 DEFAULT_REVIEW_STEPS = [{"code": "review", "name": "审核"}, {"code": "decide", "name": "决定"}]
 IMMEDIATE_REVIEW_STEPS = [{"code": "decide", "name": "决定"}]
-_PRESENT = {MaterialStatus.RECEIVED, MaterialStatus.ORIGINAL_SEEN, MaterialStatus.SHARED_DATA}
+_PRESENT = {
+    MaterialStatus.RECEIVED,
+    MaterialStatus.ORIGINAL_SEEN,
+    MaterialStatus.SHARED_DATA,
+    MaterialStatus.PASSED_ON,
+}
 
 
 @dataclass
@@ -168,7 +173,14 @@ def _replay(record: IdempotencyRecord, request_hash: str) -> Case:
     return record.case
 
 
-def _create_case(actor: User, submission: Submission, item: ServiceItem, result: Checklist) -> Case:
+def _create_case(
+    actor: User,
+    submission: Submission,
+    item: ServiceItem,
+    result: Checklist,
+    parent=None,
+    waiting_for: list[str] | None = None,
+) -> Case:
     now = platform_clock.now()
     limits = result.limits
     review_steps = [{"code": s.code, "name": s.name} for s in result.steps if s.review]
@@ -191,6 +203,8 @@ def _create_case(actor: User, submission: Submission, item: ServiceItem, result:
         submitted_at=now,
         promised_days=limits["promised_days"],
         immediate=bool(limits["immediate"]),
+        parent=parent,
+        waiting_for=waiting_for or [],
     )
     case.number = f"{item.department.region.code}-{platform_clock.today():%Y%m%d}-{case.pk:07d}"
     case.save(update_fields=["number"])
@@ -204,7 +218,10 @@ def _create_case(actor: User, submission: Submission, item: ServiceItem, result:
         )
         for m in result.materials
     )
-    _record(case, actor, "submit", "", states.SUBMITTED, "", {"channel": case.channel})
+    submitted = {"channel": case.channel}
+    if parent is not None:
+        submitted.update(bundle_case=parent.number, waiting_for=case.waiting_for)
+    _record(case, actor, "submit", "", states.SUBMITTED, "", submitted)
     return case
 
 
@@ -358,6 +375,10 @@ def act(actor: User, case_id: int, request: ActionInput) -> Case:
     if channels:
         data["notified"] = channels
     _record(case, actor, request.action, from_status, case.status, request.note.strip(), data)
+    if case.parent_id and request.action in ("approve", "deny", "refuse", "withdraw"):
+        from .bundle_services import release_dependents
+
+        release_dependents(case)
     return case
 
 

@@ -89,6 +89,7 @@ class CaseState:
     extended: bool = False
     extension_allowed: bool = False
     paused: bool = False  # an expert review or hearing is under way
+    waiting: bool = False  # a bundle item waiting for the decision of the items whose results it needs
 
 
 class IllegalTransition(Exception):
@@ -102,6 +103,8 @@ def _blocked(action: str, state: CaseState) -> str:
     """Why an action otherwise possible from this state is not, or '' when it is."""
     if state.status not in _FROM[action]:
         return f"a case that is {state.status} cannot {action}"
+    if action == "accept" and state.waiting:
+        return "it waits for the decision of another item of its bundle"
     if action == "resume" and not state.paused:
         return "the clock is not suspended"
     if state.paused and action in ("suspend", "review", "approve", "deny", "request_supplement"):
