@@ -14,6 +14,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_demo()
 
 
+@pytest.fixture(autouse=True)
+def _files_in_tmp(settings, tmp_path):
+    """Uploads go to a fresh folder per test, never into the data folder of a developer's instance."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
 @pytest.fixture
 def demo(db):
     """The demo catalog and users. Reloaded inside the test if a transactional test flushed them."""

@@ -56,7 +56,8 @@ def on_validation_error(request, exc):
 
 @api.exception_handler(InvalidInput)
 def on_invalid_input(request, exc):
-    return _error(request, 422, exc.detail, [e.as_dict() for e in exc.errors])
+    body = {"detail": exc.detail, "errors": [e.as_dict() for e in exc.errors], **exc.extra}
+    return api.create_response(request, body, status=422)
 
 
 @api.exception_handler(AuthenticationError)

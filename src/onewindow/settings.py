@@ -125,6 +125,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Applicants' uploads: never under MEDIA_ROOT, which is served publicly.
+PRIVATE_MEDIA_ROOT = DATA_DIR / "private"
 
 # Uploads (blank forms, samples, later applicants' materials): checked by content, capped in size.
 ONEWINDOW_UPLOAD_MAX_BYTES = int(os.environ.get("ONEWINDOW_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))

@@ -3,7 +3,8 @@ import datetime as dt
 import json
 from typing import Literal
 
-from ninja import Field, Header, Query, Router, Schema, Status
+from django.conf import settings
+from ninja import Field, File, Form, Header, Query, Router, Schema, Status, UploadedFile
 
 from onewindow.core import clock as platform_clock
 from onewindow.core.auth import bearer
@@ -337,3 +338,34 @@ def bundle_case_action(request, bundle_case_id: int, payload: BundleActionIn):
             request.auth, bundle_case_id, payload.delivery_method, payload.tracking_number
         )
     return _bundle_case_out(parent)
+
+
+class UploadOut(Schema):
+    material: str
+    status: str
+    checks: list[dict]
+
+
+@router.post(
+    "/cases/{case_id}/materials/{material_code}",
+    response={201: UploadOut},
+    summary="Upload a material; its pre-checks run at once (a refused file is not kept)",
+)
+def upload_material(
+    request,
+    case_id: int,
+    material_code: str,
+    file: File[UploadedFile],
+    data: Form[str] = "{}",
+):
+    try:
+        fields = json.loads(data or "{}")
+    except json.JSONDecodeError:
+        fields = None
+    if not isinstance(fields, dict):
+        raise InvalidInput([FieldError("data", "must be a JSON object of field names and values")])
+    limit = settings.ONEWINDOW_UPLOAD_MAX_BYTES
+    if file.size is not None and file.size > limit:
+        raise InvalidInput([FieldError("file", f"the file is {file.size} bytes; the limit is {limit}")])
+    material = services.upload_material(request.auth, case_id, material_code, file.name, file.read(), fields)
+    return Status(201, {"material": material.code, "status": material.status, "checks": material.checks})

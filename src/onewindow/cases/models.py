@@ -1,8 +1,10 @@
 """Cases: one application from intake to delivery, with an append-only event history."""
 
+import os
 import secrets
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -189,8 +191,31 @@ class MaterialStatus(models.TextChoices):
     MISSING = "missing", _("Missing")
 
 
+class PrivateStorage(FileSystemStorage):
+    """Applicants' files, outside the public media folder; the location follows the settings."""
+
+    @property
+    def base_location(self):
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+
+def private_storage():
+    return PrivateStorage()
+
+
+def upload_path(material, filename: str) -> str:
+    return f"cases/{material.case_id}/{material.code}/{secrets.token_hex(8)}-{filename[-60:]}"
+
+
 class CaseMaterial(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
+    file = models.FileField(_("uploaded file"), storage=private_storage, upload_to=upload_path, blank=True)
+    data = models.JSONField(_("typed-in data"), default=dict, blank=True)
+    checks = models.JSONField(_("pre-check results"), default=list, blank=True)
     code = models.CharField(_("material"), max_length=40)
     name = models.CharField(_("name"), max_length=200)
     required = models.BooleanField(_("required"), default=True)

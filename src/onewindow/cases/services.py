@@ -8,9 +8,10 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
-from onewindow.catalog import rules
+from onewindow.catalog import prechecks, rules
 from onewindow.catalog.models import ServiceItem
 from onewindow.catalog.selectors import Checklist, checklist, department_calendar, published_item
 from onewindow.core import clock as platform_clock
@@ -420,3 +421,53 @@ def send_apologies(today=None, extra_days: int | None = None) -> list[Case]:
             )
         sent.append(case)
     return sent
+
+
+_UPLOAD_STATES = (states.SUBMITTED, states.SUPPLEMENT_REQUESTED)
+
+
+@transaction.atomic
+def upload_material(
+    actor: User, case_id: int, code: str, name: str, content: bytes, data: dict
+) -> CaseMaterial:
+    """Store an applicant's file (and typed-in data) for a material after its pre-checks pass.
+
+    A refused file is not kept: InvalidInput carries every check's result so the applicant can fix it.
+    """
+    case = visible_cases(actor).select_for_update(of=("self",)).filter(pk=case_id).first()
+    if case is None:
+        raise NotFound("no such case")
+    if _role_on(case, actor) not in ("applicant", Role.CLERK, Role.ADMIN):
+        raise Forbidden("only the applicant or a window clerk uploads materials")
+    if case.status not in _UPLOAD_STATES:
+        raise Conflict(
+            f"materials are uploaded while a case is submitted or waiting for a supplement, not {case.status}"
+        )
+    material = case.materials.filter(code=code).first()
+    if material is None:
+        raise NotFound(f"this case has no material {code!r}")
+    limit = settings.ONEWINDOW_UPLOAD_MAX_BYTES
+    if len(content) > limit:
+        raise InvalidInput([FieldError("file", f"the file is {len(content)} bytes; the limit is {limit}")])
+    rules_for = case.item.materials.filter(code=code).values_list("checks", flat=True).first() or []
+    checks = rules_for or [{"rule": "file"}]
+    results = prechecks.run_checks(
+        checks, data, prechecks.Upload(name, content), today=platform_clock.today()
+    )
+    failed = [r for r in results if not r.passed]
+    if failed:
+        raise InvalidInput(
+            [FieldError("file" if r.rule == "file" else f"data.{r.rule}", r.reason) for r in failed],
+            detail="The material did not pass its pre-checks",
+            extra={"checks": [r.as_dict() for r in results]},
+        )
+    if material.file:
+        material.file.delete(save=False)
+    material.file.save(name, ContentFile(content), save=False)
+    material.data, material.checks = data, [r.as_dict() for r in results]
+    material.status = MaterialStatus.RECEIVED
+    material.save()
+    _record(
+        case, actor, "upload", case.status, case.status, "", {"material": code, "checks": material.checks}
+    )
+    return material

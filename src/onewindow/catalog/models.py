@@ -413,6 +413,15 @@ class Material(ItemPart):
     sample = models.FileField(
         _("filled-in sample"), upload_to="samples/", blank=True, validators=[validate_document_upload]
     )
+    checks = models.JSONField(
+        _("pre-checks"),
+        default=list,
+        blank=True,
+        help_text=_(
+            'Rules run on uploads and typed-in data, e.g. [{"rule": "file", "types": ["pdf"], '
+            '"max_pages": 5}, {"rule": "resident_id", "field": "id_number", "min_age": 60}].'
+        ),
+    )
     when = models.JSONField(
         _("required when"),
         null=True,

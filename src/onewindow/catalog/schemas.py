@@ -71,6 +71,7 @@ class MaterialEntry(_Entry):
     copies: Count = 1
     required: bool = True
     shared_data: bool = False
+    checks: list[dict[str, Any]] = []
     acceptance_standard: str = ""
     note: str = ""
     blank_form: str = ""

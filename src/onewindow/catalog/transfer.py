@@ -16,7 +16,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from onewindow.core.i18n import translation_errors
 
-from . import bundles, rules
+from . import bundles, prechecks, rules
 from .models import (
     CHANNELS,
     Bundle,
@@ -244,6 +244,9 @@ def _check(catalog: CatalogFile) -> list[tuple[Path, str]]:
                     problems.append(
                         ((*path, kind, m_index, files), "must be a relative path inside the media folder")
                     )
+        for m_index, material in enumerate(item.materials):
+            for sub, message in prechecks.spec_errors(material.checks):
+                problems.append((_parse_dotted((*path, "materials", m_index), sub), message))
         for sub, message in rules.item_rule_errors(item_rules_of(item)):
             problems.append((_parse_dotted(path, sub), message))
         if item.status == ItemStatus.PUBLISHED:

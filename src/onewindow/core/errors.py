@@ -17,7 +17,8 @@ class FieldError:
 
 
 class InvalidInput(Exception):
-    def __init__(self, errors: list[FieldError], detail: str = "Invalid input"):
+    def __init__(self, errors: list[FieldError], detail: str = "Invalid input", extra: dict | None = None):
         self.errors = list(errors)
         self.detail = detail
+        self.extra = extra or {}  # more the client needs, e.g. every pre-check result of a refused upload
         super().__init__("; ".join(f"{e.field}: {e.message}" for e in self.errors) or detail)
