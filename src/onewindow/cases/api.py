@@ -11,7 +11,7 @@ from onewindow.core.auth import bearer
 from onewindow.core.errors import FieldError, InvalidInput
 from onewindow.core.ids import mask
 from onewindow.core.pagination import MAX_LIMIT
-from onewindow.core.permissions import NotFound
+from onewindow.core.permissions import Forbidden, NotFound
 
 from . import bundle_services, selectors, services, states
 from .models import Case, Channel, DeliveryMethod, IdType, MaterialStatus
@@ -369,3 +369,47 @@ def upload_material(
         raise InvalidInput([FieldError("file", f"the file is {file.size} bytes; the limit is {limit}")])
     material = services.upload_material(request.auth, case_id, material_code, file.name, file.read(), fields)
     return Status(201, {"material": material.code, "status": material.status, "checks": material.checks})
+
+
+class ComeBackRow(Schema):
+    key: str
+    cases: int
+    came_back: int
+    rate: float = Field(description="came_back / cases")
+
+
+class ComeBackReport(Schema):
+    group: str
+    total_cases: int
+    total_came_back: int
+    rate: float | None
+    rows: list[ComeBackRow]
+
+
+@router.get(
+    "/reports/come-back",
+    response=ComeBackReport,
+    summary="Share of applicants who had to come back for missing papers (supervisors)",
+)
+def come_back_report(
+    request,
+    group: Literal["item", "department", "month"] = "item",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+):
+    if request.auth.role not in ("supervisor", "admin"):
+        raise Forbidden("reports are for supervisors")
+    cases = Case.objects.all()
+    if since:
+        cases = cases.filter(submitted_at__date__gte=since)
+    if until:
+        cases = cases.filter(submitted_at__date__lte=until)
+    rows = selectors.come_back_rate(cases, group)
+    total, back = sum(r["cases"] for r in rows), sum(r["came_back"] for r in rows)
+    return {
+        "group": group,
+        "total_cases": total,
+        "total_came_back": back,
+        "rate": round(back / total, 4) if total else None,
+        "rows": rows,
+    }

@@ -121,6 +121,9 @@ class Case(models.Model):
     review_steps = models.JSONField(_("review steps"), default=list)
     step = models.PositiveSmallIntegerField(_("current review step"), default=0)
     suspended_from = models.CharField(max_length=24, blank=True, default="")
+    # Set at intake: False when the applicant had to come back (a supplement before acceptance, or a
+    # refusal), True when the case was accepted as first handed in. Feeds the come-back rate.
+    first_visit_complete = models.BooleanField(_("complete at the first visit"), null=True, blank=True)
     parent = models.ForeignKey(
         BundleCase,
         verbose_name=_("bundle case"),

@@ -94,3 +94,29 @@ def filter_cases(
         )
         cases = cases.filter(is_late) if late else cases.exclude(is_late)
     return cases
+
+
+def come_back_rate(cases: QuerySet[Case], group: str) -> list[dict]:
+    """Share of applicants who had to come back (intake supplement or refusal), grouped by item,
+    department or month of submission; only cases whose intake is settled count."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncMonth
+
+    keys = {"item": "item__code", "department": "department__code", "month": "month"}
+    settled = cases.filter(first_visit_complete__isnull=False)
+    if group == "month":
+        settled = settled.annotate(month=TruncMonth("submitted_at"))
+    rows = (
+        settled.values(keys[group])
+        .annotate(cases=Count("id"), came_back=Count("id", filter=Q(first_visit_complete=False)))
+        .order_by(keys[group])
+    )
+    return [
+        {
+            "key": row[keys[group]].strftime("%Y-%m") if group == "month" else row[keys[group]],
+            "cases": row["cases"],
+            "came_back": row["came_back"],
+            "rate": round(row["came_back"] / row["cases"], 4),
+        }
+        for row in rows
+    ]

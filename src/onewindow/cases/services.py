@@ -85,6 +85,11 @@ def _material_updates(case_materials: dict[str, CaseMaterial], updates: dict[str
     return errors
 
 
+def settles_first_visit(status: str, action: str) -> bool:
+    """The window's first decision on a case says whether the first visit was enough."""
+    return status == states.SUBMITTED and action in ("accept", "refuse", "request_supplement")
+
+
 def new_idempotency_key() -> str:
     """For forms: rendered as a hidden field, so a double-submitted form files one case."""
     return secrets.token_urlsafe(16)
@@ -365,6 +370,8 @@ def act(actor: User, case_id: int, request: ActionInput) -> Case:
             case.review_steps[machine.step]["code"] if machine.step < len(case.review_steps) else ""
         )
 
+    if case.first_visit_complete is None and settles_first_visit(case.status, request.action):
+        case.first_visit_complete = request.action == "accept"
     from_status = case.status
     case.status, case.step, case.suspended_from = after.status, after.step, after.suspended_from
     running = case_clock(case, today)

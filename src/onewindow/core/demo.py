@@ -79,7 +79,13 @@ DEMO_CASES = [
         _person_id("441900", "19700505", 202),
         {**_RETIRE, "insured_as": "flexible", "retire_type": "illness"},
         "window",
-        [],
+        [
+            (
+                "clerk",
+                "request_supplement",
+                {"note": "缺劳动能力鉴定结论书", "supplement": ["disability_appraisal"]},
+            )
+        ],
     ),
     (
         "clerk",

@@ -327,3 +327,26 @@ def test_a_due_date_in_a_year_the_calendar_does_not_know_is_a_clear_503(as_user,
     assert Case.objects.get(pk=case["id"]).status == "submitted"
     assert CaseEvent.objects.filter(case_id=case["id"]).count() == 1
     assert as_user("clerk", "get", f"/api/v1/cases/{case['id']}").status_code == 200
+
+
+def test_come_back_rate_report(as_user, today):
+    ids = [new_case(as_user).json()["id"] for _ in range(4)]
+    for case_id in ids[:3]:
+        act(as_user, "clerk", case_id, "accept")
+    act(as_user, "clerk", ids[3], "request_supplement", note="照片不合格", supplement=["photo"])
+    act(as_user, "clerk", ids[3], "resubmit", materials={"photo": "received"})
+    act(as_user, "clerk", ids[3], "accept")  # accepted on the second visit: still a come-back
+    new_case(as_user)  # not decided at the window yet: not counted
+    report = as_user("supervisor", "get", "/api/v1/reports/come-back", {"group": "item"}).json()
+    assert report["rows"] == [{"key": "RS-001", "cases": 4, "came_back": 1, "rate": 0.25}]
+    assert (report["total_cases"], report["rate"]) == (4, 0.25)
+    by_month = as_user("supervisor", "get", "/api/v1/reports/come-back", {"group": "month"}).json()
+    assert by_month["rows"][0]["key"] == "2025-03"
+    by_department = as_user("supervisor", "get", "/api/v1/reports/come-back", {"group": "department"}).json()
+    assert by_department["rows"][0]["key"] == "rsj"
+    assert (
+        as_user("supervisor", "get", "/api/v1/reports/come-back", {"since": "2025-04-01"}).json()["rate"]
+        is None
+    )
+    assert as_user("clerk", "get", "/api/v1/reports/come-back").status_code == 403
+    assert as_user("supervisor", "get", "/api/v1/reports/come-back", {"group": "colour"}).status_code == 422

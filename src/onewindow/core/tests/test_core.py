@@ -162,7 +162,7 @@ def test_demo_cases_go_through_the_real_services(demo):
     assert statuses == sorted(
         [
             "in_review",
-            "submitted",
+            "supplement_requested",
             "delivered",
             "supplement_requested",
             "accepted",
@@ -173,3 +173,16 @@ def test_demo_cases_go_through_the_real_services(demo):
     )
     assert CaseEvent.objects.filter(action="submit").count() == len(DEMO_CASES)
     assert load_demo_cases() == 0  # only into an empty case table
+
+
+def test_come_back_rate_works_on_demo_data(demo, api_client, token_for):
+    from onewindow.core.demo import load_demo_cases
+
+    load_demo_cases()
+    report = api_client.get(
+        "/api/v1/reports/come-back",
+        {"group": "department"},
+        HTTP_AUTHORIZATION=f"Bearer {token_for('supervisor')}",
+    ).json()
+    assert report["total_cases"] == 6 and report["total_came_back"] == 1
+    assert {"key": "rsj", "cases": 2, "came_back": 1, "rate": 0.5} in report["rows"]
