@@ -9,4 +9,7 @@ urlpatterns = [
     path("services/<str:code>/", views.item_detail, name="item"),
     path("services/<str:code>/guide/", views.guide, name="guide"),
     path("services/<str:code>/checklist/", views.checklist, name="checklist"),
+    path("bundles/<str:code>/", views.bundle_detail, name="bundle"),
+    path("bundles/<str:code>/guide/", views.bundle_guide, name="bundle-guide"),
+    path("bundles/<str:code>/checklist/", views.bundle_checklist, name="bundle-checklist"),
 ]

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from . import rules, selectors
+from . import bundles, rules, selectors
 from .models import Department, LifeEvent, ServiceItem
 
 ANSWER_PREFIX = "a."
@@ -21,6 +21,7 @@ def home(request):
         request,
         "catalog/home.html",
         {
+            "bundles": selectors.search_bundles(),
             "person_events": [e for e in events if e.audience == LifeEvent.Audience.PERSON],
             "enterprise_events": [e for e in events if e.audience == LifeEvent.Audience.ENTERPRISE],
             "departments": selectors.departments_with_counts(),
@@ -92,18 +93,35 @@ def answers_query(answers: dict[str, str], **extra) -> str:
     return urlencode(params)
 
 
-def _bad_answers(request, item, problems):
-    return render(request, "catalog/bad_answers.html", {"item": item, "problems": problems}, status=400)
+def _bad_answers(request, subject, problems, guide_url: str):
+    return render(
+        request,
+        "catalog/bad_answers.html",
+        {"subject": subject, "problems": problems, "guide_url": guide_url},
+        status=400,
+    )
 
 
 def guide(request, code):
-    """One question per page. `at` shows a question again; `after` moves on from the one just answered."""
     item = _published_or_404(code)
-    specs = item.rules().questions
+    return _guide(
+        request,
+        item,
+        item.rules().questions,
+        list(item.questions.all()),
+        reverse("guide", args=[item.code]),
+        reverse("checklist", args=[item.code]),
+        reverse("item", args=[item.code]),
+    )
+
+
+def _guide(request, subject, specs, rows, guide_url: str, checklist_url: str, start_url: str):
+    """One question per page, for an item or a bundle. `at` shows a question again; `after` moves on
+    from the one just answered."""
     answers = answers_from(request.GET)
     problems = rules.answer_errors(specs, answers)
     if problems:
-        return _bad_answers(request, item, problems)
+        return _bad_answers(request, subject, problems, guide_url)
     applicable = rules.applicable_questions(specs, answers)
     answers = {q.code: answers[q.code] for q in applicable if q.code in answers}
     codes = [q.code for q in applicable]
@@ -124,26 +142,25 @@ def guide(request, code):
     if current is None:
         pending = rules.next_question(specs, answers)
         if pending is None:
-            return redirect(reverse("checklist", args=[item.code]) + "?" + answers_query(answers))
+            return redirect(checklist_url + "?" + answers_query(answers))
         current = pending.code
     index = codes.index(current)
-    question = next(q for q in item.questions.all() if q.code == current)
+    question = next(q for q in rows if q.code == current)
     others = {k: v for k, v in answers.items() if k != current}
     previous = codes[index - 1] if index else None
     return render(
         request,
         "catalog/guide.html",
         {
-            "item": item,
+            "subject": subject,
+            "form_action": guide_url,
             "question": question,
             "number": index + 1,
             "error": error,
             "selected": answers.get(current),
             "hidden": [(ANSWER_PREFIX + k, v) for k, v in others.items()],
             "field_name": ANSWER_PREFIX + current,
-            "back_url": (reverse("guide", args=[item.code]) + "?" + answers_query(answers, at=previous))
-            if previous
-            else reverse("item", args=[item.code]),
+            "back_url": (guide_url + "?" + answers_query(answers, at=previous)) if previous else start_url,
         },
         status=400 if error else 200,
     )
@@ -156,7 +173,7 @@ def checklist(request, code):
         result = selectors.checklist(item, answers)
     except rules.AnswersError as failure:
         if rules.answer_errors(item.rules().questions, answers):
-            return _bad_answers(request, item, failure.problems)
+            return _bad_answers(request, item, failure.problems, reverse("guide", args=[item.code]))
         return redirect(reverse("guide", args=[item.code]) + "?" + answers_query(answers))
     return render(
         request,
@@ -170,5 +187,65 @@ def checklist(request, code):
                 (a, reverse("guide", args=[item.code]) + "?" + answers_query(answers, at=a.question.code))
                 for a in result.answers
             ],
+        },
+    )
+
+
+def _bundle_or_404(code: str):
+    bundle = selectors.search_bundles().filter(code=code).first()
+    if bundle is None:
+        raise Http404(_("No such service."))
+    try:
+        return bundle, selectors.bundle_items(bundle)
+    except ServiceItem.DoesNotExist:
+        raise Http404(_("No such service.")) from None
+
+
+def bundle_detail(request, code):
+    bundle, items = _bundle_or_404(code)
+    return render(request, "catalog/bundle.html", {"bundle": bundle, "items": items.values()})
+
+
+def bundle_guide(request, code):
+    bundle, items = _bundle_or_404(code)
+    specs = bundles.merged_questions(selectors.bundle_parts(bundle, items))
+    return _guide(
+        request,
+        bundle,
+        specs,
+        selectors.merged_question_rows(items),
+        reverse("bundle-guide", args=[code]),
+        reverse("bundle-checklist", args=[code]),
+        reverse("bundle", args=[code]),
+    )
+
+
+def bundle_checklist(request, code):
+    bundle, items = _bundle_or_404(code)
+    answers = answers_from(request.GET)
+    guide_url = reverse("bundle-guide", args=[code])
+    try:
+        result = selectors.bundle_checklist(bundle, answers)
+    except rules.AnswersError as failure:
+        if rules.answer_errors(bundles.merged_questions(selectors.bundle_parts(bundle, items)), answers):
+            return _bad_answers(request, bundle, failure.problems, guide_url)
+        return redirect(guide_url + "?" + answers_query(answers))
+    resolution = result.resolution
+    return render(
+        request,
+        "catalog/bundle_checklist.html",
+        {
+            "bundle": bundle,
+            "resolution": resolution,
+            "asked": [(result.materials[m.code], m) for m in resolution.materials if m.asked],
+            "not_asked": [
+                (result.materials[m.code], m, result.items.get(m.provided_by))
+                for m in resolution.materials
+                if not m.asked
+            ],
+            "stages": [
+                [(result.items[code], resolution.days(code)) for code in stage] for stage in resolution.stages
+            ],
+            "change_url": guide_url + "?" + answers_query(answers),
         },
     )

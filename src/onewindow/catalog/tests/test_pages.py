@@ -144,3 +144,30 @@ def test_login_page_and_demo_login(client):
     response = client.post("/accounts/login/", {"username": "supervisor", "password": "demo"})
     assert response.status_code == 302
     assert "supervisor" in text(client.get("/"))
+
+
+def test_bundle_guide_asks_shared_questions_once_and_shows_the_savings(client):
+    home = text(client.get("/"))
+    assert "退休一件事" in home
+    assert "开始情形引导" in text(client.get("/bundles/retirement/"))
+    response = follow_guide_at(
+        client, "/bundles/retirement/guide/", ["employee", "normal", "none", "enough", "enough"]
+    )
+    assert response.status_code == 302 and response["Location"].startswith("/bundles/retirement/checklist/?")
+    page = text(client.get(response["Location"]))
+    assert "6 份，分开办理需 11 份" in page
+    assert (
+        "职工基本养老保险待遇核定表" in page and "职工基本养老保险退休待遇申领" in page
+    )  # passed on, from RS-001
+    assert client.get("/bundles/nothing/").status_code == 404
+
+
+def follow_guide_at(client, url, choices):
+    response = client.get(url)
+    for choice in choices:
+        assert response.status_code == 200, response.content[:300]
+        html = response.content.decode()
+        field = re.search(r'type="radio" id="[^"]+" name="([^"]+)"', html).group(1)
+        hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
+        response = client.get(url, {**hidden, field: choice})
+    return response
