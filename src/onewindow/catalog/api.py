@@ -175,6 +175,16 @@ def _material(request, material) -> dict:
     }
 
 
+def _question(question) -> dict:
+    return {
+        "code": question.code,
+        "text": question.tr("text"),
+        "help_text": question.tr("help_text"),
+        "when": question.when,
+        "options": [{"code": o.code, "text": o.tr("text")} for o in question.options.all()],
+    }
+
+
 def _step(step) -> dict:
     return {"code": step.code, "name": step.tr(), "description": step.tr("description")}
 
@@ -218,16 +228,7 @@ def get_item(request, code: str):
         "contact_phone": item.contact_phone,
         "hours": item.hours,
         "life_events": [_ref(e) for e in item.life_events.all()],
-        "questions": [
-            {
-                "code": q.code,
-                "text": q.tr("text"),
-                "help_text": q.tr("help_text"),
-                "when": q.when,
-                "options": [{"code": o.code, "text": o.tr("text")} for o in q.options.all()],
-            }
-            for q in item.questions.all()
-        ],
+        "questions": [_question(q) for q in item.questions.all()],
         "materials": [_material(request, m) for m in item.materials.all()],
         "steps": [_step(s) for s in item.steps.all()],
     }
@@ -375,16 +376,7 @@ def get_bundle(request, code: str):
     items = _bundle_items_or_404(bundle)
     return {
         **_bundle_summary(bundle, items),
-        "questions": [
-            {
-                "code": q.code,
-                "text": q.tr("text"),
-                "help_text": q.tr("help_text"),
-                "when": q.when,
-                "options": [{"code": o.code, "text": o.tr("text")} for o in q.options.all()],
-            }
-            for q in selectors.merged_question_rows(items)
-        ],
+        "questions": [_question(q) for q in selectors.merged_question_rows(items)],
     }
 
 
