@@ -29,6 +29,7 @@ from .services import (
     _request_hash,
     _validate_submission,
     act,
+    upload_material,
 )
 
 
@@ -250,3 +251,22 @@ def deliver_bundle(actor: User, bundle_case_id: int, method: str, tracking_numbe
     parent.delivered_at = platform_clock.now()
     parent.save(update_fields=["delivered_at"])
     return parent
+
+
+@transaction.atomic
+def upload_bundle_material(
+    actor: User, bundle_case_id: int, code: str, name: str, content: bytes, data: dict
+) -> list:
+    """One upload for a material the bundle asks once: stored on every child case that needs it.
+    Any failing pre-check refuses it everywhere (InvalidInput with the results)."""
+    if not visible_bundle_cases(actor).filter(pk=bundle_case_id).exists():
+        raise NotFound("no such bundle case")
+    children = Case.objects.filter(parent_id=bundle_case_id, materials__code=code).exclude(
+        materials__code=code, materials__status=MaterialStatus.PASSED_ON
+    )
+    stored = [
+        upload_material(actor, child.pk, code, name, content, data) for child in children.order_by("pk")
+    ]
+    if not stored:
+        raise NotFound(f"this application has no material {code!r} to upload")
+    return stored

@@ -10,4 +10,12 @@ urlpatterns = [
     path("cases/<int:case_id>/decision.pdf", views.decision, name="case-decision"),
     path("services/<str:code>/apply/", views.intake, name="intake"),
     path("track/<str:number>/", views.track, name="track"),
+    path("bundles/<str:code>/apply/", views.bundle_apply, name="bundle-apply"),
+    path("bundle-cases/<int:bundle_case_id>/", views.bundle_case_detail, name="bundle-case"),
+    path(
+        "bundle-cases/<int:bundle_case_id>/materials/<str:code>/",
+        views.bundle_case_upload,
+        name="bundle-upload",
+    ),
+    path("bundle-cases/<int:bundle_case_id>/act/", views.bundle_case_act, name="bundle-act"),
 ]

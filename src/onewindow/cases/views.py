@@ -1,5 +1,6 @@
 """Case pages for the window (intake), the back office (queue, review) and applicants (my cases)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -10,17 +11,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from onewindow.catalog import rules
-from onewindow.catalog.models import ServiceItem
-from onewindow.catalog.selectors import checklist, published_item
+from onewindow.catalog.models import Bundle, ServiceItem
+from onewindow.catalog.selectors import bundle_checklist, checklist, published_item
 from onewindow.catalog.views import answers_from, answers_query
 from onewindow.core.errors import InvalidInput
 from onewindow.core.models import Role
 from onewindow.core.permissions import Conflict, Forbidden, NotFound
 from onewindow.core.workdays import UnknownYear
 
-from . import documents, selectors, services, states
+from . import bundle_services, documents, selectors, services, states
 from .forms import ApplicantForm
-from .models import Case, DeliveryMethod, Status
+from .models import Case, DeliveryMethod, MaterialStatus, Status
 
 STAFF = {Role.CLERK, Role.ADMIN}
 APPLICANTS = {Role.CITIZEN, Role.ENTERPRISE}
@@ -152,15 +153,7 @@ def intake(request, code):
                 user, submission, request.POST.get("idempotency_key") or None
             )
         except (InvalidInput, Forbidden) as error:
-            problems = error.errors if isinstance(error, InvalidInput) else []
-            for problem in problems:
-                field = problem.field.removeprefix("applicant.")
-                if field in form.fields:
-                    form.add_error(field, problem.message)
-                else:
-                    errors.append((problem.field, problem.message))
-            if not problems:
-                errors.append(("", str(error)))
+            errors = _form_errors(form, error)
         else:
             messages.success(request, _("Case %(number)s is filed.") % {"number": case.number})
             return redirect("case", case.pk)
@@ -218,3 +211,188 @@ def decision(request, case_id):
     if case.decided_on is None:
         raise Http404(_("The case is not decided yet."))
     return _pdf(documents.decision_pdf(case, tracking_url(request, case)), f"decision-{case.number}.pdf")
+
+
+def _form_errors(form, error) -> list[tuple[str, str]]:
+    """Put a service's field errors beside the form's fields; return the others for the summary."""
+    problems = error.errors if isinstance(error, InvalidInput) else []
+    rest = []
+    for problem in problems:
+        field = problem.field.removeprefix("applicant.")
+        if field in form.fields:
+            form.add_error(field, problem.message)
+        else:
+            rest.append((problem.field, problem.message))
+    return rest or ([] if problems else [("", str(error))])
+
+
+@login_required
+def bundle_apply(request, code):
+    """File a whole bundle: online by an applicant, or at the window by a clerk, after the bundle guide."""
+    user = request.user
+    if user.role not in STAFF | APPLICANTS:
+        raise Http404(_("Only window clerks and applicants file cases."))
+    bundle = Bundle.objects.filter(code=code).first()
+    if bundle is None:
+        raise Http404(_("No such service."))
+    answers = answers_from(request.GET)
+    guide_url = reverse("bundle-guide", args=[code])
+    try:
+        result = bundle_checklist(bundle, answers)
+    except (rules.AnswersError, ServiceItem.DoesNotExist):
+        return redirect(guide_url + "?" + answers_query(answers))
+    asked = [result.materials[m.code] for m in result.resolution.materials if m.asked]
+    staff = user.role in STAFF
+    form = ApplicantForm(request.POST or None, materials=asked, staff=staff)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        applicant = services.Applicant(
+            **{k: form.cleaned_data[k] for k in ("name", "id_type", "id_number", "phone", "email")}
+        )
+        try:
+            parent = bundle_services.submit_bundle(
+                user,
+                code,
+                applicant,
+                answers,
+                form.cleaned_data["channel"],
+                form.material_statuses(),
+                request.POST.get("idempotency_key") or None,
+            )
+        except (InvalidInput, Forbidden, Conflict) as error:
+            errors = _form_errors(form, error)
+        else:
+            messages.success(request, _("Case %(number)s is filed.") % {"number": parent.number})
+            return redirect("bundle-case", parent.pk)
+    return render(
+        request,
+        "cases/intake.html",
+        {
+            "item": bundle,
+            "result": {"materials": asked},
+            "form": form,
+            "errors": errors,
+            "staff": staff,
+            "guide_url": guide_url + "?" + answers_query(answers),
+            "idempotency_key": request.POST.get("idempotency_key") or services.new_idempotency_key(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _check_fields(checks) -> list[str]:
+    fields = []
+    for check in checks or ():
+        for name in [check.get("field")] + list(check.get("fields", [])):
+            if name and name not in fields:
+                fields.append(name)
+    return fields
+
+
+@login_required
+def bundle_case_detail(request, bundle_case_id, errors=None, failed=None, status=200):
+    parent = bundle_services.visible_bundle_cases(request.user).filter(pk=bundle_case_id).first()
+    if parent is None:
+        raise Http404(_("No such case."))
+    children = list(parent.children.select_related("item", "department").order_by("pk"))
+    owner = parent.applicant_user_id == request.user.pk or request.user.role in STAFF
+    rows: dict[str, dict] = {}
+    for child in children:
+        rules_by_code = {m.code: m.checks for m in child.item.materials.all()}
+        for material in child.materials.all():
+            if material.status == MaterialStatus.PASSED_ON or material.code in rows:
+                continue
+            rows[material.code] = {
+                "material": material,
+                "fields": _check_fields(rules_by_code.get(material.code)),
+                "uploadable": owner
+                and child.status in (states.SUBMITTED, states.SUPPLEMENT_REQUESTED)
+                and material.status != MaterialStatus.SHARED_DATA,
+                "failed": (failed or {}).get(material.code),
+            }
+    return render(
+        request,
+        "cases/bundle_case.html",
+        {
+            "parent": parent,
+            "children": children,
+            "rows": rows.values(),
+            "bundle_status": bundle_services.bundle_status(parent),
+            "errors": errors or [],
+            "staff": request.user.role in STAFF,
+            "delivery_methods": DeliveryMethod.choices,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def bundle_case_upload(request, bundle_case_id, code):
+    upload = request.FILES.get("file")
+    data = {k[2:]: v for k, v in request.POST.items() if k.startswith("d.")}
+    if upload is None:
+        return bundle_case_detail(
+            request, bundle_case_id, errors=[("file", _("Choose a file to upload."))], status=400
+        )
+    if upload.size > settings.ONEWINDOW_UPLOAD_MAX_BYTES:
+        return bundle_case_detail(
+            request,
+            bundle_case_id,
+            status=400,
+            errors=[
+                (
+                    "file",
+                    _("The file is %(size)s bytes; the limit is %(limit)s bytes.")
+                    % {"size": upload.size, "limit": settings.ONEWINDOW_UPLOAD_MAX_BYTES},
+                )
+            ],
+        )
+    try:
+        bundle_services.upload_bundle_material(
+            request.user, bundle_case_id, code, upload.name, upload.read(), data
+        )
+    except NotFound:
+        raise Http404(_("No such case.")) from None
+    except (Forbidden, Conflict) as error:
+        return bundle_case_detail(request, bundle_case_id, errors=[("", str(error))], status=409)
+    except InvalidInput as error:
+        return bundle_case_detail(
+            request,
+            bundle_case_id,
+            errors=[(e.field, e.message) for e in error.errors],
+            failed={code: error.extra.get("checks", [])},
+            status=400,
+        )
+    messages.success(request, _("The material passed its pre-checks and is stored."))
+    return redirect("bundle-case", bundle_case_id)
+
+
+@login_required
+@require_POST
+def bundle_case_act(request, bundle_case_id):
+    action = request.POST.get("action")
+    try:
+        if action == "accept":
+            bundle_services.accept_bundle(request.user, bundle_case_id)
+        elif action == "deliver":
+            bundle_services.deliver_bundle(
+                request.user,
+                bundle_case_id,
+                request.POST.get("delivery_method", ""),
+                request.POST.get("tracking_number", ""),
+            )
+        else:
+            return bundle_case_detail(
+                request, bundle_case_id, errors=[("action", _("Unknown action."))], status=400
+            )
+    except NotFound:
+        raise Http404(_("No such case.")) from None
+    except (Forbidden, Conflict) as error:
+        return bundle_case_detail(request, bundle_case_id, errors=[("", str(error))], status=409)
+    except InvalidInput as error:
+        return bundle_case_detail(
+            request, bundle_case_id, errors=[(e.field, e.message) for e in error.errors], status=400
+        )
+    messages.success(request, _("Done."))
+    return redirect("bundle-case", bundle_case_id)

@@ -247,5 +247,6 @@ def bundle_checklist(request, code):
                 [(result.items[code], resolution.days(code)) for code in stage] for stage in resolution.stages
             ],
             "change_url": guide_url + "?" + answers_query(answers),
+            "answers_query": answers_query(answers),
         },
     )
