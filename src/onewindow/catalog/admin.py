@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.core.errors import InvalidInput
 
-from . import rules, services
+from . import prechecks, rules, services
 from .models import (
     Bundle,
     BundleItem,
@@ -44,9 +44,12 @@ class ConditionFormSet(forms.BaseInlineFormSet):
         known = _known_questions(self.instance)
         for form in self.forms:
             data = getattr(form, "cleaned_data", None) or {}
-            if data.get("DELETE") or "when" not in data:
+            if data.get("DELETE"):
                 continue
-            _add_problems(form, "when", rules.condition_errors(data["when"], known))
+            if "when" in data:
+                _add_problems(form, "when", rules.condition_errors(data["when"], known))
+            if "checks" in data:
+                _add_problems(form, "checks", prechecks.spec_errors(data["checks"]))
             if "overrides" in data and data["overrides"] is not None:
                 _add_problems(form, "overrides", rules.override_errors(data["overrides"], "changes"))
 
@@ -103,12 +106,13 @@ class MaterialInline(DraftOnlyInline, admin.StackedInline):
     model = Material
     formset = ConditionFormSet
     fields = (
-        ("position", "code", "kind", "copies", "required"),
+        ("position", "code", "kind", "copies", "required", "shared_data"),
         "name",
         "acceptance_standard",
         "note",
         ("blank_form", "sample"),
         "when",
+        "checks",
         "translations",
     )
 

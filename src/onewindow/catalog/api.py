@@ -106,6 +106,11 @@ class AnswerOut(Schema):
     option_text: str
 
 
+class AdviceOut(Schema):
+    code: str = Field(description="online | online_then_window | post | window")
+    visits: int
+
+
 class ChecklistOut(Schema):
     item: Ref
     version: int
@@ -121,6 +126,7 @@ class ChecklistOut(Schema):
     channels: list[str]
     online_url: str
     location: str
+    channel_advice: AdviceOut
 
 
 class ItemFilters(PageParams):
@@ -271,6 +277,7 @@ def item_checklist(request, code: str, payload: ChecklistIn):
         "channels": item.channels,
         "online_url": item.online_url,
         "location": item.tr("location"),
+        "channel_advice": dict(zip(("code", "visits"), selectors.item_advice(result), strict=True)),
     }
 
 
@@ -334,6 +341,7 @@ class BundleChecklistOut(Schema):
     materials_in_bundle: int
     days_if_separate: int
     days_in_bundle: int
+    channel_advice: AdviceOut
 
 
 class BundleFilters(PageParams):
@@ -426,4 +434,5 @@ def bundle_checklist(request, code: str, payload: ChecklistIn):
         "materials_in_bundle": resolution.materials_in_bundle,
         "days_if_separate": resolution.days_if_separate,
         "days_in_bundle": resolution.days_in_bundle,
+        "channel_advice": dict(zip(("code", "visits"), selectors.bundle_advice(result), strict=True)),
     }

@@ -11,7 +11,7 @@ from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, V
 
 from onewindow.core.workdays import Calendar, base_calendar
 
-from . import bundles, rules
+from . import advice, bundles, rules
 from .models import (
     Bundle,
     CalendarOverride,
@@ -258,3 +258,23 @@ def bundle_checklist(bundle: Bundle, answers: dict[str, Any]) -> BundleChecklist
             if material.code in wanted:
                 materials.setdefault(material.code, material)
     return BundleChecklist(bundle, items, resolution, materials)
+
+
+def route_of(item: ServiceItem, limits: dict[str, Any], materials: list[Material]) -> advice.Route:
+    return advice.Route(
+        tuple(item.channels), int(limits["max_visits"]), any(m.original and m.required for m in materials)
+    )
+
+
+def item_advice(result: Checklist) -> tuple[str, int]:
+    return advice.channel_advice([route_of(result.item, result.limits, result.materials)])
+
+
+def bundle_advice(result: BundleChecklist) -> tuple[str, int]:
+    resolution = result.resolution
+    asked = {m.code for m in resolution.materials if m.asked}
+    routes = []
+    for code, item in result.items.items():
+        materials = [result.materials[m] for m in resolution.materials_by_item[code] if m in asked]
+        routes.append(route_of(item, resolution.limits_by_item[code], materials))
+    return advice.channel_advice(routes)

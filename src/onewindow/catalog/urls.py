@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("services/", views.search, name="search"),
     path("departments/", views.departments, name="departments"),
+    path("pre-review/", views.pre_review, name="pre-review"),
     path("services/<str:code>/", views.item_detail, name="item"),
     path("services/<str:code>/guide/", views.guide, name="guide"),
     path("services/<str:code>/checklist/", views.checklist, name="checklist"),

@@ -183,6 +183,7 @@ def checklist(request, code):
             "result": result,
             "limits": result.limits,
             "answers_query": answers_query(answers),
+            "advice": selectors.item_advice(result),
             "answers": [
                 (a, reverse("guide", args=[item.code]) + "?" + answers_query(answers, at=a.question.code))
                 for a in result.answers
@@ -247,6 +248,36 @@ def bundle_checklist(request, code):
                 [(result.items[code], resolution.days(code)) for code in stage] for stage in resolution.stages
             ],
             "change_url": guide_url + "?" + answers_query(answers),
+            "advice": selectors.bundle_advice(result),
             "answers_query": answers_query(answers),
+        },
+    )
+
+
+def pre_review(request):
+    """Pre-review (审前服务): consultation (what do you want to do?), then planning (which bundle or
+    items, in what order), leading into the situation guides, whose checklists give the material
+    list, the channel advice and the expected time; uploads are pre-checked after applying."""
+    events = list(selectors.life_events_with_counts())
+    event = next((e for e in events if e.code == request.GET.get("event")), None)
+    if event is None:
+        error = _("Choose one of the answers.") if "event" in request.GET else None
+        return render(
+            request,
+            "catalog/pre_review.html",
+            {"events": events, "error": error},
+            status=400 if error else 200,
+        )
+    bundles_for = list(selectors.search_bundles().filter(life_event=event))
+    in_bundles = {part.item_code for bundle in bundles_for for part in bundle.parts.all()}
+    items = selectors.search_items(life_event=event.code)
+    return render(
+        request,
+        "catalog/pre_review_plan.html",
+        {
+            "event": event,
+            "bundles": bundles_for,
+            "items": [item for item in items if item.code not in in_bundles],
+            "bundled_items": [item for item in items if item.code in in_bundles],
         },
     )

@@ -124,3 +124,25 @@ def test_a_question_may_only_depend_on_earlier_ones(demo):
     )
     assert not later.is_valid()
     assert "unknown question 'years'" in " ".join(later.errors[0]["when"])
+
+
+def test_material_pre_checks_are_validated_in_the_admin(demo):
+    item = published("RS-001")
+    fields = ["code", "name", "kind", "copies", "position", "checks", "translations"]
+    row = {
+        "code": "scan",
+        "name": "扫描件",
+        "kind": "copy",
+        "copies": "1",
+        "position": "30",
+        "translations": "{}",
+    }
+    good = _formset(
+        Material, ConditionFormSet, fields, item, [{**row, "checks": '[{"rule": "file", "types": ["pdf"]}]'}]
+    )
+    assert good.is_valid(), good.errors
+    bad = _formset(
+        Material, ConditionFormSet, fields, item, [{**row, "checks": '[{"rule": "file", "types": ["exe"]}]'}]
+    )
+    assert not bad.is_valid()
+    assert "unknown types ['exe']" in " ".join(bad.errors[0]["checks"])

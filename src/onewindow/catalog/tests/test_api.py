@@ -243,3 +243,15 @@ def test_demo_department_translations_are_separate_fields(api_client):
     }
     assert names["gjj"] == "Dongguan Housing Provident Fund Centre"
     assert not any(":" in name for name in names.values())
+
+
+def test_checklists_give_channel_advice(api_client):
+    body = post_json(api_client, "/api/v1/items/RS-001/checklist", {"answers": RETIREMENT_EMPLOYEE}).json()
+    assert body["channel_advice"] == {"code": "online_then_window", "visits": 1}
+    assert post_json(api_client, "/api/v1/items/GJ-004/checklist", {}).json()["channel_advice"] == {
+        "code": "online",
+        "visits": 0,
+    }
+    assert post_json(
+        api_client, "/api/v1/items/MZ-001/checklist", {"answers": {"previously_married": "first"}}
+    ).json()["channel_advice"] == {"code": "window", "visits": 1}

@@ -171,3 +171,16 @@ def follow_guide_at(client, url, choices):
         hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
         response = client.get(url, {**hidden, field: choice})
     return response
+
+
+def test_pre_review_consultation_then_planning(client):
+    assert "您想办什么事" in text(client.get("/pre-review/"))
+    assert client.get("/pre-review/", {"event": "nothing"}).status_code == 400
+    plan = text(client.get("/pre-review/", {"event": "retirement"}))
+    assert "退休一件事" in plan and "合并为一件事办理" in plan
+    assert "异地就医备案" in plan  # a retirement service outside the bundle
+
+
+def test_checklist_page_gives_channel_advice(client):
+    page = text(client.get("/services/GJ-004/checklist/"))
+    assert "网上办理，无需到现场" in page
