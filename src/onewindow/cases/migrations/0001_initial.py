@@ -5,125 +5,263 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='BundleCase',
+            name="BundleCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=32, unique=True, verbose_name='case number')),
-                ('tracking_token', models.CharField(default=onewindow.cases.models.new_tracking_token, editable=False, max_length=24)),
-                ('applicant_name', models.CharField(max_length=200, verbose_name='applicant')),
-                ('answers', models.JSONField(default=dict, verbose_name='situation answers')),
-                ('channel', models.CharField(max_length=10, verbose_name='channel')),
-                ('submitted_at', models.DateTimeField(verbose_name='submitted at')),
-                ('accepted_on', models.DateField(blank=True, null=True, verbose_name='accepted on')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='due date')),
-                ('delivered_at', models.DateTimeField(blank=True, null=True, verbose_name='delivered at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=32, unique=True, verbose_name="case number")),
+                (
+                    "tracking_token",
+                    models.CharField(
+                        default=onewindow.cases.models.new_tracking_token, editable=False, max_length=24
+                    ),
+                ),
+                ("applicant_name", models.CharField(max_length=200, verbose_name="applicant")),
+                ("answers", models.JSONField(default=dict, verbose_name="situation answers")),
+                ("channel", models.CharField(max_length=10, verbose_name="channel")),
+                ("submitted_at", models.DateTimeField(verbose_name="submitted at")),
+                ("accepted_on", models.DateField(blank=True, null=True, verbose_name="accepted on")),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="due date")),
+                ("delivered_at", models.DateTimeField(blank=True, null=True, verbose_name="delivered at")),
             ],
             options={
-                'verbose_name': 'bundle case',
-                'verbose_name_plural': 'bundle cases',
-                'ordering': ['-id'],
+                "verbose_name": "bundle case",
+                "verbose_name_plural": "bundle cases",
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=32, unique=True, verbose_name='case number')),
-                ('tracking_token', models.CharField(default=onewindow.cases.models.new_tracking_token, editable=False, max_length=24)),
-                ('channel', models.CharField(choices=[('window', 'At a window'), ('online', 'Online'), ('mobile', 'Mobile app'), ('kiosk', 'Self-service kiosk'), ('hotline', 'Hotline'), ('post', 'By post')], max_length=10, verbose_name='channel')),
-                ('status', models.CharField(choices=[('submitted', 'Submitted'), ('accepted', 'Accepted'), ('refused', 'Refused'), ('supplement_requested', 'Supplement requested'), ('in_review', 'In review'), ('approved', 'Approved'), ('denied', 'Denied'), ('delivered', 'Delivered'), ('withdrawn', 'Withdrawn')], default='submitted', max_length=24, verbose_name='status')),
-                ('applicant_name', models.CharField(max_length=200, verbose_name='applicant')),
-                ('applicant_id_type', models.CharField(choices=[('resident_id', 'Resident ID card (China)'), ('uscc', 'Unified social credit code'), ('vn_citizen_id', 'Citizen ID (Vietnam)')], max_length=16, verbose_name='ID type')),
-                ('applicant_id_number', models.CharField(max_length=32, verbose_name='ID number')),
-                ('applicant_phone', models.CharField(blank=True, max_length=32, verbose_name='phone')),
-                ('applicant_email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('answers', models.JSONField(default=dict, verbose_name='situation answers')),
-                ('review_steps', models.JSONField(default=list, verbose_name='review steps')),
-                ('step', models.PositiveSmallIntegerField(default=0, verbose_name='current review step')),
-                ('suspended_from', models.CharField(blank=True, default='', max_length=24)),
-                ('first_visit_complete', models.BooleanField(blank=True, null=True, verbose_name='complete at the first visit')),
-                ('waiting_for', models.JSONField(blank=True, default=list, verbose_name='waiting for')),
-                ('submitted_at', models.DateTimeField(verbose_name='submitted at')),
-                ('accepted_on', models.DateField(blank=True, null=True, verbose_name='accepted on')),
-                ('decided_on', models.DateField(blank=True, null=True, verbose_name='decided on')),
-                ('delivered_at', models.DateTimeField(blank=True, null=True, verbose_name='delivered at')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='due date')),
-                ('extension_days', models.PositiveIntegerField(default=0, verbose_name='extension (working days)')),
-                ('apology_date', models.DateField(blank=True, null=True, verbose_name='date promised in the apology')),
-                ('promised_days', models.PositiveIntegerField(verbose_name='promised time limit (days)')),
-                ('immediate', models.BooleanField(default=False, verbose_name='immediate item')),
-                ('delivery_method', models.CharField(blank=True, choices=[('window', 'Pick up at the window'), ('post', 'By post'), ('electronic', 'Electronic download')], max_length=12, verbose_name='delivery')),
-                ('pickup_code', models.CharField(blank=True, max_length=12, verbose_name='pickup code')),
-                ('tracking_number', models.CharField(blank=True, max_length=40, verbose_name='postal tracking number')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=32, unique=True, verbose_name="case number")),
+                (
+                    "tracking_token",
+                    models.CharField(
+                        default=onewindow.cases.models.new_tracking_token, editable=False, max_length=24
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("window", "At a window"),
+                            ("online", "Online"),
+                            ("mobile", "Mobile app"),
+                            ("kiosk", "Self-service kiosk"),
+                            ("hotline", "Hotline"),
+                            ("post", "By post"),
+                        ],
+                        max_length=10,
+                        verbose_name="channel",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Submitted"),
+                            ("accepted", "Accepted"),
+                            ("refused", "Refused"),
+                            ("supplement_requested", "Supplement requested"),
+                            ("in_review", "In review"),
+                            ("approved", "Approved"),
+                            ("denied", "Denied"),
+                            ("delivered", "Delivered"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="submitted",
+                        max_length=24,
+                        verbose_name="status",
+                    ),
+                ),
+                ("applicant_name", models.CharField(max_length=200, verbose_name="applicant")),
+                (
+                    "applicant_id_type",
+                    models.CharField(
+                        choices=[
+                            ("resident_id", "Resident ID card (China)"),
+                            ("uscc", "Unified social credit code"),
+                            ("vn_citizen_id", "Citizen ID (Vietnam)"),
+                        ],
+                        max_length=16,
+                        verbose_name="ID type",
+                    ),
+                ),
+                ("applicant_id_number", models.CharField(max_length=32, verbose_name="ID number")),
+                ("applicant_phone", models.CharField(blank=True, max_length=32, verbose_name="phone")),
+                ("applicant_email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                ("answers", models.JSONField(default=dict, verbose_name="situation answers")),
+                ("review_steps", models.JSONField(default=list, verbose_name="review steps")),
+                ("step", models.PositiveSmallIntegerField(default=0, verbose_name="current review step")),
+                ("suspended_from", models.CharField(blank=True, default="", max_length=24)),
+                (
+                    "first_visit_complete",
+                    models.BooleanField(blank=True, null=True, verbose_name="complete at the first visit"),
+                ),
+                ("waiting_for", models.JSONField(blank=True, default=list, verbose_name="waiting for")),
+                ("submitted_at", models.DateTimeField(verbose_name="submitted at")),
+                ("accepted_on", models.DateField(blank=True, null=True, verbose_name="accepted on")),
+                ("decided_on", models.DateField(blank=True, null=True, verbose_name="decided on")),
+                ("delivered_at", models.DateTimeField(blank=True, null=True, verbose_name="delivered at")),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="due date")),
+                (
+                    "extension_days",
+                    models.PositiveIntegerField(default=0, verbose_name="extension (working days)"),
+                ),
+                (
+                    "apology_date",
+                    models.DateField(blank=True, null=True, verbose_name="date promised in the apology"),
+                ),
+                ("promised_days", models.PositiveIntegerField(verbose_name="promised time limit (days)")),
+                ("immediate", models.BooleanField(default=False, verbose_name="immediate item")),
+                (
+                    "delivery_method",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("window", "Pick up at the window"),
+                            ("post", "By post"),
+                            ("electronic", "Electronic download"),
+                        ],
+                        max_length=12,
+                        verbose_name="delivery",
+                    ),
+                ),
+                ("pickup_code", models.CharField(blank=True, max_length=12, verbose_name="pickup code")),
+                (
+                    "tracking_number",
+                    models.CharField(blank=True, max_length=40, verbose_name="postal tracking number"),
+                ),
             ],
             options={
-                'verbose_name': 'case',
-                'verbose_name_plural': 'cases',
-                'ordering': ['-id'],
+                "verbose_name": "case",
+                "verbose_name_plural": "cases",
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseEvent',
+            name="CaseEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(verbose_name='time')),
-                ('actor_role', models.CharField(max_length=20, verbose_name='role')),
-                ('action', models.CharField(max_length=24, verbose_name='action')),
-                ('from_status', models.CharField(blank=True, max_length=24, verbose_name='from')),
-                ('to_status', models.CharField(max_length=24, verbose_name='to')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('data', models.JSONField(blank=True, default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(verbose_name="time")),
+                ("actor_role", models.CharField(max_length=20, verbose_name="role")),
+                ("action", models.CharField(max_length=24, verbose_name="action")),
+                ("from_status", models.CharField(blank=True, max_length=24, verbose_name="from")),
+                ("to_status", models.CharField(max_length=24, verbose_name="to")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("data", models.JSONField(blank=True, default=dict)),
             ],
             options={
-                'verbose_name': 'case event',
-                'verbose_name_plural': 'case events',
-                'ordering': ['at', 'id'],
+                "verbose_name": "case event",
+                "verbose_name_plural": "case events",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseMaterial',
+            name="CaseMaterial",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(blank=True, storage=onewindow.cases.models.private_storage, upload_to=onewindow.cases.models.upload_path, verbose_name='uploaded file')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='typed-in data')),
-                ('checks', models.JSONField(blank=True, default=list, verbose_name='pre-check results')),
-                ('code', models.CharField(max_length=40, verbose_name='material')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('required', models.BooleanField(default=True, verbose_name='required')),
-                ('status', models.CharField(choices=[('received', 'Received (copy)'), ('original_seen', 'Original checked'), ('shared_data', 'Provided by shared data'), ('passed_on', 'Passed on from another item of the bundle'), ('missing', 'Missing')], default='missing', max_length=16, verbose_name='status')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True,
+                        storage=onewindow.cases.models.private_storage,
+                        upload_to=onewindow.cases.models.upload_path,
+                        verbose_name="uploaded file",
+                    ),
+                ),
+                ("data", models.JSONField(blank=True, default=dict, verbose_name="typed-in data")),
+                ("checks", models.JSONField(blank=True, default=list, verbose_name="pre-check results")),
+                ("code", models.CharField(max_length=40, verbose_name="material")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("required", models.BooleanField(default=True, verbose_name="required")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received (copy)"),
+                            ("original_seen", "Original checked"),
+                            ("shared_data", "Provided by shared data"),
+                            ("passed_on", "Passed on from another item of the bundle"),
+                            ("missing", "Missing"),
+                        ],
+                        default="missing",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='IdempotencyRecord',
+            name="IdempotencyRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=100)),
-                ('request_hash', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=100)),
+                ("request_hash", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Suspension',
+            name="Suspension",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('supplement', 'Supplement requested'), ('expert_review', 'Expert review'), ('hearing', 'Hearing')], max_length=16, verbose_name='kind')),
-                ('reason', models.CharField(max_length=500, verbose_name='reason')),
-                ('started_on', models.DateField(verbose_name='started on')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='ended on')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("supplement", "Supplement requested"),
+                            ("expert_review", "Expert review"),
+                            ("hearing", "Hearing"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("reason", models.CharField(max_length=500, verbose_name="reason")),
+                ("started_on", models.DateField(verbose_name="started on")),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="ended on")),
             ],
             options={
-                'ordering': ['started_on', 'id'],
+                "ordering": ["started_on", "id"],
             },
         ),
     ]

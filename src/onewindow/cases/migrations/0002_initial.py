@@ -6,104 +6,168 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
-        ('catalog', '0001_initial'),
+        ("cases", "0001_initial"),
+        ("catalog", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='bundlecase',
-            name='applicant_user',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='bundle_cases', to=settings.AUTH_USER_MODEL),
+            model_name="bundlecase",
+            name="applicant_user",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="bundle_cases",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='bundlecase',
-            name='bundle',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='catalog.bundle', verbose_name='bundle'),
+            model_name="bundlecase",
+            name="bundle",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="cases",
+                to="catalog.bundle",
+                verbose_name="bundle",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='applicant_user',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to=settings.AUTH_USER_MODEL, verbose_name='applicant account'),
+            model_name="case",
+            name="applicant_user",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="cases",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="applicant account",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='assignee',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assigned_cases', to=settings.AUTH_USER_MODEL, verbose_name='assigned reviewer'),
+            model_name="case",
+            name="assignee",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="assigned_cases",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="assigned reviewer",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='department',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='catalog.department', verbose_name='department'),
+            model_name="case",
+            name="department",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="cases",
+                to="catalog.department",
+                verbose_name="department",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='item',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='catalog.serviceitem', verbose_name='service item (version)'),
+            model_name="case",
+            name="item",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="cases",
+                to="catalog.serviceitem",
+                verbose_name="service item (version)",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='parent',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='cases.bundlecase', verbose_name='bundle case'),
+            model_name="case",
+            name="parent",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="children",
+                to="cases.bundlecase",
+                verbose_name="bundle case",
+            ),
         ),
         migrations.AddField(
-            model_name='caseevent',
-            name='actor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="caseevent",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='caseevent',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='cases.case'),
+            model_name="caseevent",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="events", to="cases.case"
+            ),
         ),
         migrations.AddField(
-            model_name='casematerial',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='materials', to='cases.case'),
+            model_name="casematerial",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="materials", to="cases.case"
+            ),
         ),
         migrations.AddField(
-            model_name='idempotencyrecord',
-            name='bundle_case',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.bundlecase'),
+            model_name="idempotencyrecord",
+            name="bundle_case",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="cases.bundlecase",
+            ),
         ),
         migrations.AddField(
-            model_name='idempotencyrecord',
-            name='case',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.case'),
+            model_name="idempotencyrecord",
+            name="case",
+            field=models.ForeignKey(
+                null=True, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="cases.case"
+            ),
         ),
         migrations.AddField(
-            model_name='idempotencyrecord',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="idempotencyrecord",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='suspension',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='suspensions', to='cases.case'),
+            model_name="suspension",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="suspensions", to="cases.case"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['department', 'status', 'due_date'], name='cases_case_departm_097e6c_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["department", "status", "due_date"], name="cases_case_departm_097e6c_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['status', 'due_date'], name='cases_case_status_0b41b2_idx'),
+            model_name="case",
+            index=models.Index(fields=["status", "due_date"], name="cases_case_status_0b41b2_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['applicant_user', '-id'], name='cases_case_applica_8b6be1_idx'),
+            model_name="case",
+            index=models.Index(fields=["applicant_user", "-id"], name="cases_case_applica_8b6be1_idx"),
         ),
         migrations.AddConstraint(
-            model_name='casematerial',
-            constraint=models.UniqueConstraint(fields=('case', 'code'), name='case_material_unique'),
+            model_name="casematerial",
+            constraint=models.UniqueConstraint(fields=("case", "code"), name="case_material_unique"),
         ),
         migrations.AddConstraint(
-            model_name='idempotencyrecord',
-            constraint=models.UniqueConstraint(fields=('user', 'key'), name='idempotency_key_unique'),
+            model_name="idempotencyrecord",
+            constraint=models.UniqueConstraint(fields=("user", "key"), name="idempotency_key_unique"),
         ),
     ]

@@ -7,286 +7,772 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='LifeEvent',
+            name="LifeEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('translations', models.JSONField(blank=True, default=dict, verbose_name='translations')),
-                ('code', models.CharField(max_length=32, unique=True, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9_.-]*$', "Use letters, digits, '-', '_' or '.', starting with a letter or digit.")], verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('description', models.CharField(blank=True, max_length=300, verbose_name='description')),
-                ('audience', models.CharField(choices=[('person', 'Persons'), ('enterprise', 'Enterprises')], max_length=16, verbose_name='audience')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("translations", models.JSONField(blank=True, default=dict, verbose_name="translations")),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=32,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+                                "Use letters, digits, '-', '_' or '.', starting with a letter or digit.",
+                            )
+                        ],
+                        verbose_name="code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("description", models.CharField(blank=True, max_length=300, verbose_name="description")),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[("person", "Persons"), ("enterprise", "Enterprises")],
+                        max_length=16,
+                        verbose_name="audience",
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
             ],
             options={
-                'verbose_name': 'life event',
-                'verbose_name_plural': 'life events',
-                'ordering': ['position', 'code'],
+                "verbose_name": "life event",
+                "verbose_name_plural": "life events",
+                "ordering": ["position", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Bundle',
+            name="Bundle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('translations', models.JSONField(blank=True, default=dict, verbose_name='translations')),
-                ('code', models.CharField(max_length=40, unique=True, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9_.-]*$', "Use letters, digits, '-', '_' or '.', starting with a letter or digit.")], verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('keywords', models.CharField(blank=True, max_length=300, verbose_name='search keywords')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
-                ('life_event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='bundles', to='catalog.lifeevent', verbose_name='life event')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("translations", models.JSONField(blank=True, default=dict, verbose_name="translations")),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=40,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+                                "Use letters, digits, '-', '_' or '.', starting with a letter or digit.",
+                            )
+                        ],
+                        verbose_name="code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("keywords", models.CharField(blank=True, max_length=300, verbose_name="search keywords")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
+                (
+                    "life_event",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="bundles",
+                        to="catalog.lifeevent",
+                        verbose_name="life event",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bundle (one thing)',
-                'verbose_name_plural': 'bundles (one thing)',
-                'ordering': ['position', 'code'],
+                "verbose_name": "bundle (one thing)",
+                "verbose_name_plural": "bundles (one thing)",
+                "ordering": ["position", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('translations', models.JSONField(blank=True, default=dict, verbose_name='translations')),
-                ('code', models.CharField(max_length=32, unique=True, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9_.-]*$', "Use letters, digits, '-', '_' or '.', starting with a letter or digit.")], verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('level', models.CharField(choices=[('province', 'Province'), ('city', 'City'), ('town', 'Town / district'), ('village', 'Village / community')], max_length=16, verbose_name='level')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='catalog.region', verbose_name='parent region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("translations", models.JSONField(blank=True, default=dict, verbose_name="translations")),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=32,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+                                "Use letters, digits, '-', '_' or '.', starting with a letter or digit.",
+                            )
+                        ],
+                        verbose_name="code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("province", "Province"),
+                            ("city", "City"),
+                            ("town", "Town / district"),
+                            ("village", "Village / community"),
+                        ],
+                        max_length=16,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="catalog.region",
+                        verbose_name="parent region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'region',
-                'verbose_name_plural': 'regions',
-                'ordering': ['code'],
+                "verbose_name": "region",
+                "verbose_name_plural": "regions",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Department',
+            name="Department",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('translations', models.JSONField(blank=True, default=dict, verbose_name='translations')),
-                ('code', models.CharField(max_length=32, unique=True, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9_.-]*$', "Use letters, digits, '-', '_' or '.', starting with a letter or digit.")], verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('short_name', models.CharField(max_length=50, verbose_name='short name')),
-                ('calendar', models.CharField(choices=[('CN', 'China (State Council holidays and adjusted working days)'), ('VN', 'Vietnam'), ('WEEKDAYS', 'Monday to Friday')], default='CN', max_length=16, verbose_name='working-day calendar')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
-                ('phone', models.CharField(blank=True, max_length=50, verbose_name='phone')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='departments', to='catalog.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("translations", models.JSONField(blank=True, default=dict, verbose_name="translations")),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=32,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+                                "Use letters, digits, '-', '_' or '.', starting with a letter or digit.",
+                            )
+                        ],
+                        verbose_name="code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("short_name", models.CharField(max_length=50, verbose_name="short name")),
+                (
+                    "calendar",
+                    models.CharField(
+                        choices=[
+                            ("CN", "China (State Council holidays and adjusted working days)"),
+                            ("VN", "Vietnam"),
+                            ("WEEKDAYS", "Monday to Friday"),
+                        ],
+                        default="CN",
+                        max_length=16,
+                        verbose_name="working-day calendar",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="address")),
+                ("phone", models.CharField(blank=True, max_length=50, verbose_name="phone")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="departments",
+                        to="catalog.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'department',
-                'verbose_name_plural': 'departments',
-                'ordering': ['position', 'code'],
+                "verbose_name": "department",
+                "verbose_name_plural": "departments",
+                "ordering": ["position", "code"],
             },
         ),
         migrations.CreateModel(
-            name='ServiceItem',
+            name="ServiceItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('translations', models.JSONField(blank=True, default=dict, verbose_name='translations')),
-                ('code', models.CharField(max_length=40, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9_.-]*$', "Use letters, digits, '-', '_' or '.', starting with a letter or digit.")], verbose_name='item code')),
-                ('version', models.PositiveIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1)], verbose_name='version')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('retired', 'Retired')], default='draft', max_length=16, verbose_name='status')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='valid until')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
-                ('keywords', models.CharField(blank=True, help_text='Other words citizens use for this service, separated by spaces.', max_length=300, verbose_name='search keywords')),
-                ('item_type', models.CharField(choices=[('01', 'Administrative license'), ('02', 'Administrative penalty'), ('03', 'Administrative enforcement'), ('04', 'Administrative levy'), ('05', 'Administrative benefit'), ('06', 'Administrative inspection'), ('07', 'Administrative confirmation'), ('08', 'Administrative reward'), ('09', 'Administrative adjudication'), ('10', 'Other administrative power'), ('20', 'Public service')], max_length=2, verbose_name='item type')),
-                ('legal_days', models.PositiveIntegerField(blank=True, null=True, verbose_name='legal time limit (days)')),
-                ('promised_days', models.PositiveIntegerField(default=0, verbose_name='promised time limit (days)')),
-                ('days_unit', models.CharField(choices=[('working', 'working days'), ('calendar', 'calendar days')], default='working', max_length=10, verbose_name='time limits counted in')),
-                ('immediate', models.BooleanField(default=False, help_text='Decided on the spot (即办件).', verbose_name='immediate item')),
-                ('fee', models.DecimalField(decimal_places=2, default=0, max_digits=10, verbose_name='fee (yuan)')),
-                ('fee_basis', models.CharField(blank=True, max_length=300, verbose_name='fee basis')),
-                ('max_visits', models.PositiveSmallIntegerField(default=1, verbose_name='maximum visits in person')),
-                ('extension_days', models.PositiveIntegerField(default=0, help_text='Days the time limit may be extended once, with a reason and an approver; 0 = no extension.', verbose_name='extension allowed (days)')),
-                ('channel_window', models.BooleanField(default=True, verbose_name='at a window')),
-                ('channel_online', models.BooleanField(default=False, verbose_name='online')),
-                ('channel_mobile', models.BooleanField(default=False, verbose_name='mobile app')),
-                ('channel_post', models.BooleanField(default=False, verbose_name='by post')),
-                ('online_url', models.URLField(blank=True, verbose_name='online service address')),
-                ('for_person', models.BooleanField(default=True, verbose_name='serves persons')),
-                ('for_enterprise', models.BooleanField(default=False, verbose_name='serves enterprises')),
-                ('result_material', models.CharField(blank=True, help_text="The material code this item's result provides to other items, e.g. retirement_approval. In a bundle it is passed on inside the platform instead of being asked for.", max_length=40, verbose_name='result passed on as material')),
-                ('legal_basis', models.TextField(blank=True, verbose_name='legal basis')),
-                ('acceptance_conditions', models.TextField(blank=True, verbose_name='acceptance conditions')),
-                ('location', models.CharField(blank=True, max_length=300, verbose_name='where to apply')),
-                ('contact_phone', models.CharField(blank=True, max_length=50, verbose_name='contact phone')),
-                ('hours', models.CharField(blank=True, max_length=200, verbose_name='opening hours')),
-                ('search_text', models.TextField(blank=True, default='', editable=False)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='items', to='catalog.department', verbose_name='implementing department')),
-                ('life_events', models.ManyToManyField(blank=True, related_name='items', to='catalog.lifeevent', verbose_name='life events')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("translations", models.JSONField(blank=True, default=dict, verbose_name="translations")),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=40,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+                                "Use letters, digits, '-', '_' or '.', starting with a letter or digit.",
+                            )
+                        ],
+                        verbose_name="item code",
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="version",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published"), ("retired", "Retired")],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="valid from")),
+                ("valid_until", models.DateField(blank=True, null=True, verbose_name="valid until")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
+                (
+                    "keywords",
+                    models.CharField(
+                        blank=True,
+                        help_text="Other words citizens use for this service, separated by spaces.",
+                        max_length=300,
+                        verbose_name="search keywords",
+                    ),
+                ),
+                (
+                    "item_type",
+                    models.CharField(
+                        choices=[
+                            ("01", "Administrative license"),
+                            ("02", "Administrative penalty"),
+                            ("03", "Administrative enforcement"),
+                            ("04", "Administrative levy"),
+                            ("05", "Administrative benefit"),
+                            ("06", "Administrative inspection"),
+                            ("07", "Administrative confirmation"),
+                            ("08", "Administrative reward"),
+                            ("09", "Administrative adjudication"),
+                            ("10", "Other administrative power"),
+                            ("20", "Public service"),
+                        ],
+                        max_length=2,
+                        verbose_name="item type",
+                    ),
+                ),
+                (
+                    "legal_days",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="legal time limit (days)"
+                    ),
+                ),
+                (
+                    "promised_days",
+                    models.PositiveIntegerField(default=0, verbose_name="promised time limit (days)"),
+                ),
+                (
+                    "days_unit",
+                    models.CharField(
+                        choices=[("working", "working days"), ("calendar", "calendar days")],
+                        default="working",
+                        max_length=10,
+                        verbose_name="time limits counted in",
+                    ),
+                ),
+                (
+                    "immediate",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Decided on the spot (即办件).",
+                        verbose_name="immediate item",
+                    ),
+                ),
+                (
+                    "fee",
+                    models.DecimalField(
+                        decimal_places=2, default=0, max_digits=10, verbose_name="fee (yuan)"
+                    ),
+                ),
+                ("fee_basis", models.CharField(blank=True, max_length=300, verbose_name="fee basis")),
+                (
+                    "max_visits",
+                    models.PositiveSmallIntegerField(default=1, verbose_name="maximum visits in person"),
+                ),
+                (
+                    "extension_days",
+                    models.PositiveIntegerField(
+                        default=0,
+                        help_text="Days the time limit may be extended once, with a reason and an approver; 0 = no extension.",
+                        verbose_name="extension allowed (days)",
+                    ),
+                ),
+                ("channel_window", models.BooleanField(default=True, verbose_name="at a window")),
+                ("channel_online", models.BooleanField(default=False, verbose_name="online")),
+                ("channel_mobile", models.BooleanField(default=False, verbose_name="mobile app")),
+                ("channel_post", models.BooleanField(default=False, verbose_name="by post")),
+                ("online_url", models.URLField(blank=True, verbose_name="online service address")),
+                ("for_person", models.BooleanField(default=True, verbose_name="serves persons")),
+                ("for_enterprise", models.BooleanField(default=False, verbose_name="serves enterprises")),
+                (
+                    "result_material",
+                    models.CharField(
+                        blank=True,
+                        help_text="The material code this item's result provides to other items, e.g. retirement_approval. In a bundle it is passed on inside the platform instead of being asked for.",
+                        max_length=40,
+                        verbose_name="result passed on as material",
+                    ),
+                ),
+                ("legal_basis", models.TextField(blank=True, verbose_name="legal basis")),
+                ("acceptance_conditions", models.TextField(blank=True, verbose_name="acceptance conditions")),
+                ("location", models.CharField(blank=True, max_length=300, verbose_name="where to apply")),
+                ("contact_phone", models.CharField(blank=True, max_length=50, verbose_name="contact phone")),
+                ("hours", models.CharField(blank=True, max_length=200, verbose_name="opening hours")),
+                ("search_text", models.TextField(blank=True, default="", editable=False)),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="items",
+                        to="catalog.department",
+                        verbose_name="implementing department",
+                    ),
+                ),
+                (
+                    "life_events",
+                    models.ManyToManyField(
+                        blank=True, related_name="items", to="catalog.lifeevent", verbose_name="life events"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'service item',
-                'verbose_name_plural': 'service items',
-                'ordering': ['code', 'version'],
+                "verbose_name": "service item",
+                "verbose_name_plural": "service items",
+                "ordering": ["code", "version"],
             },
         ),
         migrations.CreateModel(
-            name='Question',
+            name="Question",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('translations', models.JSONField(blank=True, default=dict, verbose_name='translations')),
-                ('code', models.CharField(max_length=40, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9_.-]*$', "Use letters, digits, '-', '_' or '.', starting with a letter or digit.")], verbose_name='code')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
-                ('text', models.CharField(max_length=300, verbose_name='question')),
-                ('help_text', models.CharField(blank=True, max_length=500, verbose_name='help')),
-                ('when', models.JSONField(blank=True, help_text='Ask only when this holds, e.g. {"q": "employer", "is": "company"}.', null=True, verbose_name='asked when')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='catalog.serviceitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("translations", models.JSONField(blank=True, default=dict, verbose_name="translations")),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=40,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+                                "Use letters, digits, '-', '_' or '.', starting with a letter or digit.",
+                            )
+                        ],
+                        verbose_name="code",
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
+                ("text", models.CharField(max_length=300, verbose_name="question")),
+                ("help_text", models.CharField(blank=True, max_length=500, verbose_name="help")),
+                (
+                    "when",
+                    models.JSONField(
+                        blank=True,
+                        help_text='Ask only when this holds, e.g. {"q": "employer", "is": "company"}.',
+                        null=True,
+                        verbose_name="asked when",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="questions",
+                        to="catalog.serviceitem",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'situation question',
-                'verbose_name_plural': 'situation questions',
-                'ordering': ['position', 'id'],
-                'abstract': False,
+                "verbose_name": "situation question",
+                "verbose_name_plural": "situation questions",
+                "ordering": ["position", "id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ProcessStep',
+            name="ProcessStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('translations', models.JSONField(blank=True, default=dict, verbose_name='translations')),
-                ('code', models.CharField(max_length=40, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9_.-]*$', "Use letters, digits, '-', '_' or '.', starting with a letter or digit.")], verbose_name='code')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('description', models.CharField(blank=True, max_length=500, verbose_name='description')),
-                ('review', models.BooleanField(default=False, help_text="Done in the back office by a reviewer of the item's department.", verbose_name='review step')),
-                ('when', models.JSONField(blank=True, null=True, verbose_name='applies when')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='catalog.serviceitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("translations", models.JSONField(blank=True, default=dict, verbose_name="translations")),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=40,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+                                "Use letters, digits, '-', '_' or '.', starting with a letter or digit.",
+                            )
+                        ],
+                        verbose_name="code",
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("description", models.CharField(blank=True, max_length=500, verbose_name="description")),
+                (
+                    "review",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Done in the back office by a reviewer of the item's department.",
+                        verbose_name="review step",
+                    ),
+                ),
+                ("when", models.JSONField(blank=True, null=True, verbose_name="applies when")),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps",
+                        to="catalog.serviceitem",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'process step',
-                'verbose_name_plural': 'process steps',
-                'ordering': ['position', 'id'],
-                'abstract': False,
+                "verbose_name": "process step",
+                "verbose_name_plural": "process steps",
+                "ordering": ["position", "id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Material',
+            name="Material",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('translations', models.JSONField(blank=True, default=dict, verbose_name='translations')),
-                ('code', models.CharField(max_length=40, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9_.-]*$', "Use letters, digits, '-', '_' or '.', starting with a letter or digit.")], verbose_name='code')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('original', 'Original'), ('copy', 'Copy'), ('form', 'Application form'), ('certificate', 'Certificate or licence')], max_length=16, verbose_name='kind')),
-                ('copies', models.PositiveSmallIntegerField(default=1, verbose_name='copies')),
-                ('required', models.BooleanField(default=True, verbose_name='required')),
-                ('shared_data', models.BooleanField(default=False, help_text='The platform can obtain it from shared data, so the applicant need not bring it.', verbose_name='available from shared data')),
-                ('acceptance_standard', models.CharField(blank=True, max_length=500, verbose_name='acceptance standard')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('blank_form', models.FileField(blank=True, upload_to='forms/', validators=[onewindow.core.uploads.validate_document_upload], verbose_name='blank form')),
-                ('sample', models.FileField(blank=True, upload_to='samples/', validators=[onewindow.core.uploads.validate_document_upload], verbose_name='filled-in sample')),
-                ('checks', models.JSONField(blank=True, default=list, help_text='Rules run on uploads and typed-in data, e.g. [{"rule": "file", "types": ["pdf"], "max_pages": 5}, {"rule": "resident_id", "field": "id_number", "min_age": 60}].', verbose_name='pre-checks')),
-                ('when', models.JSONField(blank=True, help_text='Needed only in these situations, e.g. {"q": "married", "is": "yes"}; empty means always.', null=True, verbose_name='required when')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='materials', to='catalog.serviceitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("translations", models.JSONField(blank=True, default=dict, verbose_name="translations")),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=40,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+                                "Use letters, digits, '-', '_' or '.', starting with a letter or digit.",
+                            )
+                        ],
+                        verbose_name="code",
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("original", "Original"),
+                            ("copy", "Copy"),
+                            ("form", "Application form"),
+                            ("certificate", "Certificate or licence"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("copies", models.PositiveSmallIntegerField(default=1, verbose_name="copies")),
+                ("required", models.BooleanField(default=True, verbose_name="required")),
+                (
+                    "shared_data",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The platform can obtain it from shared data, so the applicant need not bring it.",
+                        verbose_name="available from shared data",
+                    ),
+                ),
+                (
+                    "acceptance_standard",
+                    models.CharField(blank=True, max_length=500, verbose_name="acceptance standard"),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                (
+                    "blank_form",
+                    models.FileField(
+                        blank=True,
+                        upload_to="forms/",
+                        validators=[onewindow.core.uploads.validate_document_upload],
+                        verbose_name="blank form",
+                    ),
+                ),
+                (
+                    "sample",
+                    models.FileField(
+                        blank=True,
+                        upload_to="samples/",
+                        validators=[onewindow.core.uploads.validate_document_upload],
+                        verbose_name="filled-in sample",
+                    ),
+                ),
+                (
+                    "checks",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text='Rules run on uploads and typed-in data, e.g. [{"rule": "file", "types": ["pdf"], "max_pages": 5}, {"rule": "resident_id", "field": "id_number", "min_age": 60}].',
+                        verbose_name="pre-checks",
+                    ),
+                ),
+                (
+                    "when",
+                    models.JSONField(
+                        blank=True,
+                        help_text='Needed only in these situations, e.g. {"q": "married", "is": "yes"}; empty means always.',
+                        null=True,
+                        verbose_name="required when",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="materials",
+                        to="catalog.serviceitem",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'material',
-                'verbose_name_plural': 'materials',
-                'ordering': ['position', 'id'],
-                'abstract': False,
+                "verbose_name": "material",
+                "verbose_name_plural": "materials",
+                "ordering": ["position", "id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='SituationRule',
+            name="SituationRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
-                ('when', models.JSONField(verbose_name='when')),
-                ('overrides', models.JSONField(help_text='Limits that change, e.g. {"promised_days": 1, "max_visits": 0}. Allowed: legal_days, promised_days, max_visits, immediate, fee.', verbose_name='changes')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='limit_rules', to='catalog.serviceitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
+                ("when", models.JSONField(verbose_name="when")),
+                (
+                    "overrides",
+                    models.JSONField(
+                        help_text='Limits that change, e.g. {"promised_days": 1, "max_visits": 0}. Allowed: legal_days, promised_days, max_visits, immediate, fee.',
+                        verbose_name="changes",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="limit_rules",
+                        to="catalog.serviceitem",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'time-limit rule',
-                'verbose_name_plural': 'time-limit rules',
-                'ordering': ['position', 'id'],
+                "verbose_name": "time-limit rule",
+                "verbose_name_plural": "time-limit rules",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='BundleItem',
+            name="BundleItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item_code', models.CharField(max_length=40, verbose_name='item code')),
-                ('after', models.JSONField(blank=True, default=list, help_text='Codes of items in this bundle that must be decided first.', verbose_name='starts after')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
-                ('bundle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parts', to='catalog.bundle')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("item_code", models.CharField(max_length=40, verbose_name="item code")),
+                (
+                    "after",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Codes of items in this bundle that must be decided first.",
+                        verbose_name="starts after",
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
+                (
+                    "bundle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="parts", to="catalog.bundle"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bundle item',
-                'verbose_name_plural': 'bundle items',
-                'ordering': ['position', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('bundle', 'item_code'), name='bundle_item_unique')],
+                "verbose_name": "bundle item",
+                "verbose_name_plural": "bundle items",
+                "ordering": ["position", "id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("bundle", "item_code"), name="bundle_item_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CalendarOverride',
+            name="CalendarOverride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='date')),
-                ('kind', models.CharField(choices=[('closure', 'Closed (not a working day)'), ('working', 'Extra working day')], max_length=10, verbose_name='kind')),
-                ('reason', models.CharField(max_length=200, verbose_name='reason')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='calendar_overrides', to='catalog.department', verbose_name='department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="date")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("closure", "Closed (not a working day)"), ("working", "Extra working day")],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("reason", models.CharField(max_length=200, verbose_name="reason")),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="calendar_overrides",
+                        to="catalog.department",
+                        verbose_name="department",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'calendar override',
-                'verbose_name_plural': 'calendar overrides',
-                'ordering': ['department', 'date'],
-                'constraints': [models.UniqueConstraint(fields=('department', 'date'), name='one_override_per_day')],
+                "verbose_name": "calendar override",
+                "verbose_name_plural": "calendar overrides",
+                "ordering": ["department", "date"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("department", "date"), name="one_override_per_day")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Option',
+            name="Option",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('translations', models.JSONField(blank=True, default=dict, verbose_name='translations')),
-                ('code', models.CharField(max_length=40, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9_.-]*$', "Use letters, digits, '-', '_' or '.', starting with a letter or digit.")], verbose_name='code')),
-                ('text', models.CharField(max_length=200, verbose_name='answer')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='options', to='catalog.question')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("translations", models.JSONField(blank=True, default=dict, verbose_name="translations")),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=40,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+                                "Use letters, digits, '-', '_' or '.', starting with a letter or digit.",
+                            )
+                        ],
+                        verbose_name="code",
+                    ),
+                ),
+                ("text", models.CharField(max_length=200, verbose_name="answer")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="options",
+                        to="catalog.question",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'option',
-                'verbose_name_plural': 'options',
-                'ordering': ['position', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('question', 'code'), name='option_code_unique')],
+                "verbose_name": "option",
+                "verbose_name_plural": "options",
+                "ordering": ["position", "id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("question", "code"), name="option_code_unique")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='serviceitem',
-            index=models.Index(fields=['status', 'department'], name='catalog_ser_status_e06e68_idx'),
+            model_name="serviceitem",
+            index=models.Index(fields=["status", "department"], name="catalog_ser_status_e06e68_idx"),
         ),
         migrations.AddConstraint(
-            model_name='serviceitem',
-            constraint=models.UniqueConstraint(fields=('code', 'version'), name='item_code_version_unique'),
+            model_name="serviceitem",
+            constraint=models.UniqueConstraint(fields=("code", "version"), name="item_code_version_unique"),
         ),
         migrations.AddConstraint(
-            model_name='serviceitem',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'published')), fields=('code',), name='one_published_version_per_item'),
+            model_name="serviceitem",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "published")),
+                fields=("code",),
+                name="one_published_version_per_item",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='serviceitem',
-            constraint=models.CheckConstraint(condition=models.Q(('legal_days__isnull', True), ('promised_days__lte', models.F('legal_days')), _connector='OR'), name='promised_within_legal', violation_error_message='The promised time limit cannot exceed the legal one.'),
+            model_name="serviceitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("legal_days__isnull", True),
+                    ("promised_days__lte", models.F("legal_days")),
+                    _connector="OR",
+                ),
+                name="promised_within_legal",
+                violation_error_message="The promised time limit cannot exceed the legal one.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='question',
-            constraint=models.UniqueConstraint(fields=('item', 'code'), name='question_code_unique'),
+            model_name="question",
+            constraint=models.UniqueConstraint(fields=("item", "code"), name="question_code_unique"),
         ),
         migrations.AddConstraint(
-            model_name='processstep',
-            constraint=models.UniqueConstraint(fields=('item', 'code'), name='step_code_unique'),
+            model_name="processstep",
+            constraint=models.UniqueConstraint(fields=("item", "code"), name="step_code_unique"),
         ),
         migrations.AddConstraint(
-            model_name='material',
-            constraint=models.UniqueConstraint(fields=('item', 'code'), name='material_code_unique'),
+            model_name="material",
+            constraint=models.UniqueConstraint(fields=("item", "code"), name="material_code_unique"),
         ),
     ]
