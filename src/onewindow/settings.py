@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "onewindow.core",
     "onewindow.catalog",
     "onewindow.cases",
+    "onewindow.hall",
 ]
 
 MIDDLEWARE = [

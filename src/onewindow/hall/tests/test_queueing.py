@@ -1,0 +1,84 @@
+import io
+import json
+import math
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from onewindow.hall.queueing import erlang_c, simulate
+
+
+def test_one_window_is_the_m_m_1_queue():
+    figures = erlang_c(arrivals_per_hour=3, service_minutes=15, windows=1)  # rho = 0.75, mu = 4/h
+    assert figures.p_wait == pytest.approx(0.75)
+    assert figures.mean_wait_minutes == pytest.approx(45)
+
+
+def test_erlang_c_matches_the_factorial_formula():
+    arrivals, minutes, windows = 50, 10, 10
+    load = arrivals * minutes / 60
+    top = load**windows / math.factorial(windows) * windows / (windows - load)
+    expected = top / (sum(load**k / math.factorial(k) for k in range(windows)) + top)
+    assert erlang_c(arrivals, minutes, windows).p_wait == pytest.approx(expected)
+
+
+def test_an_overloaded_hall_is_an_error():
+    with pytest.raises(ValueError, match="grow without end"):
+        erlang_c(arrivals_per_hour=60, service_minutes=10, windows=10)
+    with pytest.raises(ValueError):
+        erlang_c(0, 10, 1)
+
+
+@pytest.mark.parametrize(("arrivals", "minutes", "windows"), [(50, 10, 10), (20, 6, 3), (100, 12, 22)])
+def test_the_simulation_agrees_with_erlang_c_within_five_percent(arrivals, minutes, windows):
+    exact = erlang_c(arrivals, minutes, windows)
+    simulated = simulate(arrivals, minutes, windows, hours=3000, seed=11)
+    assert simulated.mean_wait_minutes == pytest.approx(exact.mean_wait_minutes, rel=0.05)
+    assert simulated.p_wait == pytest.approx(exact.p_wait, rel=0.05)
+    assert simulated.served > 0.8 * arrivals * 3000
+
+
+def test_the_simulation_is_repeatable_and_takes_other_service_times():
+    assert simulate(30, 8, 5, hours=200, seed=3) == simulate(30, 8, 5, hours=200, seed=3)
+    constant = simulate(30, 8, 5, hours=1000, seed=3, service_time=lambda rng: 8.0)
+    random_times = simulate(30, 8, 5, hours=1000, seed=3)
+    assert constant.mean_wait_minutes < random_times.mean_wait_minutes  # less variance, shorter waits
+
+
+def test_cli_prints_json_and_names_bad_input():
+    out = io.StringIO()
+    call_command(
+        "hall",
+        "erlang",
+        "--arrivals-per-hour",
+        "50",
+        "--service-minutes",
+        "10",
+        "--windows",
+        "10",
+        stdout=out,
+    )
+    figures = json.loads(out.getvalue())
+    assert set(figures) == {"method", "mean_wait_minutes", "p_wait", "utilisation"}
+    out = io.StringIO()
+    call_command(
+        "hall",
+        "simulate",
+        "--arrivals-per-hour",
+        "50",
+        "--service-minutes",
+        "10",
+        "--windows",
+        "10",
+        "--hours",
+        "200",
+        "--seed",
+        "2",
+        stdout=out,
+    )
+    assert json.loads(out.getvalue())["served"] > 0
+    with pytest.raises(CommandError, match="grow without end"):
+        call_command(
+            "hall", "erlang", "--arrivals-per-hour", "80", "--service-minutes", "10", "--windows", "10"
+        )
