@@ -68,7 +68,7 @@ def submit_bundle(
     try:
         merged = bundle_checklist(bundle, answers)
     except rules.AnswersError as failure:
-        raise InvalidInput([FieldError(f, m) for f, m in failure.problems]) from None
+        raise InvalidInput.from_pairs(failure.problems) from None
     except ServiceItem.DoesNotExist as error:
         raise InvalidInput([FieldError("bundle", str(error))]) from None
     resolution = merged.resolution

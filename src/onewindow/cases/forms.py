@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Channel, IdType, MaterialStatus
+from .services import Applicant
 
 
 class ApplicantForm(forms.Form):
@@ -34,6 +35,11 @@ class ApplicantForm(forms.Form):
         if not staff:
             for name in self.material_fields:  # applicants upload later; the window checks the papers
                 self.fields[name].widget = forms.HiddenInput()
+
+    def applicant(self) -> Applicant:
+        return Applicant(
+            **{name: self.cleaned_data[name] for name in ("name", "id_type", "id_number", "phone", "email")}
+        )
 
     def material_statuses(self) -> dict[str, str]:
         return {name[2:]: self.cleaned_data[name] for name in self.material_fields}

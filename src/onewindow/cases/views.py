@@ -144,9 +144,7 @@ def intake(request, code):
             answers=answers,
             channel=form.cleaned_data["channel"],
             materials=form.material_statuses(),
-            applicant=services.Applicant(
-                **{k: form.cleaned_data[k] for k in ("name", "id_type", "id_number", "phone", "email")}
-            ),
+            applicant=form.applicant(),
         )
         try:
             case, _created = services.submit_case(
@@ -246,9 +244,7 @@ def bundle_apply(request, code):
     form = ApplicantForm(request.POST or None, materials=asked, staff=staff)
     errors = []
     if request.method == "POST" and form.is_valid():
-        applicant = services.Applicant(
-            **{k: form.cleaned_data[k] for k in ("name", "id_type", "id_number", "phone", "email")}
-        )
+        applicant = form.applicant()
         try:
             parent = bundle_services.submit_bundle(
                 user,

@@ -250,9 +250,7 @@ def item_checklist(request, code: str, payload: ChecklistIn):
     try:
         result = selectors.checklist(item, payload.answers)
     except rules.AnswersError as error:
-        raise InvalidInput(
-            [FieldError(f, m) for f, m in error.problems], detail="The answers do not fit"
-        ) from None
+        raise InvalidInput.from_pairs(error.problems, detail="The answers do not fit") from None
     limits = result.limits
     return {
         "item": _ref(item),
@@ -399,9 +397,7 @@ def bundle_checklist(request, code: str, payload: ChecklistIn):
     try:
         result = selectors.bundle_checklist(bundle, payload.answers)
     except rules.AnswersError as error:
-        raise InvalidInput(
-            [FieldError(f, m) for f, m in error.problems], detail="The answers do not fit"
-        ) from None
+        raise InvalidInput.from_pairs(error.problems, detail="The answers do not fit") from None
     resolution = result.resolution
     stage_of = {code: index for index, stage in enumerate(resolution.stages) for code in stage}
     return {

@@ -22,3 +22,8 @@ class InvalidInput(Exception):
         self.detail = detail
         self.extra = extra or {}  # more the client needs, e.g. every pre-check result of a refused upload
         super().__init__("; ".join(f"{e.field}: {e.message}" for e in self.errors) or detail)
+
+    @classmethod
+    def from_pairs(cls, pairs, detail: str = "Invalid input") -> "InvalidInput":
+        """From the (field, message) pairs the pure validators return (rules, pre-checks, …)."""
+        return cls([FieldError(field, message) for field, message in pairs], detail=detail)
