@@ -7,6 +7,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -52,16 +53,19 @@ NOTIFIED = {"accept", "request_supplement", "approve", "deny", "refuse", "delive
 
 
 def notify_applicant(case, kind: str, note: str = "") -> list[str]:
-    """Send the notice for `kind`; returns the channels used (recorded in the case's event)."""
+    """The notice for `kind`, written now and sent once the transaction commits (never for a change
+    that is rolled back, and no mail server inside a row lock); returns the channels it goes out on."""
     if kind not in NOTIFIED:
         return []
-    text, used = _text(case, kind, note), []
-    if case.applicant_email:
-        send_mail(
-            _("OneWindow case %(number)s") % {"number": case.number}, text, None, [case.applicant_email]
-        )
-        used.append("email")
-    if case.applicant_phone:
-        sms_backend().send(case.applicant_phone, text)
-        used.append("sms")
-    return used
+    text = _text(case, kind, note)
+    subject = _("OneWindow case %(number)s") % {"number": case.number}
+    email, phone = case.applicant_email, case.applicant_phone
+
+    def send():
+        if email:
+            send_mail(subject, text, None, [email])
+        if phone:
+            sms_backend().send(phone, text)
+
+    transaction.on_commit(send)
+    return [channel for channel, address in (("email", email), ("sms", phone)) if address]
