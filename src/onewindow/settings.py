@@ -135,6 +135,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = ONEWINDOW_UPLOAD_MAX_BYTES + 1024 * 1024
 
 # Apology notices promise a new date this many working days after the missed due date.
 ONEWINDOW_APOLOGY_DAYS = int(os.environ.get("ONEWINDOW_APOLOGY_DAYS", 5))
+# Appointments per person: upcoming bookings at once, and missed ones in 30 days before booking pauses.
+ONEWINDOW_APPOINTMENT_LIMIT = int(os.environ.get("ONEWINDOW_APPOINTMENT_LIMIT", 3))
+ONEWINDOW_APPOINTMENT_NO_SHOW_LIMIT = int(os.environ.get("ONEWINDOW_APPOINTMENT_NO_SHOW_LIMIT", 3))
 ONEWINDOW_SMS_BACKEND = os.environ.get("ONEWINDOW_SMS_BACKEND", "onewindow.cases.notifications.LogSmsBackend")
 
 EMAIL_BACKEND = os.environ.get("ONEWINDOW_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

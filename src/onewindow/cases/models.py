@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.core.ids import mask
+from onewindow.core.models import AppendOnly
 
 from . import states
 
@@ -255,15 +256,7 @@ class Suspension(models.Model):
         return f"{self.get_kind_display()} {self.started_on}–{self.ended_on or ''}"
 
 
-class CaseEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("case events are append-only")
-
-    def delete(self):
-        raise TypeError("case events are append-only")
-
-
-class CaseEvent(models.Model):
+class CaseEvent(AppendOnly):
     """One entry of a case's history. Never changed or deleted once written."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
@@ -278,8 +271,6 @@ class CaseEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(default=dict, blank=True)
 
-    objects = CaseEventQuerySet.as_manager()
-
     class Meta:
         ordering = ["at", "id"]
         verbose_name = _("case event")
@@ -287,14 +278,6 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.case_id} {self.action} {self.from_status}→{self.to_status}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("case events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("case events are append-only")
 
 
 class IdempotencyRecord(models.Model):

@@ -45,6 +45,9 @@ def load_demo() -> tuple[ImportSummary, int]:
     created = sum(_ensure_user(username, role) for username, role in DEMO_USERS)
     for department in Department.objects.all():
         created += _ensure_user(f"reviewer-{department.code}", Role.REVIEWER, department)
+    from onewindow.hall.demo import load_demo_halls
+
+    load_demo_halls()
     return summary, created
 
 

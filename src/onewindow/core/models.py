@@ -77,3 +77,28 @@ class ApiToken(models.Model):
     def issue(cls, user: User, label: str = "") -> tuple["ApiToken", str]:
         raw = "ow_" + secrets.token_urlsafe(32)
         return cls.objects.create(user=user, digest=_digest(raw), label=label), raw
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError(f"{self.model._meta.verbose_name_plural} are append-only")
+
+    def delete(self):
+        raise TypeError(f"{self.model._meta.verbose_name_plural} are append-only")
+
+
+class AppendOnly(models.Model):
+    """A history entry: written once, never changed or deleted (by the model or by a queryset)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError(f"{self._meta.verbose_name_plural} are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(f"{self._meta.verbose_name_plural} are append-only")

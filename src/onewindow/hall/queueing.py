@@ -96,3 +96,131 @@ def simulate(
         utilisation=busy[0] / (60 * hours * windows),
         served=len(waits),
     )
+
+
+# A whole hall: several categories, dedicated and comprehensive windows, arrivals by the hour. ------
+
+
+@dataclass(frozen=True)
+class ServiceTime:
+    """Minutes of service: drawn from recorded samples when there are some, else exponential with `mean`."""
+
+    mean: float
+    samples: tuple[float, ...] = ()
+
+    @classmethod
+    def observed(cls, samples) -> ServiceTime:
+        samples = tuple(samples)
+        return cls(sum(samples) / len(samples), samples)
+
+    def draw(self, rng: random.Random) -> float:
+        return rng.choice(self.samples) if self.samples else rng.expovariate(1 / self.mean)
+
+
+@dataclass(frozen=True)
+class WindowModel:
+    number: str
+    categories: frozenset[str] | None  # None: comprehensive
+
+    def serves(self, category: str) -> bool:
+        return self.categories is None or category in self.categories
+
+
+@dataclass(frozen=True)
+class HallModel:
+    opens_hour: int
+    arrivals: dict[str, list[float]]  # category → arrivals per hour, one figure per opening hour
+    service: dict[str, ServiceTime]
+    windows: list[WindowModel]
+    days_observed: int = 0
+
+    def problems(self) -> list[str]:
+        problems = [
+            f"category {code} has arrivals but no window serves it"
+            for code, rates in self.arrivals.items()
+            if sum(rates) > 0 and not any(w.serves(code) for w in self.windows)
+        ]
+        problems += [
+            f"category {code} has no service time" for code in self.arrivals if code not in self.service
+        ]
+        return problems
+
+    def with_comprehensive(self, numbers) -> HallModel:
+        """The same hall with the windows `numbers` made comprehensive."""
+        numbers = set(numbers)
+        unknown = numbers - {w.number for w in self.windows}
+        if unknown:
+            raise ValueError(f"no window {', '.join(sorted(unknown))}")
+        windows = [WindowModel(w.number, None) if w.number in numbers else w for w in self.windows]
+        return HallModel(self.opens_hour, self.arrivals, self.service, windows, self.days_observed)
+
+
+def opening_hours(opens, closes) -> list[int]:
+    """The clock hours a hall takes arrivals in (a partly open hour counts)."""
+    last = closes.hour if closes.minute else closes.hour - 1
+    return list(range(opens.hour, last + 1))
+
+
+def simulate_hall(model: HallModel, days: int = 100, seed: int = 1) -> dict:
+    """Simulates `days` opening days (each starting with an empty hall; everyone who arrived before
+    closing is served) with first-come-first-served among the tickets each window may serve."""
+    import simpy
+
+    problems = model.problems()
+    if problems:
+        raise ValueError("; ".join(problems))
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    rng = random.Random(seed)
+    waits: dict[str, list[float]] = {code: [] for code in model.arrivals}
+    busy = [0.0]
+    for _day in range(days):
+        env = simpy.Environment()
+        queue = simpy.FilterStore(env)
+
+        def arrivals(code: str, rates: list[float], env=env, queue=queue):
+            for hour, rate in enumerate(rates):
+                end = 60 * (hour + 1)
+                if rate <= 0:
+                    yield env.timeout(max(0.0, end - env.now))
+                    continue
+                while True:
+                    gap = rng.expovariate(rate / 60)
+                    if env.now + gap >= end:
+                        yield env.timeout(end - env.now)  # memoryless: the next hour draws afresh
+                        break
+                    yield env.timeout(gap)
+                    yield queue.put((code, env.now))
+
+        def window(serves, env=env, queue=queue):
+            while True:
+                code, arrived = yield queue.get(lambda item: serves(item[0]))
+                waits[code].append(env.now - arrived)
+                service = model.service[code].draw(rng)
+                busy[0] += service
+                yield env.timeout(service)
+
+        for code, rates in model.arrivals.items():
+            env.process(arrivals(code, rates))
+        for w in model.windows:
+            env.process(window(w.serves))
+        env.run()
+
+    def figures(values: list[float]) -> dict:
+        if not values:
+            return {"mean_wait_minutes": 0.0, "p_wait": 0.0, "served": 0}
+        return {
+            "mean_wait_minutes": round(sum(values) / len(values), 4),
+            "p_wait": round(sum(1 for v in values if v > 1e-9) / len(values), 4),
+            "served": len(values),
+        }
+
+    everyone = [w for values in waits.values() for w in values]
+    open_minutes = 60 * len(next(iter(model.arrivals.values()), [])) * days * max(1, len(model.windows))
+    return {
+        **figures(everyone),
+        "utilisation": round(busy[0] / open_minutes, 4) if open_minutes else 0.0,
+        "days": days,
+        "windows": len(model.windows),
+        "categories": {code: figures(values) for code, values in sorted(waits.items())},
+    }

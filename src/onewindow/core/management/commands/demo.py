@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from onewindow.core.demo import DEMO_PASSWORD, load_demo, load_demo_cases
+from onewindow.hall.demo import load_demo_history
 
 
 class Command(BaseCommand):
@@ -25,10 +26,11 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         summary, users = load_demo()
         cases = load_demo_cases()
+        tickets = load_demo_history()
         self.stdout.write(f"Data folder: {settings.DATA_DIR}")
         self.stdout.write(
             f"Demo catalog: {summary}; {users} demo users created (password: {DEMO_PASSWORD}); "
-            f"{cases} demo cases created"
+            f"{cases} demo cases and {tickets} tickets of hall history created"
         )
         if no_serve:
             return

@@ -1,0 +1,212 @@
+"""Demo halls: a Dongguan-like city centre (six comprehensive and four dedicated windows), a town
+centre and a village service point; and two working weeks of generated ticket history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from onewindow.catalog.models import Region
+from onewindow.core import clock
+from onewindow.core.models import Role, User
+from onewindow.core.workdays import base_calendar
+
+from . import rules
+from .models import Category, Hall, Ticket, Window
+
+CENTRE = "DG-CENTRE"
+HALLS = [
+    {
+        "code": CENTRE,
+        "name": "东莞市民服务中心",
+        "level": Hall.Level.CITY,
+        "region": "441900",
+        "address": "东莞市南城街道鸿福路 99 号",
+        "opens_at": dt.time(9),
+        "closes_at": dt.time(17),
+        "translations": {
+            "en": {
+                "name": "Dongguan Citizen Service Centre",
+                "address": "99 Hongfu Road, Nancheng, Dongguan",
+            },
+            "vi": {
+                "name": "Trung tâm Phục vụ Công dân Đông Hoản",
+                "address": "99 đường Hồng Phúc, Nam Thành, Đông Hoản",
+            },
+        },
+        # code, prefix, name, en, vi, planned minutes, appointments per slot, arrivals per hour (history)
+        "categories": [
+            ("social", "A", "社保医保", "Social and medical insurance", "Bảo hiểm xã hội và y tế", 8, 4, 14),
+            ("business", "B", "企业开办", "Starting a business", "Thành lập doanh nghiệp", 15, 3, 8),
+            ("property", "C", "不动产登记", "Real estate registration", "Đăng ký bất động sản", 12, 3, 7),
+            (
+                "police",
+                "D",
+                "户政出入境",
+                "Household and travel documents",
+                "Hộ tịch và xuất nhập cảnh",
+                10,
+                2,
+                6,
+            ),
+            ("fund", "E", "公积金", "Housing provident fund", "Quỹ nhà ở", 8, 2, 6),
+            ("enquiry", "F", "综合咨询", "Enquiries", "Tư vấn chung", 5, 0, 6),
+        ],
+        # number, dedicated categories (empty: comprehensive)
+        "windows": [("01", ()), ("02", ()), ("03", ()), ("04", ()), ("05", ()), ("06", ())]
+        + [("07", ("business",)), ("08", ("business",)), ("09", ("property",)), ("10", ("police",))],
+    },
+    {
+        "code": "NC-TOWN",
+        "name": "南城街道便民服务中心",
+        "level": Hall.Level.TOWN,
+        "region": "441900003",
+        "address": "东莞市南城街道宏图路 8 号",
+        "opens_at": dt.time(9),
+        "closes_at": dt.time(17),
+        "translations": {
+            "en": {"name": "Nancheng Service Centre"},
+            "vi": {"name": "Trung tâm dịch vụ Nam Thành"},
+        },
+        "categories": [("general", "A", "综合受理", "All services", "Tất cả dịch vụ", 10, 2, 10)],
+        "windows": [("01", ()), ("02", ()), ("03", ())],
+    },
+    {
+        "code": "XH-VILLAGE",
+        "name": "石龙镇西湖社区党群服务中心",
+        "level": Hall.Level.VILLAGE,
+        "region": "441900109001",
+        "address": "东莞市石龙镇西湖社区西湖路 1 号",
+        "opens_at": dt.time(9),
+        "closes_at": dt.time(17),
+        "break_start": dt.time(12),
+        "break_end": dt.time(14),
+        "translations": {
+            "en": {"name": "Xihu Community Service Point"},
+            "vi": {"name": "Điểm phục vụ cộng đồng Tây Hồ"},
+        },
+        "categories": [("general", "A", "便民服务", "All services", "Tất cả dịch vụ", 10, 1, 3)],
+        "windows": [("01", ())],
+    },
+]
+CLERKS = ["clerk", *(f"clerk{n:02d}" for n in range(2, 11))]
+
+
+@transaction.atomic
+def load_demo_halls() -> int:
+    """Halls, categories, windows and window clerks (password `demo`); returns how many halls were made."""
+    from onewindow.core.demo import DEMO_PASSWORD
+
+    made = 0
+    clerks = []
+    for username in CLERKS:
+        user, created = User.objects.get_or_create(username=username, defaults={"role": Role.CLERK})
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        clerks.append(user)
+    for spec in HALLS:
+        fields = {k: v for k, v in spec.items() if k not in {"code", "categories", "windows", "region"}}
+        hall, created = Hall.objects.get_or_create(
+            code=spec["code"], defaults={**fields, "region": Region.objects.get(code=spec["region"])}
+        )
+        if not created:
+            continue
+        made += 1
+        hall.staff.add(*clerks)
+        categories = {}
+        for position, (code, prefix, name, en, vi, minutes, capacity, _rate) in enumerate(spec["categories"]):
+            categories[code] = Category.objects.create(
+                hall=hall,
+                code=code,
+                prefix=prefix,
+                name=name,
+                service_minutes=minutes,
+                appointment_capacity=capacity,
+                position=position,
+                translations={"en": {"name": en}, "vi": {"name": vi}},
+            )
+        for position, (number, dedicated) in enumerate(spec["windows"]):
+            window = Window.objects.create(
+                hall=hall,
+                number=number,
+                kind=Window.Kind.DEDICATED if dedicated else Window.Kind.COMPREHENSIVE,
+                position=position,
+            )
+            window.categories.add(*(categories[c] for c in dedicated))
+    return made
+
+
+def load_demo_history(days: int = 10, seed: int = 2025) -> int:
+    """Tickets for the city centre's last `days` working days, as a first-come-first-served hall
+    with its windows would have produced them. Only into a hall without tickets; returns the count."""
+    hall = Hall.objects.filter(code=CENTRE).first()
+    if hall is None or hall.tickets.exists():
+        return 0
+    rng = random.Random(seed)
+    spec = next(s for s in HALLS if s["code"] == CENTRE)
+    categories = {c.code: c for c in hall.categories.all()}
+    rates = {code: rate for code, *_rest, rate in spec["categories"]}
+    windows = list(hall.windows.prefetch_related("categories"))
+    clerks = {u.username: u for u in User.objects.filter(username__in=CLERKS)}
+    calendar = base_calendar(hall.calendar)
+    day, made = clock.today(), 0
+    for _ in range(days):
+        day -= dt.timedelta(days=1)
+        while not (calendar.knows(day) and calendar.is_working_day(day)):
+            day -= dt.timedelta(days=1)
+            if not calendar.knows(day):
+                return made
+        made += _history_day(hall, day, categories, rates, windows, clerks, rng)
+    return made
+
+
+def _history_day(hall, day, categories, rates, windows, clerks, rng) -> int:
+    opens = timezone.make_aware(dt.datetime.combine(day, hall.opens_at))
+    minutes_open = (hall.closes_at.hour - hall.opens_at.hour) * 60
+    arrivals = []
+    for code, rate in rates.items():
+        t = rng.expovariate(rate / 60)
+        while t < minutes_open:
+            arrivals.append((t, code))
+            t += rng.expovariate(rate / 60)
+    arrivals.sort()
+    free_at = {w.pk: 0.0 for w in windows}
+    serves = {w.pk: w.counter([c.code for c in w.categories.all()]) for w in windows}
+    sequences = {code: 0 for code in categories}
+    tickets = []
+    for arrived, code in arrivals:
+        eligible = [
+            w for w in windows if rules.may_serve(serves[w.pk], rules.Waiting(0, code, "none", opens))
+        ]
+        window = min(eligible, key=lambda w: (free_at[w.pk], w.position))
+        called = max(arrived, free_at[window.pk])
+        started = called + rng.uniform(0.3, 1.5)
+        service = rng.expovariate(1 / float(categories[code].service_minutes))
+        free_at[window.pk] = started + service
+        sequences[code] += 1
+        at = lambda minutes: opens + dt.timedelta(seconds=round(minutes * 60))  # noqa: E731
+        tickets.append(
+            Ticket(
+                hall=hall,
+                category=categories[code],
+                service_date=day,
+                sequence=sequences[code],
+                number=rules.ticket_number(categories[code].prefix, sequences[code]),
+                priority=rng.choice(["none"] * 12 + ["elderly", "disabled", "pregnant"]),
+                source=Ticket.Source.KIOSK,
+                status=Ticket.Status.DONE,
+                arrived_at=at(arrived),
+                issued_at=at(arrived),
+                window=window,
+                clerk=clerks[CLERKS[int(window.number) - 1]],
+                called_at=at(called),
+                service_started_at=at(started),
+                finished_at=at(started + service),
+            )
+        )
+    Ticket.objects.bulk_create(tickets)
+    return len(tickets)
