@@ -11,6 +11,7 @@ from onewindow.core import views as core_views
 urlpatterns = [
     path("", include("onewindow.catalog.urls")),
     path("", include("onewindow.cases.urls")),
+    path("", include("onewindow.hall.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -60,6 +60,17 @@ def board(hall: Hall, last: int = 8) -> dict:
     }
 
 
+def waiting_counts(hall: Hall) -> list[tuple]:
+    """(category, tickets waiting) for each of the hall's categories."""
+    counts = dict(
+        Ticket.objects.filter(hall=hall, status=Ticket.Status.WAITING)
+        .values_list("category")
+        .annotate(n=Count("id"))
+        .values_list("category", "n")
+    )
+    return [(c, counts.get(c.pk, 0)) for c in hall.categories.all()]
+
+
 def service_minutes(category: Category, now: dt.datetime | None = None) -> float:
     """Mean service time of the category over the last 30 days, or its planned time without history."""
     now = now or clock.now()

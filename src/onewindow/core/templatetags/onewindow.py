@@ -27,3 +27,13 @@ def field(form, name):
 @register.filter
 def split(text):
     return text.split()
+
+
+@register.simple_tag
+def qr_svg(text: str, title: str = "", scale: int = 4):
+    """A QR code as inline SVG (printable, no image request); `title` is read by screen readers."""
+    import segno
+    from django.utils.safestring import mark_safe
+
+    svg = segno.make(text, error="m").svg_inline(scale=scale, title=title or None)
+    return mark_safe(svg.replace("<svg ", '<svg role="img" ', 1))
