@@ -15,6 +15,7 @@ from onewindow.core.api import router as core_router
 from onewindow.core.errors import InvalidInput
 from onewindow.core.permissions import Conflict, Forbidden, NotFound
 from onewindow.core.workdays import UnknownYear
+from onewindow.hall.api import router as hall_router
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -101,3 +102,4 @@ def on_not_found(request, exc):
 api.add_router("/", core_router)
 api.add_router("/", catalog_router)
 api.add_router("/", cases_router)
+api.add_router("/", hall_router)

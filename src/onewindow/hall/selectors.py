@@ -14,7 +14,7 @@ from onewindow.core import clock
 
 from . import queueing, rules
 from .models import Appointment, Category, Hall, HallEvent, Ticket, Window
-from .services import booked_count, hall_calendar, slot_problem, waiting_tickets
+from .services import booked_count, hall_calendar, slot_problem, waiting_line
 
 HISTORY_DAYS = 30
 MIN_HISTORY = 10  # finished services before a category's own mean replaces its planned time
@@ -115,7 +115,7 @@ def ticket_status(token: str) -> TicketStatus | None:
     if ticket.status != Ticket.Status.WAITING:
         return TicketStatus(ticket, None, None, 0)
     now = clock.now()
-    waiting = [t.waiting() for t in waiting_tickets(ticket.hall)]
+    waiting = waiting_line(ticket.hall_id, [ticket.category_id], ticket.target_window_id)
     place = rules.position(ticket.waiting(), waiting, now, ticket.hall.tolerance)
     windows = 1 if ticket.target_window_id else open_windows_for(ticket.category)
     wait = rules.expected_wait_minutes(place, service_minutes(ticket.category, now), windows)

@@ -9,7 +9,7 @@ import secrets
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +24,7 @@ from . import rules
 from .models import Appointment, Category, Hall, HallEvent, Priority, Ticket, Window
 
 WINDOW_STAFF = {Role.CLERK, Role.ADMIN}
+ANALYSTS = {Role.SUPERVISOR, Role.ADMIN}  # hall analytics and what-if simulations
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud and typed at kiosks
 
 
@@ -40,7 +41,7 @@ def _log(hall: Hall, action: str, *, actor=None, window=None, ticket=None, appoi
     )
 
 
-def _category(hall: Hall, code: str, field: str = "category", lock: bool = False) -> Category:
+def category_of(hall: Hall, code: str, field: str = "category", lock: bool = False) -> Category:
     categories = Category.objects.select_for_update() if lock else Category.objects
     category = categories.filter(hall=hall, code=code).first()
     if category is None:
@@ -91,7 +92,7 @@ def issue_ticket(
     now = clock.now()
     _ensure_open_day(hall, now)
     with transaction.atomic():
-        category = _category(hall, category_code, lock=True)
+        category = category_of(hall, category_code, lock=True)
         ticket = _new_ticket(category, now, priority=priority, source=source)
         _log(hall, "issue", actor=actor, ticket=ticket, number=ticket.number, priority=priority)
     return ticket
@@ -172,12 +173,21 @@ def set_window_state(user: User, state: str) -> Window:
 # Calling -------------------------------------------------------------------------------------
 
 
-def waiting_tickets(hall: Hall):
-    return (
-        Ticket.objects.filter(hall=hall, status=Ticket.Status.WAITING)
-        .select_related("category", "appointment")
-        .order_by("arrived_at", "id")
-    )
+def waiting_line(hall_id: int, category_ids=None, window_id: int | None = None) -> list[rules.Waiting]:
+    """The waiting tickets as the calling rules see them, read as plain rows (the hot path of a call).
+    With `category_ids` or `window_id`: only those of these categories or transferred to that window."""
+    tickets = Ticket.objects.filter(hall_id=hall_id, status=Ticket.Status.WAITING)
+    if category_ids is not None:
+        mine = Q(category_id__in=category_ids, target_window__isnull=True)
+        tickets = tickets.filter(mine | Q(target_window_id=window_id) if window_id is not None else mine)
+    rows = tickets.values_list(
+        "id", "category__code", "priority", "arrived_at", "appointment__starts_at", "target_window_id",
+        "issued_at", "transferred_from_id",
+    )  # fmt: skip
+    return [
+        rules.Waiting(pk, category, priority, arrived, appointment_at, target, issued if moved else None)
+        for pk, category, priority, arrived, appointment_at, target, issued, moved in rows
+    ]
 
 
 def current_ticket(window: Window) -> Ticket | None:
@@ -201,13 +211,15 @@ def call_next(user: User) -> Ticket | None:
                 _("Finish the current ticket first."), allowed=["recall", "start", "finish", "transfer"]
             )
         now = clock.now()
-        waiting = {t.pk: t for t in waiting_tickets(window.hall)}
-        chosen = rules.next_ticket(
-            (t.waiting() for t in waiting.values()), window.counter(), now, window.hall.tolerance
-        )
+        counter = window.counter()
+        categories = None
+        if counter.categories is not None:
+            categories = window.categories.values_list("pk", flat=True)
+        line = waiting_line(window.hall_id, categories, window.pk)
+        chosen = rules.next_ticket(line, counter, now, window.hall.tolerance)
         if chosen is None:
             return None
-        ticket = waiting[chosen.id]
+        ticket = Ticket.objects.get(pk=chosen.id)
         ticket.status, ticket.window, ticket.clerk, ticket.called_at = Ticket.Status.CALLED, window, user, now
         ticket.save(update_fields=["status", "window", "clerk", "called_at"])
         _log(window.hall, "call", actor=user, window=window, ticket=ticket, number=ticket.number)
@@ -280,7 +292,7 @@ def _cases_by_number(numbers: list[str]) -> list[Case]:
 def finish_service(user: User, ticket_id: int, case_numbers: list[str] = ()) -> Ticket:
     """Ends the service; the cases filed at this visit are linked to the ticket."""
     window, ticket = _my_ticket(user, ticket_id, [Ticket.Status.SERVING])
-    cases = _cases_by_number(list(case_numbers))
+    cases = _cases_by_number(list(case_numbers)) if case_numbers else []
     ticket.status, ticket.finished_at = Ticket.Status.DONE, clock.now()
     ticket.save(update_fields=["status", "finished_at"])
     ticket.cases.add(*cases)
@@ -306,7 +318,7 @@ def transfer(user: User, ticket_id: int, category_code: str = "", window_id: int
             )
         category = ticket.category
     else:
-        category = _category(window.hall, category_code)
+        category = category_of(window.hall, category_code)
     now = clock.now()
     if ticket.service_started_at is None:
         ticket.service_started_at = now
@@ -445,7 +457,7 @@ def book(
     now = clock.now()
     with transaction.atomic():
         # The category's row lock makes capacity and the per-person limits hold under concurrent bookings.
-        category = _category(hall, category_code, lock=True)
+        category = category_of(hall, category_code, lock=True)
         # Limits count per person: two bookings by one account must not pass the checks side by side.
         User.objects.select_for_update().filter(pk=user.pk).first()
         _booking_checks(user, category, day, start, now)

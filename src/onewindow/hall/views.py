@@ -24,7 +24,6 @@ from onewindow.core.permissions import Conflict, Forbidden, NotFound
 from . import charts, queueing, selectors, services
 from .models import Hall, Priority, Ticket, Window
 
-SUPERVISORS = {Role.SUPERVISOR, Role.ADMIN}
 APPLICANTS = {Role.CITIZEN, Role.ENTERPRISE}
 
 
@@ -294,7 +293,7 @@ def appointment_cancel(request, appointment_code):
 
 
 def _supervisor_only(request):
-    if request.user.role not in SUPERVISORS:
+    if request.user.role not in services.ANALYSTS:
         raise Http404(_("Hall analytics are for supervisors."))
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from onewindow.hall import queueing
 from onewindow.hall.queueing import erlang_c, simulate
 
 
@@ -82,3 +83,39 @@ def test_cli_prints_json_and_names_bad_input():
         call_command(
             "hall", "erlang", "--arrivals-per-hour", "80", "--service-minutes", "10", "--windows", "10"
         )
+
+
+def test_a_whole_hall_of_comprehensive_windows_matches_erlang_c():
+    # One category open around the clock for two days at a time: close to the steady state Erlang C assumes.
+    model = queueing.HallModel(
+        opens_hour=0,
+        arrivals={"A": [50.0] * 48},
+        service={"A": queueing.ServiceTime(10.0)},
+        windows=[queueing.WindowModel(f"{n:02d}", None) for n in range(10)],
+    )
+    simulated = queueing.simulate_hall(model, days=30, seed=3)
+    expected = queueing.erlang_c(50, 10, 10)
+    assert simulated["mean_wait_minutes"] == pytest.approx(expected.mean_wait_minutes, rel=0.1)
+    assert simulated["categories"]["A"]["served"] == simulated["served"]
+
+
+def test_dedicated_windows_only_serve_their_category_and_the_what_if_changes_them():
+    model = queueing.HallModel(
+        opens_hour=9,
+        arrivals={"A": [20.0] * 8, "B": [2.0] * 8},
+        service={"A": queueing.ServiceTime(10.0), "B": queueing.ServiceTime.observed([5, 10, 15])},
+        windows=[queueing.WindowModel("01", None), queueing.WindowModel("02", frozenset({"B"})),
+                 queueing.WindowModel("03", frozenset({"B"})), queueing.WindowModel("04", None),
+                 queueing.WindowModel("05", None)],
+    )  # fmt: skip
+    before = queueing.simulate_hall(model, days=20, seed=5)
+    after = queueing.simulate_hall(model.with_comprehensive(["02", "03"]), days=20, seed=5)
+    # Three windows for 3.3 erlangs of A is overloaded; five windows for both queues is not.
+    assert after["categories"]["A"]["mean_wait_minutes"] < before["categories"]["A"]["mean_wait_minutes"] / 3
+    with pytest.raises(ValueError, match="no window 99"):
+        model.with_comprehensive(["99"])
+    unserved = queueing.HallModel(
+        9, {"C": [1.0]}, {"C": queueing.ServiceTime(5)}, [queueing.WindowModel("01", frozenset({"A"}))]
+    )
+    with pytest.raises(ValueError, match="no window serves it"):
+        queueing.simulate_hall(unserved)

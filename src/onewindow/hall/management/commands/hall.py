@@ -1,32 +1,89 @@
+import datetime as dt
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from onewindow.hall.queueing import erlang_c, simulate
+from onewindow.core import clock
+from onewindow.hall.queueing import erlang_c, simulate, simulate_hall
 
 
 class Command(BaseCommand):
-    help = "Capacity planning: `erlang` (Erlang C, M/M/c) and `simulate` (SimPy); both print JSON."
+    help = (
+        "The service hall: `erlang` (Erlang C, M/M/c) and `simulate` (SimPy) print JSON; `simulate --hall` "
+        "simulates a hall from its history (with --comprehensive for the what-if); `no-shows` records "
+        "missed appointments (run every few minutes)."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        for name in ("erlang", "simulate"):
-            command = sub.add_parser(name)
-            command.add_argument("--arrivals-per-hour", type=float, required=True)
-            command.add_argument("--service-minutes", type=float, required=True)
-            command.add_argument("--windows", type=int, required=True)
-            if name == "simulate":
-                command.add_argument("--hours", type=float, default=1000)
-                command.add_argument("--seed", type=int, default=1)
+        erlang = sub.add_parser("erlang", help="Erlang C for one queue")
+        sim = sub.add_parser("simulate", help="SimPy: one queue from the flags, or a hall from its history")
+        for command in (erlang, sim):
+            command.add_argument("--arrivals-per-hour", type=float)
+            command.add_argument("--service-minutes", type=float)
+            command.add_argument("--windows", type=int)
+        sim.add_argument("--hours", type=float, default=1000, help="one queue: hours simulated")
+        sim.add_argument("--seed", type=int, default=1)
+        sim.add_argument("--hall", help="simulate this hall from its recorded tickets")
+        sim.add_argument("--since", type=dt.date.fromisoformat, help="history from (default: 30 days ago)")
+        sim.add_argument("--until", type=dt.date.fromisoformat, help="history to (default: today)")
+        sim.add_argument("--days", type=int, default=100, help="hall: opening days simulated")
+        sim.add_argument(
+            "--comprehensive",
+            nargs="*",
+            default=[],
+            metavar="WINDOW",
+            help="hall: make these windows comprehensive",
+        )
+        sub.add_parser("no-shows", help="Record booked appointments whose check-in has closed as no-shows")
 
-    def handle(self, *args, action, arrivals_per_hour, service_minutes, windows, **options):
+    def handle(self, *args, action, **options):
+        if action == "no-shows":
+            from onewindow.hall.services import record_no_shows
+
+            self.stdout.write(json.dumps({"no_shows": record_no_shows()}))
+            return
         try:
-            if action == "erlang":
-                figures = erlang_c(arrivals_per_hour, service_minutes, windows)
+            if action == "simulate" and options["hall"]:
+                result = self._simulate_hall(options)
             else:
-                figures = simulate(
-                    arrivals_per_hour, service_minutes, windows, options["hours"], options["seed"]
-                )
+                result = self._one_queue(action, options)
         except ValueError as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(json.dumps({"method": action, **figures.as_dict()}))
+        self.stdout.write(json.dumps(result, ensure_ascii=False))
+
+    def _one_queue(self, action, options) -> dict:
+        missing = [
+            f"--{k.replace('_', '-')}"
+            for k in ("arrivals_per_hour", "service_minutes", "windows")
+            if options[k] is None
+        ]
+        if missing:
+            raise CommandError(f"give {', '.join(missing)} (or --hall CODE to simulate a hall)")
+        a, s, w = options["arrivals_per_hour"], options["service_minutes"], options["windows"]
+        figures = (
+            erlang_c(a, s, w) if action == "erlang" else simulate(a, s, w, options["hours"], options["seed"])
+        )
+        return {"method": action, **figures.as_dict()}
+
+    def _simulate_hall(self, options) -> dict:
+        from onewindow.hall.models import Hall
+        from onewindow.hall.selectors import hall_model
+
+        hall = Hall.objects.filter(code=options["hall"]).first()
+        if hall is None:
+            raise CommandError(f"no hall {options['hall']}")
+        until = options["until"] or clock.today()
+        since = options["since"] or until - dt.timedelta(days=29)
+        model = hall_model(hall, since, until)
+        result = {
+            "method": "simulate_hall",
+            "hall": hall.code,
+            "history": {"since": since.isoformat(), "until": until.isoformat(), "days": model.days_observed},
+            "now": simulate_hall(model, options["days"], options["seed"]),
+        }
+        if options["comprehensive"]:
+            changed = model.with_comprehensive(options["comprehensive"])
+            result["comprehensive"] = options["comprehensive"]
+            result["what_if"] = simulate_hall(changed, options["days"], options["seed"])
+        return result
