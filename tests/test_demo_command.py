@@ -28,8 +28,8 @@ def test_demo_prepares_a_wal_database_with_a_generated_secret_and_is_idempotent(
     demo_file = Path(__file__).parents[1] / "src/onewindow/catalog/fixtures/demo_catalog.yaml"
     entries = sum(len(rows) for rows in yaml.safe_load(demo_file.read_text(encoding="utf-8")).values())
     first = run()
-    assert f"{entries} created" in first.stdout and "15 demo users created" in first.stdout
-    assert "8 demo cases created" in first.stdout
+    assert f"{entries} created" in first.stdout and "24 demo users created" in first.stdout
+    assert "8 demo cases and " in first.stdout and " tickets of hall history created" in first.stdout
     secret = (data_dir / "secret_key").read_text()
     assert len(secret) >= 50
     assert oct((data_dir / "secret_key").stat().st_mode)[-3:] == "600"
@@ -39,5 +39,5 @@ def test_demo_prepares_a_wal_database_with_a_generated_secret_and_is_idempotent(
         assert published.fetchone()[0] >= 40
     second = run()
     assert f"0 created, 0 updated, {entries} unchanged; 0 demo users created" in second.stdout
-    assert "0 demo cases created" in second.stdout
+    assert "0 demo cases and 0 tickets of hall history created" in second.stdout
     assert (data_dir / "secret_key").read_text() == secret

@@ -47,7 +47,7 @@ def load_demo() -> tuple[ImportSummary, int]:
         created += _ensure_user(f"reviewer-{department.code}", Role.REVIEWER, department)
     from onewindow.hall.demo import load_demo_halls
 
-    load_demo_halls()
+    created += load_demo_halls()
     return summary, created
 
 

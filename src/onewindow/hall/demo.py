@@ -97,7 +97,7 @@ CLERKS = ["clerk", *(f"clerk{n:02d}" for n in range(2, 11))]
 
 @transaction.atomic
 def load_demo_halls() -> int:
-    """Halls, categories, windows and window clerks (password `demo`); returns how many halls were made."""
+    """Halls, categories, windows and window clerks (password `demo`); returns how many clerks were made."""
     from onewindow.core.demo import DEMO_PASSWORD
 
     made = 0
@@ -107,6 +107,7 @@ def load_demo_halls() -> int:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
+            made += 1
         clerks.append(user)
     for spec in HALLS:
         fields = {k: v for k, v in spec.items() if k not in {"code", "categories", "windows", "region"}}
@@ -115,7 +116,6 @@ def load_demo_halls() -> int:
         )
         if not created:
             continue
-        made += 1
         hall.staff.add(*clerks)
         categories = {}
         for position, (code, prefix, name, en, vi, minutes, capacity, _rate) in enumerate(spec["categories"]):

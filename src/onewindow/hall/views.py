@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from onewindow.cases.models import CaseEvent
@@ -292,6 +293,17 @@ def appointment_cancel(request, appointment_code):
 # Analytics ---------------------------------------------------------------------------------------
 
 
+GROUP_LABELS = {
+    "hall": gettext_lazy("Hall"),
+    "category": gettext_lazy("Category"),
+    "window": gettext_lazy("Window"),
+    "clerk": gettext_lazy("Clerk"),
+    "hour": gettext_lazy("Hour of the day"),
+    "weekday": gettext_lazy("Day of the week (1 = Monday)"),
+    "date": gettext_lazy("Date"),
+}
+
+
 def _supervisor_only(request):
     if request.user.role not in services.ANALYSTS:
         raise Http404(_("Hall analytics are for supervisors."))
@@ -324,7 +336,8 @@ def analytics(request, code):
             "since": since,
             "until": until,
             "group": group,
-            "groups": selectors.GROUPS,
+            "groups": GROUP_LABELS.items(),
+            "group_label": GROUP_LABELS[group],
             "report": report,
             "overall": overall[0] if overall else None,
             "histogram": charts.bars(selectors.wait_histogram(tickets), _("Tickets by wait (minutes)")),
@@ -345,7 +358,7 @@ def _what_if(request, hall: Hall, since: dt.date, until: dt.date) -> dict | None
         return None
     model = selectors.hall_model(hall, since, until)
     try:
-        days = min(max(int(request.GET.get("days", 30)), 1), 200)
+        days = min(max(int(request.GET.get("days", 60)), 1), 200)
         now_figures = queueing.simulate_hall(model, days=days, seed=1)
         changed = queueing.simulate_hall(model.with_comprehensive(chosen), days=days, seed=1)
     except ValueError as error:

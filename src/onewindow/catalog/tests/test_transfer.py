@@ -50,7 +50,10 @@ def _problems(text):
 
 
 def _wipe_catalog():
-    """An empty catalog (reviewers are bound to departments, so they go too)."""
+    """An empty catalog (reviewers are bound to departments, and halls to regions, so they go too)."""
+    from onewindow.hall.models import Hall
+
+    Hall.objects.all().delete()
     ServiceItem.objects.all().delete()
     User.objects.filter(department__isnull=False).delete()
     Department.objects.all().delete()

@@ -45,3 +45,12 @@ def users(demo):
             username__in=["clerk", "clerk02", "clerk03", "citizen", "enterprise", "admin", "supervisor"]
         )
     }
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are checked in English whatever language an earlier request in this thread left active."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
