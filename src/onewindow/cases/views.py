@@ -78,6 +78,7 @@ def case_detail(request, case_id, errors=None, status=200):
             "events": case.events.select_related("actor"),
             "materials": case.materials.all(),
             "actions": _actions_for(case, request.user),
+            "applicant_view": case.applicant_user_id == request.user.pk and request.user.role in APPLICANTS,
             "shows_id": selectors.sees_id_numbers(request.user),
             "errors": errors or [],
             "delivery_methods": DeliveryMethod.choices,

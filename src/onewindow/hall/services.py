@@ -435,6 +435,15 @@ def _booking_checks(user: User, category: Category, day: dt.date, start: dt.time
         )
 
 
+def _is_own_case(user: User, number: str) -> bool:
+    from onewindow.cases.models import BundleCase
+
+    return (
+        Case.objects.filter(number=number, applicant_user=user).exists()
+        or BundleCase.objects.filter(number=number, applicant_user=user).exists()
+    )
+
+
 def _new_code() -> str:
     while True:
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
@@ -461,6 +470,14 @@ def book(
         # Limits count per person: two bookings by one account must not pass the checks side by side.
         User.objects.select_for_update().filter(pk=user.pk).first()
         _booking_checks(user, category, day, start, now)
+        if case_number and not _is_own_case(user, case_number):
+            raise InvalidInput(
+                [
+                    FieldError(
+                        "case_number", _("You have no case numbered %(number)s.") % {"number": case_number}
+                    )
+                ]
+            )
         appointment = Appointment.objects.create(
             code=_new_code(),
             hall=hall,

@@ -41,7 +41,11 @@ def _refused(request, error: Exception) -> None:
 
 
 def hall_list(request):
-    return render(request, "hall/list.html", {"halls": selectors.public_halls()})
+    return render(
+        request,
+        "hall/list.html",
+        {"halls": selectors.public_halls(), "case_number": request.GET.get("case_number", "")[:32]},
+    )
 
 
 # Kiosk and tickets -----------------------------------------------------------------------------

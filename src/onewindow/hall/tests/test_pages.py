@@ -101,3 +101,18 @@ def test_pages_are_translated(client, hall_clock):
     vi = client.get("/hall/DG-CENTRE/kiosk/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
     assert "取号" in zh
     assert "Bảo hiểm xã hội" in vi
+
+
+def test_an_online_applicant_is_offered_a_hall_appointment(client, users, hall_clock):
+    from onewindow.cases.models import Case
+    from onewindow.core.demo import load_demo_cases
+
+    load_demo_cases()
+    case = Case.objects.filter(applicant_user=users["citizen"], status="submitted").first()
+    client.force_login(users["citizen"])
+    detail = client.get(f"/cases/{case.pk}/").content.decode()
+    assert f"/hall/?case_number={case.number}" in detail
+    halls = client.get("/hall/", {"case_number": case.number}).content.decode()
+    assert f"/hall/DG-CENTRE/appointments/?case_number={case.number}" in halls
+    booking = client.get("/hall/DG-CENTRE/appointments/", {"case_number": case.number, "category": "police"})
+    assert f'value="{case.number}"' in booking.content.decode()

@@ -253,3 +253,17 @@ def test_missed_appointments_become_no_shows(centre, users, hall_clock):
     with pytest.raises(InvalidInput) as error:
         services.check_in(centre, appointment.code)
     assert error.value.errors[0].field == "code"
+
+
+def test_an_appointment_can_complete_an_online_application(centre, users, hall_clock):
+    from onewindow.cases.models import Case
+    from onewindow.core.demo import load_demo_cases
+
+    load_demo_cases()
+    mine = Case.objects.filter(applicant_user=users["citizen"]).first()
+    theirs = Case.objects.filter(applicant_user=users["enterprise"]).first()
+    with pytest.raises(InvalidInput) as error:
+        services.book(users["citizen"], centre, "police", *monday_slot(), case_number=theirs.number)
+    assert error.value.errors[0].field == "case_number"
+    appointment = services.book(users["citizen"], centre, "police", *monday_slot(), case_number=mine.number)
+    assert appointment.case_number == mine.number
