@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "onewindow.catalog",
     "onewindow.cases",
     "onewindow.hall",
+    "onewindow.evaluation",
 ]
 
 MIDDLEWARE = [

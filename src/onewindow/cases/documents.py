@@ -33,7 +33,12 @@ def _qr(canvas: Canvas, text: str, x: float, y: float, size: float) -> None:
 
 
 def _document(
-    title: str, lines: list[tuple[str, str]], tracking_url: str, footer: str, compress: bool
+    title: str,
+    lines: list[tuple[str, str]],
+    tracking_url: str,
+    footer: str,
+    compress: bool,
+    rating_url: str = "",
 ) -> bytes:
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4, pageCompression=1 if compress else 0)
@@ -53,6 +58,12 @@ def _document(
     canvas.setFont(FONT, 9)
     canvas.drawString(width - 55 * mm, 20 * mm, "扫码查询办理进度")
     canvas.drawString(25 * mm, 25 * mm, footer)
+    if rating_url:
+        # 好差评: the QR code opens the rating page without logging in; the address is printed too.
+        _qr(canvas, rating_url, width - 95 * mm, 25 * mm, 30 * mm)
+        canvas.drawString(width - 95 * mm, 20 * mm, "扫码评价本次服务")
+        canvas.setFont("Helvetica", 5)
+        canvas.drawString(25 * mm, 12 * mm, rating_url)
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
@@ -63,7 +74,7 @@ def _wrap(text: str, width: int) -> list[str]:
     return [text[i : i + width] for i in range(0, len(text), width)] or ["—"]
 
 
-def receipt_pdf(case, tracking_url: str, *, compress: bool = True) -> bytes:
+def receipt_pdf(case, tracking_url: str, *, compress: bool = True, rating_url: str = "") -> bytes:
     materials = "、".join(m.name for m in case.materials.all() if m.status != "missing") or "—"
     lines = [
         ("办件编号", case.number),
@@ -75,7 +86,7 @@ def receipt_pdf(case, tracking_url: str, *, compress: bool = True) -> bytes:
         ("已收材料", materials),
     ]
     footer = "您的申请已受理。办理时限按工作日计算，补正材料期间暂停计时。"
-    return _document("受理通知书", lines, tracking_url, footer, compress)
+    return _document("受理通知书", lines, tracking_url, footer, compress, rating_url)
 
 
 def decision_pdf(case, tracking_url: str, *, compress: bool = True) -> bytes:

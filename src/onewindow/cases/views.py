@@ -79,6 +79,7 @@ def case_detail(request, case_id, errors=None, status=200):
             "materials": case.materials.all(),
             "actions": _actions_for(case, request.user),
             "applicant_view": case.applicant_user_id == request.user.pk and request.user.role in APPLICANTS,
+            "rating_url": _own_rating_url(request, case),
             "shows_id": selectors.sees_id_numbers(request.user),
             "errors": errors or [],
             "delivery_methods": DeliveryMethod.choices,
@@ -179,13 +180,37 @@ def track(request, number):
         number=number,
         tracking_token=request.GET.get("t", "-"),
     )
+    from onewindow.evaluation.services import expected_round
+
+    round_ = expected_round(case)
     return render(
-        request, "cases/track.html", {"case": case, "clock": selectors.case_clock_or_error(case)[0]}
+        request,
+        "cases/track.html",
+        {
+            "case": case,
+            "clock": selectors.case_clock_or_error(case)[0],
+            "rating_url": rating_url(request, case, round_) if round_ else "",
+        },
     )
 
 
 def tracking_url(request, case: Case) -> str:
     return request.build_absolute_uri(reverse("track", args=[case.number])) + f"?t={case.tracking_token}"
+
+
+def _own_rating_url(request, case: Case) -> str:
+    from onewindow.evaluation.services import expected_round
+
+    if case.applicant_user_id != request.user.pk or request.user.role not in APPLICANTS:
+        return ""
+    round_ = expected_round(case)
+    return rating_url(request, case, round_) if round_ else ""
+
+
+def rating_url(request, case: Case, round_: int = 1) -> str:
+    from onewindow.evaluation.services import rating_token
+
+    return request.build_absolute_uri(reverse("rate", args=[rating_token(case, round_)]))
 
 
 def _pdf(body: bytes, filename: str) -> HttpResponse:
@@ -200,7 +225,8 @@ def receipt(request, case_id):
     case = _case_or_404(request, case_id)
     if case.accepted_on is None:
         raise Http404(_("The case is not accepted yet."))
-    return _pdf(documents.receipt_pdf(case, tracking_url(request, case)), f"receipt-{case.number}.pdf")
+    body = documents.receipt_pdf(case, tracking_url(request, case), rating_url=rating_url(request, case))
+    return _pdf(body, f"receipt-{case.number}.pdf")
 
 
 @login_required

@@ -90,6 +90,14 @@ class Department(Translatable):
     address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
+    rectification_days = models.PositiveSmallIntegerField(
+        _("working days per rectification stage"),
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Each stage of a bad rating's rectification (verify, fix, reply, call back) gets this long."
+        ),
+    )
 
     class Meta:
         ordering = ["position", "code"]

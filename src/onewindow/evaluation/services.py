@@ -1,0 +1,272 @@
+"""Writes for ratings: rate, rectify a bad rating stage by stage, appeal and rule on appeals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from onewindow.cases.models import Case, Status
+from onewindow.catalog.selectors import department_calendar
+from onewindow.core import clock
+from onewindow.core.errors import FieldError, InvalidInput
+from onewindow.core.models import Role, User
+from onewindow.core.permissions import Conflict, Forbidden, NotFound
+from onewindow.core.workdays import UnknownYear, add_working_days
+
+from . import rectification as stages
+from .models import (
+    BAD_LEVELS,
+    Appeal,
+    Level,
+    Rating,
+    RatingChannel,
+    ReasonTag,
+    Rectification,
+    RectificationStep,
+)
+
+RATABLE = {Status.DELIVERED, Status.DENIED, Status.REFUSED, Status.APPROVED, Status.WITHDRAWN}
+TOKEN_SALT = "onewindow.rating"
+SUPERVISORS = {Role.SUPERVISOR, Role.ADMIN}
+
+
+@dataclass
+class RatingInput:
+    level: int
+    channel: str
+    text: str = ""
+    tags: list[str] = field(default_factory=list)
+    consent_to_publish: bool = False
+
+
+def rating_token(case: Case, round_: int = 1) -> str:
+    """The one-time token of the QR code on the receipt: it rates this case in this round, once."""
+    return signing.dumps({"case": case.pk, "round": round_}, salt=TOKEN_SALT, compress=True)
+
+
+def read_rating_token(token: str) -> tuple[Case, int]:
+    try:
+        data = signing.loads(token, salt=TOKEN_SALT)
+        case = Case.objects.select_related("department", "item").get(pk=data["case"])
+    except (signing.BadSignature, KeyError, TypeError, Case.DoesNotExist):
+        raise NotFound(_("This rating link is not valid.")) from None
+    return case, int(data["round"])
+
+
+def _input_errors(data: RatingInput) -> list[FieldError]:
+    errors = []
+    if data.level not in Level.values:
+        errors.append(
+            FieldError("level", _("Choose a rating from 1 (very dissatisfied) to 5 (very satisfied)."))
+        )
+    if data.channel not in RatingChannel.values:
+        errors.append(FieldError("channel", _("Unknown channel.")))
+    unknown = [t for t in data.tags if t not in ReasonTag.values]
+    if unknown:
+        errors.append(FieldError("tags", _("Unknown reasons: %(tags)s") % {"tags": ", ".join(unknown)}))
+    if len(data.text) > 1000:
+        errors.append(FieldError("text", _("At most 1000 characters.")))
+    return errors
+
+
+def expected_round(case: Case) -> int | None:
+    """Round 1 once the case has ended; round 2 after the rectification of a bad round-1 rating
+    closed; None when nothing is open for rating."""
+    if case.status not in RATABLE:
+        return None
+    ratings = {r.round: r for r in case.ratings.select_related("rectification")}
+    if 1 not in ratings:
+        return 1
+    first = ratings[1]
+    rectification = getattr(first, "rectification", None)
+    if (
+        2 not in ratings
+        and rectification
+        and rectification.stage == stages.CLOSED
+        and rectification.outcome == "rectified"
+    ):
+        return 2
+    return None
+
+
+def rate_case(case: Case, round_: int, data: RatingInput, rater: User | None = None) -> Rating:
+    errors = _input_errors(data)
+    if errors:
+        raise InvalidInput(errors)
+    if rater is not None and rater.is_authenticated and rater.role in (Role.CITIZEN, Role.ENTERPRISE):
+        if case.applicant_user_id not in (None, rater.pk):
+            raise NotFound(_("No such case."))
+    else:
+        rater = None
+    now = clock.now()
+    try:
+        with transaction.atomic():
+            case = Case.objects.select_for_update().select_related("department").get(pk=case.pk)
+            if expected_round(case) != round_:
+                raise Conflict(_("This case cannot be rated now, or it has been rated already."))
+            rating = Rating.objects.create(
+                case=case,
+                round=round_,
+                department=case.department,
+                region_id=case.department.region_id,
+                level=data.level,
+                text=data.text.strip(),
+                tags=sorted(set(data.tags)),
+                channel=data.channel,
+                rated_at=now,
+                rated_on=timezone.localdate(now),
+                rater=rater,
+                consent_to_publish=data.consent_to_publish,
+            )
+            if rating.level in BAD_LEVELS:
+                _open_rectification(rating, case)
+    except IntegrityError:
+        raise Conflict(_("This case cannot be rated now, or it has been rated already.")) from None
+    return rating
+
+
+def _stage_due(department, start):
+    try:
+        return add_working_days(department_calendar(department), start, department.rectification_days)
+    except UnknownYear:
+        return None  # the holiday data does not reach the deadline: no date rather than a wrong one
+
+
+def _open_rectification(rating: Rating, case: Case) -> Rectification:
+    owner = (
+        case.assignee
+        or case.department.staff.filter(role=Role.REVIEWER, is_active=True).order_by("id").first()
+    )
+    return Rectification.objects.create(
+        rating=rating,
+        department=case.department,
+        owner=owner,
+        due_date=_stage_due(case.department, clock.today()),
+        opened_at=clock.now(),
+    )
+
+
+def _may_work_on(user: User, rectification: Rectification) -> bool:
+    if user.role in SUPERVISORS:
+        return True
+    return user.pk == rectification.owner_id or (
+        user.role == Role.REVIEWER and user.department_id == rectification.department_id
+    )
+
+
+@transaction.atomic
+def advance(
+    user: User, rectification_id: int, note: str = "", satisfied: bool | None = None
+) -> Rectification:
+    """Completes the current stage. The reply stage needs the reply; the callback records whether
+    the rater is satisfied and closes the rectification."""
+    rectification = (
+        Rectification.objects.select_for_update()
+        .select_related("department")
+        .filter(pk=rectification_id)
+        .first()
+    )
+    if rectification is None or not _may_work_on(user, rectification):
+        raise NotFound(_("No such rectification."))
+    if rectification.stage == stages.CLOSED:
+        raise Conflict(_("This rectification is closed."))
+    note = note.strip()
+    if rectification.stage in (stages.VERIFY, stages.FIX, stages.REPLY) and not note:
+        raise InvalidInput([FieldError("note", _("Write what was found, done or replied."))])
+    if rectification.stage == stages.CALLBACK and satisfied is None:
+        raise InvalidInput([FieldError("satisfied", _("Record whether the rater is satisfied."))])
+    now = clock.now()
+    RectificationStep.objects.create(
+        rectification=rectification,
+        stage=rectification.stage,
+        owner=rectification.owner,
+        due_date=rectification.due_date,
+        done_at=now,
+        done_by=user,
+        note=note,
+    )
+    if rectification.stage == stages.REPLY:
+        rectification.reply = note
+    if rectification.stage == stages.CALLBACK:
+        rectification.callback_satisfied = satisfied
+        rectification.outcome = "rectified"
+        rectification.closed_at = now
+    rectification.stage = stages.next_stage(rectification.stage)
+    rectification.due_date = (
+        None if rectification.stage == stages.CLOSED else _stage_due(rectification.department, clock.today())
+    )
+    rectification.save()
+    return rectification
+
+
+@transaction.atomic
+def reassign(user: User, rectification_id: int, owner_username: str) -> Rectification:
+    if user.role not in SUPERVISORS:
+        raise Forbidden(_("Supervisors assign rectifications."))
+    rectification = Rectification.objects.select_for_update().filter(pk=rectification_id).first()
+    if rectification is None:
+        raise NotFound(_("No such rectification."))
+    owner = User.objects.filter(username=owner_username, is_active=True).first()
+    if owner is None or owner.role not in (Role.REVIEWER, Role.CLERK, Role.SUPERVISOR):
+        raise InvalidInput([FieldError("owner", _("No staff member %(name)s.") % {"name": owner_username})])
+    rectification.owner = owner
+    rectification.save(update_fields=["owner"])
+    return rectification
+
+
+@transaction.atomic
+def appeal(user: User, rating_id: int, ground: str, reason: str) -> Appeal:
+    rating = Rating.objects.select_for_update().filter(pk=rating_id).first()
+    if rating is None or not (
+        user.role in SUPERVISORS
+        or (user.role == Role.REVIEWER and user.department_id == rating.department_id)
+    ):
+        raise NotFound(_("No such rating."))
+    errors = []
+    if ground not in Appeal.Ground.values:
+        errors.append(FieldError("ground", _("Choose malicious or mistaken.")))
+    if not reason.strip():
+        errors.append(FieldError("reason", _("Give the reason for the appeal.")))
+    if errors:
+        raise InvalidInput(errors)
+    if rating.excluded or rating.appeals.filter(status=Appeal.Status.PENDING).exists():
+        raise Conflict(_("This rating already has a pending or upheld appeal."))
+    return Appeal.objects.create(
+        rating=rating, ground=ground, reason=reason.strip(), filed_by=user, filed_at=clock.now()
+    )
+
+
+@transaction.atomic
+def rule(user: User, appeal_id: int, uphold: bool, ruling: str) -> Appeal:
+    if user.role not in SUPERVISORS:
+        raise Forbidden(_("Supervisors rule on appeals."))
+    appeal_ = Appeal.objects.select_for_update().select_related("rating").filter(pk=appeal_id).first()
+    if appeal_ is None:
+        raise NotFound(_("No such appeal."))
+    if appeal_.status != Appeal.Status.PENDING:
+        raise Conflict(_("This appeal has been ruled on."))
+    if not ruling.strip():
+        raise InvalidInput([FieldError("ruling", _("Give the reason for the ruling."))])
+    now = clock.now()
+    appeal_.status = Appeal.Status.UPHELD if uphold else Appeal.Status.REJECTED
+    appeal_.ruled_by, appeal_.ruled_at, appeal_.ruling = user, now, ruling.strip()
+    appeal_.save()
+    if uphold:
+        rating = Rating.objects.select_for_update().get(pk=appeal_.rating_id)
+        rating.excluded = True
+        rating.exclusion_reason = f"{appeal_.get_ground_display()}: {appeal_.ruling}"[:300]
+        rating.save(update_fields=["excluded", "exclusion_reason"])
+        rectification = Rectification.objects.select_for_update().filter(rating=rating).first()
+        if rectification and rectification.stage != stages.CLOSED:
+            RectificationStep.objects.create(
+                rectification=rectification, stage=rectification.stage, owner=rectification.owner,
+                due_date=rectification.due_date, done_at=now, done_by=user, note=rating.exclusion_reason,
+            )  # fmt: skip
+            rectification.stage, rectification.due_date = stages.CLOSED, None
+            rectification.closed_at, rectification.outcome = now, "appeal_upheld"
+            rectification.save()
+    return appeal_

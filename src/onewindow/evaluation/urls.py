@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("rate/<str:token>/", views.rate, name="rate"),
+    path("evaluation/rectifications/", views.rectification_list, name="rectifications"),
+    path(
+        "evaluation/rectifications/<int:rectification_id>/", views.rectification_detail, name="rectification"
+    ),
+    path(
+        "evaluation/rectifications/<int:rectification_id>/act/",
+        views.rectification_act,
+        name="rectification-act",
+    ),
+    path("evaluation/departments/<str:code>/", views.department_page, name="department-ratings"),
+]

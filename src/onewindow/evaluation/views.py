@@ -1,0 +1,173 @@
+"""Rating pages (by the receipt's QR code, without login), rectification work pages for staff,
+and each department's public page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from onewindow.catalog.models import Department
+from onewindow.core import clock
+from onewindow.core.errors import InvalidInput
+from onewindow.core.models import Role
+from onewindow.core.permissions import Conflict, Forbidden, NotFound
+
+from . import rectification as stages
+from . import selectors, services
+from .models import Appeal, Level, RatingChannel, ReasonTag, Rectification
+
+STAFF = {Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN, Role.CLERK}
+
+
+def rate(request, token):
+    try:
+        case, round_ = services.read_rating_token(token)
+    except NotFound as error:
+        raise Http404(str(error)) from None
+    form = {"level": "", "tags": [], "text": "", "consent": False}
+    errors = []
+    if request.method == "POST":
+        level = request.POST.get("level", "")
+        form = {
+            "level": level,
+            "tags": request.POST.getlist("tags"),
+            "text": request.POST.get("text", ""),
+            "consent": request.POST.get("consent") == "1",
+        }
+        data = services.RatingInput(
+            level=int(level) if level.isdigit() else 0,
+            channel=RatingChannel.QR,
+            text=form["text"],
+            tags=form["tags"],
+            consent_to_publish=form["consent"],
+        )
+        try:
+            rating = services.rate_case(case, round_, data, rater=request.user)
+        except InvalidInput as error:
+            errors = error.errors
+        except Conflict as error:
+            return render(request, "evaluation/rated.html", {"case": case, "message": str(error)}, status=409)
+        else:
+            return render(request, "evaluation/rated.html", {"case": case, "rating": rating})
+    if services.expected_round(case) != round_:
+        return render(
+            request,
+            "evaluation/rated.html",
+            {"case": case, "message": _("This case cannot be rated now, or it has been rated already.")},
+            status=409,
+        )
+    return render(
+        request,
+        "evaluation/rate.html",
+        {
+            "case": case,
+            "round": round_,
+            "levels": Level.choices,
+            "tags": ReasonTag.choices,
+            "form": form,
+            "errors": errors,
+        },
+        status=422 if errors else 200,
+    )
+
+
+def _staff(request):
+    if request.user.role not in STAFF:
+        raise Http404(_("Rectifications are for staff."))
+
+
+@login_required
+def rectification_list(request):
+    _staff(request)
+    state = request.GET.get("state") if request.GET.get("state") in ("open", "late", "all") else "open"
+    return render(
+        request,
+        "evaluation/rectifications.html",
+        {
+            "rectifications": selectors.rectifications_for(request.user, state),
+            "state": state,
+            "today": clock.today(),
+        },
+    )
+
+
+def _visible_rectification(request, rectification_id) -> Rectification:
+    _staff(request)
+    found = selectors.rectifications_for(request.user, "all").filter(pk=rectification_id).first()
+    if found is None:
+        raise Http404(_("No such rectification."))
+    return found
+
+
+@login_required
+def rectification_detail(request, rectification_id):
+    rectification = _visible_rectification(request, rectification_id)
+    return render(
+        request,
+        "evaluation/rectification.html",
+        {
+            "r": rectification,
+            "rating": rectification.rating,
+            "steps": rectification.steps.select_related("done_by"),
+            "appeals": rectification.rating.appeals.select_related("filed_by", "ruled_by"),
+            "late": stages.is_late(rectification.stage, rectification.due_date, clock.today()),
+            "grounds": Appeal.Ground.choices,
+            "is_supervisor": request.user.role in services.SUPERVISORS,
+            "next_round_url": _next_round_url(request, rectification),
+        },
+    )
+
+
+def _next_round_url(request, rectification) -> str:
+    case = rectification.rating.case
+    if case is None or services.expected_round(case) != 2:
+        return ""
+    from django.urls import reverse
+
+    return request.build_absolute_uri(reverse("rate", args=[services.rating_token(case, 2)]))
+
+
+@login_required
+@require_POST
+def rectification_act(request, rectification_id):
+    rectification = _visible_rectification(request, rectification_id)
+    action, post = request.POST.get("action"), request.POST
+    try:
+        if action == "advance":
+            satisfied = {"yes": True, "no": False}.get(post.get("satisfied", ""))
+            services.advance(request.user, rectification.pk, post.get("note", ""), satisfied)
+        elif action == "reassign":
+            services.reassign(request.user, rectification.pk, post.get("owner", ""))
+        elif action == "appeal":
+            services.appeal(
+                request.user, rectification.rating_id, post.get("ground", ""), post.get("reason", "")
+            )
+        elif action in ("uphold", "reject"):
+            services.rule(
+                request.user, int(post.get("appeal") or 0), action == "uphold", post.get("ruling", "")
+            )
+        else:
+            messages.error(request, _("Unknown action."))
+    except InvalidInput as error:
+        for problem in error.errors:
+            messages.error(request, problem.message)
+    except (Conflict, Forbidden, NotFound) as error:
+        messages.error(request, str(error))
+    return redirect("rectification", rectification_id=rectification.pk)
+
+
+def department_page(request, code):
+    department = get_object_or_404(Department, code=code)
+    return render(
+        request,
+        "evaluation/department.html",
+        {
+            "department": department,
+            "figures": selectors.public_figures(department),
+            "replies": selectors.published_replies(department),
+        },
+    )
