@@ -149,6 +149,14 @@ class Case(models.Model):
     promised_days = models.PositiveIntegerField(_("promised time limit (days)"))
     immediate = models.BooleanField(_("immediate item"), default=False)
 
+    # Facts the service-quality index counts, kept on the case so that a month of a big city's
+    # cases aggregates without reading their materials or histories.
+    supplement_requests = models.PositiveSmallIntegerField(_("supplement requests"), default=0)
+    working_days_used = models.PositiveIntegerField(_("working days used"), null=True, blank=True)
+    materials_total = models.PositiveSmallIntegerField(_("materials at decision"), default=0)
+    materials_shared = models.PositiveSmallIntegerField(_("materials from shared data"), default=0)
+    materials_digitised = models.PositiveSmallIntegerField(_("materials as files"), default=0)
+
     delivery_method = models.CharField(
         _("delivery"), max_length=12, choices=DeliveryMethod.choices, blank=True
     )
@@ -163,6 +171,9 @@ class Case(models.Model):
             models.Index(fields=["department", "status", "due_date"]),
             models.Index(fields=["status", "due_date"]),
             models.Index(fields=["applicant_user", "-id"]),
+            models.Index(fields=["decided_on", "department"], name="case_decided_department"),
+            models.Index(fields=["submitted_at", "department"], name="case_submitted_department"),
+            models.Index(fields=["delivered_at", "department"], name="case_delivered_department"),
         ]
 
     def __str__(self):

@@ -337,6 +337,7 @@ def act(actor: User, case_id: int, request: ActionInput) -> Case:
             )
         case.accepted_on = today
     elif request.action == "request_supplement":
+        case.supplement_requests += 1
         for code in request.supplement:
             materials[code].status = MaterialStatus.MISSING
             materials[code].save(update_fields=["status"])
@@ -376,6 +377,13 @@ def act(actor: User, case_id: int, request: ActionInput) -> Case:
     case.status, case.step, case.suspended_from = after.status, after.step, after.suspended_from
     running = case_clock(case, today)
     case.due_date = running.due_date if running else None
+    if request.action in ("approve", "deny"):
+        case.working_days_used = running.working_days_used if running else 0
+        case.materials_total = len(materials)
+        case.materials_shared = sum(
+            m.status in (MaterialStatus.SHARED_DATA, MaterialStatus.PASSED_ON) for m in materials.values()
+        )
+        case.materials_digitised = sum(bool(m.file) for m in materials.values())
     case.save()
     if running:
         data["due_date"] = running.due_date.isoformat()

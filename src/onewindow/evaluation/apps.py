@@ -6,3 +6,8 @@ class EvaluationConfig(AppConfig):
     name = "onewindow.evaluation"
     label = "evaluation"
     verbose_name = _("Evaluation")
+
+    def ready(self):
+        from . import rollups
+
+        rollups.connect()

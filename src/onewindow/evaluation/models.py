@@ -202,3 +202,40 @@ class Appeal(models.Model):
 
     def __str__(self):
         return f"{self.rating_id} {self.ground} {self.status}"
+
+
+class DailyFigure(models.Model):
+    """Running totals per department and day (see figures.py): the index sums these, and they always
+    equal a recomputation from the cases and ratings themselves."""
+
+    department = models.ForeignKey("catalog.Department", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    submitted = models.IntegerField(default=0)
+    submitted_online = models.IntegerField(default=0)
+    intakes_settled = models.IntegerField(default=0)
+    came_back = models.IntegerField(default=0)
+    decided = models.IntegerField(default=0)
+    decided_on_time = models.IntegerField(default=0)
+    decided_few_supplements = models.IntegerField(default=0)
+    working_days_used = models.IntegerField(default=0)
+    promised_days = models.IntegerField(default=0)
+    materials_total = models.IntegerField(default=0)
+    materials_shared = models.IntegerField(default=0)
+    materials_digitised = models.IntegerField(default=0)
+    delivered = models.IntegerField(default=0)
+    delivered_electronic = models.IntegerField(default=0)
+    ratings = models.IntegerField(default=0)
+    ratings_level_sum = models.IntegerField(default=0)
+    ratings_bad = models.IntegerField(default=0)
+    ratings_bad_rectified = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("daily figure")
+        verbose_name_plural = _("daily figures")
+        constraints = [
+            models.UniqueConstraint(fields=["department", "day"], name="one_figure_row_per_department_day")
+        ]
+        indexes = [models.Index(fields=["day", "department"], name="figure_day_department")]
+
+    def __str__(self):
+        return f"{self.department_id} {self.day}"

@@ -31,7 +31,7 @@ def public_figures(department) -> PublicFigures:
     counted = Rating.objects.filter(department=department, excluded=False)
     by_level = dict(counted.values_list("level").annotate(n=Count("id")).values_list("level", "n"))
     bad = counted.filter(level__in=BAD_LEVELS)
-    rectified = bad.filter(rectification__stage=stages.CLOSED).count()
+    rectified = bad.filter(rectification__stage=stages.CLOSED, rectification__outcome="rectified").count()
     return PublicFigures(
         counts=[(value, label, by_level.get(value, 0)) for value, label in Level.choices],
         total=sum(by_level.values()),

@@ -1,0 +1,275 @@
+"""The running daily figures: kept up to date on every save of a case, rating or rectification,
+recomputed from the raw rows on demand, and summed for the index."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+from django.db import connection
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from onewindow.cases.models import Case
+
+from . import figures
+from .models import DailyFigure, Rating, Rectification
+
+FIGURE_TABLE = DailyFigure._meta.db_table
+
+
+# Facts of one row -------------------------------------------------------------------------------
+
+_CASE_FIELDS = (
+    "department_id", "submitted_at", "channel", "first_visit_complete", "decided_on", "due_date",
+    "supplement_requests", "working_days_used", "promised_days", "materials_total", "materials_shared",
+    "materials_digitised", "delivered_at", "delivery_method",
+)  # fmt: skip
+
+
+def _case_facts(values: dict) -> figures.CaseFacts:
+    delivered = values["delivered_at"]
+    return figures.CaseFacts(
+        department_id=values["department_id"],
+        submitted_on=timezone.localdate(values["submitted_at"]),
+        channel=values["channel"],
+        first_visit_complete=values["first_visit_complete"],
+        decided_on=values["decided_on"],
+        due_date=values["due_date"],
+        supplement_requests=values["supplement_requests"],
+        working_days_used=values["working_days_used"],
+        promised_days=values["promised_days"],
+        materials_total=values["materials_total"],
+        materials_shared=values["materials_shared"],
+        materials_digitised=values["materials_digitised"],
+        delivered_on=timezone.localdate(delivered) if delivered else None,
+        delivery_method=values["delivery_method"],
+    )
+
+
+def case_contributions_in_db(pk) -> Counter:
+    row = Case.objects.filter(pk=pk).values(*_CASE_FIELDS).first() if pk else None
+    return figures.case_contributions(_case_facts(row) if row else None)
+
+
+def case_contributions_of(case: Case) -> Counter:
+    return figures.case_contributions(_case_facts({f: getattr(case, f) for f in _CASE_FIELDS}))
+
+
+def rating_contributions_in_db(pk) -> Counter:
+    row = (
+        Rating.objects.filter(pk=pk)
+        .values(
+            "department_id", "rated_on", "level", "excluded", "rectification__stage", "rectification__outcome"
+        )
+        .first()
+        if pk
+        else None
+    )
+    if row is None:
+        return Counter()
+    return figures.rating_contributions(
+        figures.RatingFacts(
+            row["department_id"],
+            row["rated_on"],
+            row["level"],
+            row["excluded"],
+            rectified=row["rectification__stage"] == "closed"
+            and row["rectification__outcome"] == "rectified",
+        )
+    )
+
+
+# Running totals ----------------------------------------------------------------------------------
+
+
+def apply(changes: dict) -> None:
+    """Adds each (department, day, counter) amount to the running totals (an upsert per row)."""
+    rows: dict[tuple, dict] = defaultdict(dict)
+    for (department, day, counter), amount in changes.items():
+        rows[(department, day)][counter] = amount
+    columns = ", ".join(figures.COUNTERS)
+    placeholders = ", ".join(["%s"] * (2 + len(figures.COUNTERS)))
+    updates = ", ".join(f"{c} = {FIGURE_TABLE}.{c} + excluded.{c}" for c in figures.COUNTERS)
+    sql = (
+        f"INSERT INTO {FIGURE_TABLE} (department_id, day, {columns}) VALUES ({placeholders}) "
+        f"ON CONFLICT (department_id, day) DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        for (department, day), amounts in rows.items():
+            cursor.execute(sql, [department, day, *(amounts.get(c, 0) for c in figures.COUNTERS)])
+
+
+# Recomputation from the raw rows --------------------------------------------------------------
+
+
+def _day_range(field: str, since: dt.date, until: dt.date) -> Q:
+    start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min))
+    return Q(**{f"{field}__gte": start, f"{field}__lt": end})
+
+
+def raw_daily_figures(since: dt.date, until: dt.date, department_ids=None) -> Counter:
+    """The same counters as `figures`, computed with SQL from the cases and ratings of the days."""
+    cases = Case.objects.all()
+    ratings = Rating.objects.filter(excluded=False, department__isnull=False)
+    if department_ids is not None:
+        cases, ratings = (
+            cases.filter(department_id__in=department_ids),
+            ratings.filter(department_id__in=department_ids),
+        )
+    found: Counter = Counter()
+
+    def add(rows, day_field):
+        for row in rows:
+            department, day = row.pop("department_id"), row.pop(day_field)
+            for counter, value in row.items():
+                if value:
+                    found[(department, day, counter)] += value
+
+    add(
+        cases.filter(_day_range("submitted_at", since, until))
+        .annotate(day=TruncDate("submitted_at"))
+        .values("department_id", "day")
+        .annotate(
+            submitted=Count("id"),
+            submitted_online=Count("id", filter=Q(channel__in=figures.ONLINE_CHANNELS)),
+            intakes_settled=Count("id", filter=Q(first_visit_complete__isnull=False)),
+            came_back=Count("id", filter=Q(first_visit_complete=False)),
+        ),
+        "day",
+    )
+    add(
+        cases.filter(decided_on__gte=since, decided_on__lte=until)
+        .values("department_id", "decided_on")
+        .annotate(
+            decided=Count("id"),
+            decided_on_time=Count("id", filter=Q(due_date__isnull=True) | Q(decided_on__lte=F("due_date"))),
+            decided_few_supplements=Count("id", filter=Q(supplement_requests__lte=1)),
+            working_days_used=Sum("working_days_used"),
+            promised_days=Sum("promised_days"),
+            materials_total=Sum("materials_total"),
+            materials_shared=Sum("materials_shared"),
+            materials_digitised=Sum("materials_digitised"),
+        ),
+        "decided_on",
+    )
+    add(
+        cases.filter(_day_range("delivered_at", since, until))
+        .annotate(day=TruncDate("delivered_at"))
+        .values("department_id", "day")
+        .annotate(
+            delivered=Count("id"),
+            delivered_electronic=Count("id", filter=Q(delivery_method="electronic")),
+        ),
+        "day",
+    )
+    add(
+        ratings.filter(rated_on__gte=since, rated_on__lte=until)
+        .values("department_id", "rated_on")
+        .annotate(
+            ratings=Count("id"),
+            ratings_level_sum=Sum("level"),
+            ratings_bad=Count("id", filter=Q(level__in=figures.BAD_LEVELS)),
+            ratings_bad_rectified=Count(
+                "id",
+                filter=Q(
+                    level__in=figures.BAD_LEVELS,
+                    rectification__stage="closed",
+                    rectification__outcome="rectified",
+                ),
+            ),
+        ),
+        "rated_on",
+    )
+    return found
+
+
+def stored_daily_figures(since: dt.date, until: dt.date, department_ids=None) -> Counter:
+    rows = DailyFigure.objects.filter(day__gte=since, day__lte=until)
+    if department_ids is not None:
+        rows = rows.filter(department_id__in=department_ids)
+    found: Counter = Counter()
+    for row in rows.values("department_id", "day", *figures.COUNTERS):
+        department, day = row.pop("department_id"), row.pop("day")
+        for counter, value in row.items():
+            if value:
+                found[(department, day, counter)] += value
+    return found
+
+
+def rebuild(since: dt.date, until: dt.date) -> int:
+    """Replaces the running totals of the days with a recomputation (after bulk loads); returns rows."""
+    from django.db import transaction
+
+    raw = raw_daily_figures(since, until)
+    with transaction.atomic():
+        DailyFigure.objects.filter(day__gte=since, day__lte=until).delete()
+        rows: dict[tuple, dict] = defaultdict(dict)
+        for (department, day, counter), value in raw.items():
+            rows[(department, day)][counter] = value
+        DailyFigure.objects.bulk_create(
+            [DailyFigure(department_id=d, day=day, **values) for (d, day), values in rows.items()],
+            batch_size=2000,
+        )
+    return len(rows)
+
+
+def totals(since: dt.date, until: dt.date) -> dict[int, Counter]:
+    """Counters per department over the days, summed in the database from the running totals."""
+    rows = (
+        DailyFigure.objects.filter(day__gte=since, day__lte=until)
+        .values("department_id")
+        .annotate(**{c: Sum(c) for c in figures.COUNTERS})
+    )
+    return {row.pop("department_id"): Counter({k: v or 0 for k, v in row.items()}) for row in rows}
+
+
+# Keeping the running totals up to date ------------------------------------------------------------
+
+
+def _before_case(sender, instance, raw=False, **kwargs):
+    if not raw:
+        instance._figures_before = case_contributions_in_db(instance.pk)
+
+
+def _after_case(sender, instance, raw=False, **kwargs):
+    if not raw:
+        apply(figures.delta(getattr(instance, "_figures_before", Counter()), case_contributions_of(instance)))
+
+
+def _before_rating(sender, instance, raw=False, **kwargs):
+    if not raw:
+        instance._figures_before = rating_contributions_in_db(instance.pk)
+
+
+def _after_rating(sender, instance, raw=False, **kwargs):
+    if not raw:
+        apply(
+            figures.delta(
+                getattr(instance, "_figures_before", Counter()), rating_contributions_in_db(instance.pk)
+            )
+        )
+
+
+def _before_rectification(sender, instance, raw=False, **kwargs):
+    if not raw:
+        instance._figures_before = rating_contributions_in_db(instance.rating_id)
+
+
+def _after_rectification(sender, instance, raw=False, **kwargs):
+    if not raw:
+        after = rating_contributions_in_db(instance.rating_id)
+        apply(figures.delta(getattr(instance, "_figures_before", Counter()), after))
+
+
+def connect() -> None:
+    from django.db.models.signals import post_save, pre_save
+
+    pre_save.connect(_before_case, sender=Case, dispatch_uid="figures-case-before")
+    post_save.connect(_after_case, sender=Case, dispatch_uid="figures-case-after")
+    pre_save.connect(_before_rating, sender=Rating, dispatch_uid="figures-rating-before")
+    post_save.connect(_after_rating, sender=Rating, dispatch_uid="figures-rating-after")
+    pre_save.connect(_before_rectification, sender=Rectification, dispatch_uid="figures-rect-before")
+    post_save.connect(_after_rectification, sender=Rectification, dispatch_uid="figures-rect-after")
