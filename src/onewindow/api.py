@@ -15,6 +15,7 @@ from onewindow.core.api import router as core_router
 from onewindow.core.errors import InvalidInput
 from onewindow.core.permissions import Conflict, Forbidden, NotFound
 from onewindow.core.workdays import UnknownYear
+from onewindow.evaluation.api import router as evaluation_router
 from onewindow.hall.api import router as hall_router
 
 
@@ -103,3 +104,4 @@ api.add_router("/", core_router)
 api.add_router("/", catalog_router)
 api.add_router("/", cases_router)
 api.add_router("/", hall_router)
+api.add_router("/", evaluation_router)

@@ -1,15 +1,24 @@
-"""Reads for ratings: a department's public figures, rectification work lists."""
+"""Reads for ratings: a department's public figures, rectification work lists, and the
+service-quality index with its rankings and the cases behind each figure."""
 
 from __future__ import annotations
 
+import calendar as _calendar
+import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
+from onewindow.cases.models import Case
+from onewindow.cases.states import CLOCK_STATES
+from onewindow.catalog.models import Department, ItemStatus, Region, ServiceItem
 from onewindow.core import clock
 from onewindow.core.models import Role
 
+from . import index as index_rules
 from . import rectification as stages
+from . import rollups
 from .models import BAD_LEVELS, Level, Rating, Rectification
 
 
@@ -66,3 +75,212 @@ def rectifications_for(user, state: str = "open"):
     elif state == "late":
         found = found.exclude(stage=stages.CLOSED).filter(due_date__lt=clock.today())
     return found.order_by("due_date", "id")
+
+
+# The service-quality index ---------------------------------------------------------------------
+
+
+LEVELS = ("department", "region")
+
+
+def period_bounds(period: str) -> tuple[dt.date, dt.date]:
+    """ "2025-06" → June 2025; "2025" → the year. ValueError for anything else."""
+    if len(period) == 7 and period[4] == "-":
+        year, month = int(period[:4]), int(period[5:])
+        return dt.date(year, month, 1), dt.date(year, month, _calendar.monthrange(year, month)[1])
+    if len(period) == 4 and period.isdigit():
+        return dt.date(int(period), 1, 1), dt.date(int(period), 12, 31)
+    raise ValueError("use YYYY-MM or YYYY")
+
+
+def previous_bounds(since: dt.date, until: dt.date) -> tuple[dt.date, dt.date]:
+    """The period of the same kind just before: the previous month or year, else the same length."""
+    if (
+        since.day == 1
+        and until == period_bounds(f"{until:%Y-%m}")[1]
+        and since.month == until.month
+        and since.year == until.year
+    ):
+        last = since - dt.timedelta(days=1)
+        return last.replace(day=1), last
+    if (since.month, since.day, until.month, until.day) == (1, 1, 12, 31) and since.year == until.year:
+        return since.replace(year=since.year - 1), until.replace(year=until.year - 1)
+    length = until - since
+    return since - length - dt.timedelta(days=1), since - dt.timedelta(days=1)
+
+
+def _catalog_figures(today: dt.date) -> dict[int, Counter]:
+    found: dict[int, Counter] = {}
+    items = ServiceItem.objects.filter(status=ItemStatus.PUBLISHED).annotate(
+        material_count=Count("materials", distinct=True), step_count=Count("steps", distinct=True)
+    )
+    for item in items.only(
+        "department_id", "legal_basis", "acceptance_conditions", "legal_days", "immediate", "contact_phone",
+        "location", "valid_from", "channel_online", "channel_mobile", "max_visits",
+    ):  # fmt: skip
+        c = found.setdefault(item.department_id, Counter())
+        c["items"] += 1
+        complete = all(
+            [item.legal_basis, item.acceptance_conditions, item.legal_days is not None or item.immediate,
+             item.contact_phone, item.location, item.material_count, item.step_count]
+        )  # fmt: skip
+        c["items_complete"] += complete
+        c["items_fresh"] += bool(item.valid_from and item.valid_from > today - dt.timedelta(days=365))
+        c["items_online"] += item.channel_online or item.channel_mobile
+        c["items_immediate"] += item.immediate
+        c["items_one_visit"] += item.max_visits <= 1
+        c["items_no_visit"] += item.max_visits == 0
+    return found
+
+
+def _running_figures(today: dt.date) -> dict[int, Counter]:
+    rows = (
+        Case.objects.filter(status__in=CLOCK_STATES)
+        .values("department_id")
+        .annotate(running=Count("id"), running_overdue=Count("id", filter=Q(due_date__lt=today)))
+    )
+    return {r.pop("department_id"): Counter(r) for r in rows}
+
+
+@dataclass(frozen=True)
+class Unit:
+    level: str
+    code: str
+    name: str
+    department_ids: tuple[int, ...]
+    obj: object
+
+
+def units(level: str) -> list[Unit]:
+    departments = list(Department.objects.select_related("region"))
+    if level == "department":
+        return [Unit(level, d.code, d.tr(), (d.pk,), d) for d in departments]
+    regions = list(Region.objects.all())
+    children: dict[int | None, list[Region]] = {}
+    for r in regions:
+        children.setdefault(r.parent_id, []).append(r)
+
+    def subtree(region) -> set[int]:
+        ids = {region.pk}
+        for child in children.get(region.pk, []):
+            ids |= subtree(child)
+        return ids
+
+    found = []
+    for region in regions:
+        ids = subtree(region)
+        members = tuple(d.pk for d in departments if d.region_id in ids)
+        if members:
+            found.append(Unit(level, region.code, region.tr(), members, region))
+    return found
+
+
+def unit_figures(unit: Unit, period: dict, catalog: dict, running: dict) -> dict:
+    figures_ = Counter()
+    for department_id in unit.department_ids:
+        figures_ += period.get(department_id, Counter())
+        figures_ += catalog.get(department_id, Counter())
+        figures_ += running.get(department_id, Counter())
+    # Every counter the index may use is present (zero rather than missing), except what the
+    # platform does not record yet: online payments, and complaints until the hotline arrives.
+    base = {name: 0 for name in (*rollups.figures.COUNTERS, "items", "items_complete", "items_fresh",
+                                 "items_online", "items_immediate", "items_one_visit", "items_no_visit",
+                                 "running", "running_overdue")}  # fmt: skip
+    return index_rules.derived({**base, **figures_})
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    unit: Unit
+    figures: dict
+    score: index_rules.Score
+    previous_total: float | None
+    rank: int = 0
+    previous_rank: int | None = None
+
+    @property
+    def change(self) -> float | None:
+        if self.score.total is None or self.previous_total is None:
+            return None
+        return self.score.total - self.previous_total
+
+    @property
+    def ratios(self) -> dict:
+        """Dongguan's catalog ratios and the come-back rate."""
+        f = self.figures
+
+        def share(a, b):
+            return f[a] / f[b] if f.get(b) else None
+
+        return {
+            "immediate": share("items_immediate", "items"),
+            "online": share("items_online", "items"),
+            "at_most_one_visit": share("items_one_visit", "items"),
+            "no_visit": share("items_no_visit", "items"),
+            "come_back": share("came_back", "intakes_settled"),
+        }
+
+
+def index_table(level: str, since: dt.date, until: dt.date, config=None) -> list[IndexRow]:
+    """Every unit of the level scored for the period, ranked, with its change since the period before."""
+    config = config or index_rules.default_config()
+    today = clock.today()
+    catalog, running = _catalog_figures(until), _running_figures(today)
+    now_totals = rollups.totals(since, until)
+    before_totals = rollups.totals(*previous_bounds(since, until))
+    rows = []
+    for unit in units(level):
+        figures_ = unit_figures(unit, now_totals, catalog, running)
+        before = index_rules.score(config, unit_figures(unit, before_totals, catalog, running))
+        rows.append(IndexRow(unit, figures_, index_rules.score(config, figures_), before.total))
+    ranked = _ranked(rows, lambda r: r.score.total)
+    previous = {r.unit.code: r.rank for r in _ranked(rows, lambda r: r.previous_total)}
+    return [
+        IndexRow(r.unit, r.figures, r.score, r.previous_total, r.rank, previous.get(r.unit.code))
+        for r in ranked
+    ]
+
+
+def _ranked(rows, key) -> list[IndexRow]:
+    ordered = sorted(rows, key=lambda r: (key(r) is None, -(key(r) or 0), r.unit.code))
+    return [
+        IndexRow(r.unit, r.figures, r.score, r.previous_total, n + 1, r.previous_rank)
+        for n, r in enumerate(ordered)
+    ]
+
+
+# The cases behind a figure: every number of the dashboard links to them.
+BEHIND = {
+    "submitted": ("submitted_at", Q()),
+    "submitted_online": ("submitted_at", Q(channel__in=rollups.figures.ONLINE_CHANNELS)),
+    "intakes_settled": ("submitted_at", Q(first_visit_complete__isnull=False)),
+    "came_back": ("submitted_at", Q(first_visit_complete=False)),
+    "decided": ("decided_on", Q()),
+    "decided_on_time": ("decided_on", Q(due_date__isnull=True) | Q(decided_on__lte=F("due_date"))),
+    "decided_late": ("decided_on", Q(decided_on__gt=F("due_date"))),
+    "decided_few_supplements": ("decided_on", Q(supplement_requests__lte=1)),
+    "working_days_used": ("decided_on", Q()),
+    "promised_days": ("decided_on", Q()),
+    "materials_total": ("decided_on", Q()),
+    "materials_shared": ("decided_on", Q(materials_shared__gt=0)),
+    "materials_digitised": ("decided_on", Q(materials_digitised__gt=0)),
+    "materials_not_shared": ("decided_on", Q()),
+    "delivered": ("delivered_at", Q()),
+    "delivered_electronic": ("delivered_at", Q(delivery_method="electronic")),
+    "running": (None, Q(status__in=CLOCK_STATES)),
+    "running_overdue": (None, Q(status__in=CLOCK_STATES)),
+}
+
+
+def cases_behind(figure: str, department_ids, since: dt.date, until: dt.date):
+    if figure not in BEHIND:
+        raise ValueError(f"no case list behind {figure!r}")
+    field, condition = BEHIND[figure]
+    cases = Case.objects.filter(department_id__in=department_ids).filter(condition)
+    if figure == "running_overdue":
+        cases = cases.filter(due_date__lt=clock.today())
+    if field == "decided_on":
+        cases = cases.filter(decided_on__gte=since, decided_on__lte=until)
+    elif field:
+        cases = cases.filter(rollups._day_range(field, since, until))
+    return cases.select_related("item", "department").order_by("-id")

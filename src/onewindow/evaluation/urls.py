@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import index_views, views
 
 urlpatterns = [
     path("rate/<str:token>/", views.rate, name="rate"),
@@ -14,4 +14,7 @@ urlpatterns = [
         name="rectification-act",
     ),
     path("evaluation/departments/<str:code>/", views.department_page, name="department-ratings"),
+    path("evaluation/index/", index_views.dashboard, name="index"),
+    path("evaluation/index/cases/", index_views.cases_behind, name="index-cases"),
+    path("evaluation/index/<str:level>/<str:code>/", index_views.unit_detail, name="index-unit"),
 ]

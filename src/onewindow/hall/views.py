@@ -17,12 +17,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from onewindow.cases.models import CaseEvent
-from onewindow.core import clock
+from onewindow.core import charts, clock
 from onewindow.core.errors import InvalidInput
 from onewindow.core.models import Role
 from onewindow.core.permissions import Conflict, Forbidden, NotFound
 
-from . import charts, queueing, selectors, services
+from . import queueing, selectors, services
 from .models import Hall, Priority, Ticket, Window
 
 APPLICANTS = {Role.CITIZEN, Role.ENTERPRISE}

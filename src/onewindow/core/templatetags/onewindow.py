@@ -37,3 +37,9 @@ def qr_svg(text: str, title: str = "", scale: int = 4):
 
     svg = segno.make(text, error="m").svg_inline(scale=scale, title=title or None)
     return mark_safe(svg.replace("<svg ", '<svg role="img" ', 1))
+
+
+@register.filter
+def get_item(mapping, key):
+    """{{ names|get_item:code }}: a dictionary entry by a variable key."""
+    return mapping.get(key) if hasattr(mapping, "get") else None
