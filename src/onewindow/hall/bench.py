@@ -1,80 +1,29 @@
-"""`onewindow bench hall`: how fast tickets are issued and called, on a throwaway database.
-
-The parent process makes an empty database (a temporary SQLite file, or a new database on the
-PostgreSQL server of `--db`), runs the measurement in a child process pointed at it, prints the
-child's JSON line and drops the database. The child keeps a constant queue: it issues one ticket and
+"""`onewindow bench hall`: how fast tickets are issued and called, on a throwaway database (see
+core/bench.py). The child keeps a constant queue: it issues one ticket and
 runs one call → start → finish cycle at a window in turn, with `waiting` tickets always in line.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 import random
-import statistics
-import subprocess
-import sys
-import tempfile
 import time
-from urllib.parse import urlsplit, urlunsplit
 
-
-def figures(seconds: list[float]) -> dict:
-    ordered = sorted(seconds)
-
-    def at(share):
-        return round(1000 * ordered[min(len(ordered) - 1, int(share * len(ordered)))], 3)
-
-    return {
-        "count": len(ordered),
-        "per_second": round(len(ordered) / sum(ordered), 1) if ordered else 0,
-        "mean_ms": round(1000 * statistics.fmean(ordered), 3) if ordered else None,
-        "p50_ms": at(0.5),
-        "p95_ms": at(0.95),
-        "p99_ms": at(0.99),
-    }
+from onewindow.core.bench import figures, run_child
 
 
 def run(db: str | None, tickets: int, waiting: int, windows: int, seed: int) -> dict:
-    """In the parent: make the database, run the child, drop the database."""
-    with tempfile.TemporaryDirectory(prefix="onewindow-bench-") as folder:
-        env = {**os.environ, "ONEWINDOW_DATA_DIR": folder}
-        drop = None
-        if db and db.startswith(("postgres://", "postgresql://")):
-            env["DATABASE_URL"], drop = _new_postgres_database(db)
-        elif db:
-            raise ValueError("--db takes a postgres:// URL; leave it out for a temporary SQLite database")
-        else:
-            env["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
-        try:
-            out = subprocess.run(
-                [sys.executable, "-m", "onewindow.cli", "bench", "hall", "--inside",
-                 "--tickets", str(tickets), "--waiting", str(waiting), "--windows", str(windows),
-                 "--seed", str(seed)],
-                env=env, check=True, capture_output=True, text=True,
-            )  # fmt: skip
-        finally:
-            if drop:
-                drop()
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def _new_postgres_database(url: str):
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"onewindow_bench_hall_{os.getpid()}"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-    def drop():
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return urlunsplit(parts._replace(path=f"/{name}")), drop
+    args = [
+        "--tickets",
+        str(tickets),
+        "--waiting",
+        str(waiting),
+        "--windows",
+        str(windows),
+        "--seed",
+        str(seed),
+    ]
+    return run_child("hall", args, db)
 
 
 def measure(tickets: int, waiting: int, windows: int, seed: int) -> dict:

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "Benchmarks that print one JSON line of figures. `hall`: issuing and calling tickets."
+    help = "Benchmarks that print one JSON line of figures: `hall` (tickets), `index` (the index)."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="benchmark", required=True)
@@ -18,18 +18,42 @@ class Command(BaseCommand):
         hall.add_argument("--windows", type=int, default=10)
         hall.add_argument("--seed", type=int, default=1)
         hall.add_argument("--inside", action="store_true", help=argparse_hidden())
+        index = sub.add_parser("index", help="the service-quality index on many cases (seeded as needed)")
+        index.add_argument(
+            "--db",
+            help="postgres://… server (a temporary database), or with --keep the database to seed once "
+            "and reuse; default: a temporary SQLite file",
+        )
+        index.add_argument("--keep", action="store_true", help="use and keep the --db database itself")
+        index.add_argument(
+            "--cases", type=int, default=100_000, help="cases in the database (default 100000)"
+        )
+        index.add_argument("--requests", type=int, default=50, help="dashboard requests timed (default 50)")
+        index.add_argument("--inside", action="store_true", help=argparse_hidden())
 
     def handle(self, *args, benchmark, **options):
+        try:
+            result = getattr(self, f"_{benchmark}")(options)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(json.dumps(result))
+
+    def _hall(self, options) -> dict:
         from onewindow.hall import bench
 
         if min(options["tickets"], options["windows"]) < 1 or options["waiting"] < 0:
             raise CommandError("--tickets and --windows must be at least 1, --waiting at least 0")
         sizes = {k: options[k] for k in ("tickets", "waiting", "windows", "seed")}
-        try:
-            result = bench.measure(**sizes) if options["inside"] else bench.run(options["db"], **sizes)
-        except ValueError as error:
-            raise CommandError(str(error)) from error
-        self.stdout.write(json.dumps(result))
+        return bench.measure(**sizes) if options["inside"] else bench.run(options["db"], **sizes)
+
+    def _index(self, options) -> dict:
+        from onewindow.evaluation import bench
+
+        if options["cases"] < 1 or options["requests"] < 1:
+            raise CommandError("--cases and --requests must be at least 1")
+        if options["inside"]:
+            return bench.measure(options["cases"], options["requests"])
+        return bench.run(options["db"], options["cases"], options["requests"], options["keep"])
 
 
 def argparse_hidden():
