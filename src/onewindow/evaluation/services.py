@@ -15,7 +15,7 @@ from onewindow.core import clock
 from onewindow.core.errors import FieldError, InvalidInput
 from onewindow.core.models import Role, User
 from onewindow.core.permissions import Conflict, Forbidden, NotFound
-from onewindow.core.workdays import UnknownYear, add_working_days
+from onewindow.core.workdays import UnknownYear, add_working_days, base_calendar
 
 from . import rectification as stages
 from .models import (
@@ -32,6 +32,7 @@ from .models import (
 RATABLE = {Status.DELIVERED, Status.DENIED, Status.REFUSED, Status.APPROVED, Status.WITHDRAWN}
 TOKEN_SALT = "onewindow.rating"
 SUPERVISORS = {Role.SUPERVISOR, Role.ADMIN}
+DEFAULT_STAGE_DAYS = 5  # for hall visits, which belong to no department
 
 
 @dataclass
@@ -129,11 +130,56 @@ def rate_case(case: Case, round_: int, data: RatingInput, rater: User | None = N
     return rating
 
 
-def _stage_due(department, start):
+def rate_visit(ticket, data: RatingInput, rater: User | None = None) -> Rating:
+    """A hall visit, rated once from its ticket's page after the service; the hall's region is the
+    locality. A bad rating opens a rectification for the hall's supervisors."""
+    from onewindow.hall.models import Ticket
+
+    errors = _input_errors(data)
+    if errors:
+        raise InvalidInput(errors)
+    now = clock.now()
     try:
-        return add_working_days(department_calendar(department), start, department.rectification_days)
+        with transaction.atomic():
+            ticket = Ticket.objects.select_for_update().select_related("hall").get(pk=ticket.pk)
+            if ticket.status != Ticket.Status.DONE or ticket.ratings.exists():
+                raise Conflict(_("This visit cannot be rated now, or it has been rated already."))
+            rating = Rating.objects.create(
+                ticket=ticket,
+                region_id=ticket.hall.region_id,
+                level=data.level,
+                text=data.text.strip(),
+                tags=sorted(set(data.tags)),
+                channel=data.channel,
+                rated_at=now,
+                rated_on=timezone.localdate(now),
+                rater=rater if rater is not None and rater.is_authenticated else None,
+                consent_to_publish=data.consent_to_publish,
+            )
+            if rating.level in BAD_LEVELS:
+                Rectification.objects.create(
+                    rating=rating,
+                    due_date=_add_days(
+                        base_calendar(ticket.hall.calendar), clock.today(), DEFAULT_STAGE_DAYS
+                    ),
+                    opened_at=now,
+                )
+    except IntegrityError:
+        raise Conflict(_("This visit cannot be rated now, or it has been rated already.")) from None
+    return rating
+
+
+def _add_days(calendar, start, days):
+    try:
+        return add_working_days(calendar, start, days)
     except UnknownYear:
         return None  # the holiday data does not reach the deadline: no date rather than a wrong one
+
+
+def _stage_due(department, start):
+    if department is None:
+        return _add_days(base_calendar("CN"), start, DEFAULT_STAGE_DAYS)
+    return _add_days(department_calendar(department), start, department.rectification_days)
 
 
 def _open_rectification(rating: Rating, case: Case) -> Rectification:

@@ -4,6 +4,7 @@ from . import index_views, views
 
 urlpatterns = [
     path("rate/<str:token>/", views.rate, name="rate"),
+    path("rate-visit/<str:token>/", views.rate_visit, name="rate-visit"),
     path("evaluation/rectifications/", views.rectification_list, name="rectifications"),
     path(
         "evaluation/rectifications/<int:rectification_id>/", views.rectification_detail, name="rectification"

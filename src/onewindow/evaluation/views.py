@@ -75,6 +75,55 @@ def rate(request, token):
     )
 
 
+def rate_visit(request, token):
+    """A hall visit, rated from its ticket's page (the ticket's secret address is the token)."""
+    from onewindow.hall.models import Ticket
+
+    ticket = Ticket.objects.select_related("hall", "category").filter(token=token).first()
+    if ticket is None:
+        raise Http404(_("No such ticket."))
+    form = {"level": "", "tags": [], "text": "", "consent": False}
+    errors = []
+    if request.method == "POST":
+        level = request.POST.get("level", "")
+        form = {
+            "level": level,
+            "tags": request.POST.getlist("tags"),
+            "text": request.POST.get("text", ""),
+            "consent": request.POST.get("consent") == "1",
+        }
+        data = services.RatingInput(
+            int(level) if level.isdigit() else 0,
+            RatingChannel.MOBILE,
+            form["text"],
+            form["tags"],
+            form["consent"],
+        )
+        try:
+            rating = services.rate_visit(ticket, data, rater=request.user)
+        except InvalidInput as error:
+            errors = error.errors
+        except Conflict as error:
+            return render(
+                request, "evaluation/rated.html", {"ticket": ticket, "message": str(error)}, status=409
+            )
+        else:
+            return render(request, "evaluation/rated.html", {"ticket": ticket, "rating": rating})
+    return render(
+        request,
+        "evaluation/rate.html",
+        {
+            "ticket": ticket,
+            "round": 1,
+            "levels": Level.choices,
+            "tags": ReasonTag.choices,
+            "form": form,
+            "errors": errors,
+        },
+        status=422 if errors else 200,
+    )
+
+
 def _staff(request):
     if request.user.role not in STAFF:
         raise Http404(_("Rectifications are for staff."))

@@ -120,3 +120,30 @@ def test_department_page_and_staff_pages(cases, users):
     assert Rectification.objects.get().stage == "fix"
     client.force_login(users["citizen"])
     assert client.get("/evaluation/rectifications/").status_code == 404
+
+
+def test_a_hall_visit_is_rated_once_from_its_ticket(demo, users, monkeypatch):
+    from django.utils import timezone
+
+    from onewindow.core import clock
+    from onewindow.hall import services as hall
+
+    monkeypatch.setattr(clock, "now", lambda: timezone.make_aware(dt.datetime(2025, 3, 3, 10)))
+    from onewindow.hall.models import Hall
+
+    centre = Hall.objects.get(code="DG-CENTRE")
+    ticket = hall.issue_ticket(centre, "social")
+    client = Client()
+    assert client.post(f"/rate-visit/{ticket.token}/", {"level": "1"}).status_code == 409  # not served yet
+    hall.sign_in(users["clerk"], centre.windows.get(number="01").pk)
+    hall.call_next(users["clerk"])
+    hall.start_service(users["clerk"], ticket.pk)
+    hall.finish_service(users["clerk"], ticket.pk)
+    page = client.get(f"/hall/tickets/{ticket.token}/").content.decode()
+    assert f"/rate-visit/{ticket.token}/" in page
+    assert client.post(f"/rate-visit/{ticket.token}/", {"level": "1", "tags": ["slow"]}).status_code == 200
+    rating = Rating.objects.get(ticket=ticket)
+    assert rating.region == centre.region and rating.department is None
+    assert rating.rectification.stage == "verify"
+    assert client.post(f"/rate-visit/{ticket.token}/", {"level": "5"}).status_code == 409
+    services.advance(users["supervisor"], rating.rectification.pk, "核实")
