@@ -102,7 +102,7 @@ def seed_cases(count: int, until: dt.date, months: int = 12, seed: int = 1, batc
         _insert(Case._meta.db_table, CASE_COLUMNS, rows)
         made += len(rows)
     ratings = _seed_ratings(rng, start)
-    rebuilt = rollups.rebuild(start - dt.timedelta(days=1), until + dt.timedelta(days=60))
+    rebuilt = rollups.rebuild_all()
     return {
         "cases": made,
         "ratings": ratings,

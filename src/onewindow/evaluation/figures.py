@@ -11,7 +11,11 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
+from onewindow.cases.states import CLOCK_STATES
+
 ONLINE_CHANNELS = frozenset({"online", "mobile"})
+RUNNING = frozenset(CLOCK_STATES)
+NO_DUE = dt.date(9999, 12, 31)  # the "day" of running cases without a due date yet
 SHARED = frozenset({"shared_data", "passed_on"})
 BAD_LEVELS = frozenset({1, 2})
 
@@ -32,12 +36,16 @@ CASE_COUNTERS = (
     "delivered_electronic",
 )
 RATING_COUNTERS = ("ratings", "ratings_level_sum", "ratings_bad", "ratings_bad_rectified")
-COUNTERS = CASE_COUNTERS + RATING_COUNTERS
+PERIOD_COUNTERS = CASE_COUNTERS + RATING_COUNTERS  # counted on the day something happened
+# Running cases counted on their due date (not an event): summed over all days it gives the cases
+# running now, and over the days before today those overdue, without scanning the cases.
+COUNTERS = (*PERIOD_COUNTERS, "running_due")
 
 
 @dataclass(frozen=True)
 class CaseFacts:
     department_id: int
+    status: str
     submitted_on: dt.date
     channel: str
     first_visit_complete: bool | None
@@ -89,6 +97,8 @@ def case_contributions(case: CaseFacts | None) -> Counter:
         found[(d, day, "materials_total")] += case.materials_total
         found[(d, day, "materials_shared")] += case.materials_shared
         found[(d, day, "materials_digitised")] += case.materials_digitised
+    if case.status in RUNNING:
+        found[(d, case.due_date or NO_DUE, "running_due")] += 1
     if case.delivered_on is not None:
         found[(d, case.delivered_on, "delivered")] += 1
         if case.delivery_method == "electronic":

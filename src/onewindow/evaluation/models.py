@@ -228,6 +228,7 @@ class DailyFigure(models.Model):
     ratings_level_sum = models.IntegerField(default=0)
     ratings_bad = models.IntegerField(default=0)
     ratings_bad_rectified = models.IntegerField(default=0)
+    running_due = models.IntegerField(default=0)  # running cases whose due date is this day
 
     class Meta:
         verbose_name = _("daily figure")

@@ -22,7 +22,7 @@ FIGURE_TABLE = DailyFigure._meta.db_table
 # Facts of one row -------------------------------------------------------------------------------
 
 _CASE_FIELDS = (
-    "department_id", "submitted_at", "channel", "first_visit_complete", "decided_on", "due_date",
+    "department_id", "status", "submitted_at", "channel", "first_visit_complete", "decided_on", "due_date",
     "supplement_requests", "working_days_used", "promised_days", "materials_total", "materials_shared",
     "materials_digitised", "delivered_at", "delivery_method",
 )  # fmt: skip
@@ -32,6 +32,7 @@ def _case_facts(values: dict) -> figures.CaseFacts:
     delivered = values["delivered_at"]
     return figures.CaseFacts(
         department_id=values["department_id"],
+        status=values["status"],
         submitted_on=timezone.localdate(values["submitted_at"]),
         channel=values["channel"],
         first_visit_complete=values["first_visit_complete"],
@@ -106,6 +107,8 @@ def apply(changes: dict) -> None:
 
 def _day_range(field: str, since: dt.date, until: dt.date) -> Q:
     start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
+    if until >= dt.date.max - dt.timedelta(days=1):  # up to the "no due date" day: no end
+        return Q(**{f"{field}__gte": start})
     end = timezone.make_aware(dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min))
     return Q(**{f"{field}__gte": start, f"{field}__lt": end})
 
@@ -165,6 +168,12 @@ def raw_daily_figures(since: dt.date, until: dt.date, department_ids=None) -> Co
         ),
         "day",
     )
+    running = cases.filter(status__in=figures.RUNNING)
+    due_in_range = Q(due_date__gte=since, due_date__lte=until)
+    if since <= figures.NO_DUE <= until:
+        due_in_range |= Q(due_date__isnull=True)
+    for row in running.filter(due_in_range).values("department_id", "due_date").annotate(n=Count("id")):
+        found[(row["department_id"], row["due_date"] or figures.NO_DUE, "running_due")] += row["n"]
     add(
         ratings.filter(rated_on__gte=since, rated_on__lte=until)
         .values("department_id", "rated_on")
@@ -216,12 +225,43 @@ def rebuild(since: dt.date, until: dt.date) -> int:
     return len(rows)
 
 
+def rebuild_all() -> int:
+    """Rebuilds every day that has cases or ratings, and the running cases without a due date."""
+    from django.db.models import Max, Min
+
+    bounds = Case.objects.aggregate(
+        first=Min("submitted_at"), last_due=Max("due_date"), last_decided=Max("decided_on")
+    )
+    if bounds["first"] is None:
+        return 0
+    last_rated = Rating.objects.aggregate(last=Max("rated_on"))["last"]
+    last = max(d for d in (bounds["last_due"], bounds["last_decided"], last_rated, clock_today()) if d)
+    since = timezone.localdate(bounds["first"])
+    return rebuild(since, last + dt.timedelta(days=3)) + rebuild(figures.NO_DUE, figures.NO_DUE)
+
+
+def clock_today() -> dt.date:
+    from onewindow.core import clock
+
+    return clock.today()
+
+
 def totals(since: dt.date, until: dt.date) -> dict[int, Counter]:
     """Counters per department over the days, summed in the database from the running totals."""
     rows = (
         DailyFigure.objects.filter(day__gte=since, day__lte=until)
         .values("department_id")
-        .annotate(**{c: Sum(c) for c in figures.COUNTERS})
+        .annotate(**{c: Sum(c) for c in figures.PERIOD_COUNTERS})
+    )
+    return {row.pop("department_id"): Counter({k: v or 0 for k, v in row.items()}) for row in rows}
+
+
+def running_now(today: dt.date) -> dict[int, Counter]:
+    """Cases whose clock runs, and those of them past their due date, per department."""
+    rows = (
+        DailyFigure.objects.filter(running_due__gt=0)
+        .values("department_id")
+        .annotate(running=Sum("running_due"), running_overdue=Sum("running_due", filter=Q(day__lt=today)))
     )
     return {row.pop("department_id"): Counter({k: v or 0 for k, v in row.items()}) for row in rows}
 

@@ -134,12 +134,7 @@ def _catalog_figures(today: dt.date) -> dict[int, Counter]:
 
 
 def _running_figures(today: dt.date) -> dict[int, Counter]:
-    rows = (
-        Case.objects.filter(status__in=CLOCK_STATES)
-        .values("department_id")
-        .annotate(running=Count("id"), running_overdue=Count("id", filter=Q(due_date__lt=today)))
-    )
-    return {r.pop("department_id"): Counter(r) for r in rows}
+    return rollups.running_now(today)
 
 
 @dataclass(frozen=True)

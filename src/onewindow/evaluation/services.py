@@ -211,7 +211,7 @@ def advance(
     """Completes the current stage. The reply stage needs the reply; the callback records whether
     the rater is satisfied and closes the rectification."""
     rectification = (
-        Rectification.objects.select_for_update()
+        Rectification.objects.select_for_update(of=("self",))
         .select_related("department")
         .filter(pk=rectification_id)
         .first()

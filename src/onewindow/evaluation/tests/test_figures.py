@@ -103,7 +103,11 @@ def test_running_totals_equal_the_recomputation(cases, users, today, seed):
 
     for rating in Rating.objects.all():
         by_definition += rollups.rating_contributions_in_db(rating.pk)
-    assert +by_definition == raw
+    in_range = Counter({k: v for k, v in by_definition.items() if EVERYTHING[0] <= k[1] <= EVERYTHING[1]})
+    assert +in_range == raw
+    # Running cases without a due date yet are counted on a day of their own.
+    no_due = (figures.NO_DUE, figures.NO_DUE)
+    assert rollups.stored_daily_figures(*no_due) == rollups.raw_daily_figures(*no_due)
     assert raw[next(k for k in raw if k[2] == "submitted")] > 0
     # Rebuilding from the raw rows changes nothing.
     rollups.rebuild(*EVERYTHING)
@@ -113,7 +117,7 @@ def test_running_totals_equal_the_recomputation(cases, users, today, seed):
 def test_contributions_by_hand():
     day = dt.date(2025, 3, 3)
     facts = figures.CaseFacts(
-        department_id=1, submitted_on=day, channel="online", first_visit_complete=False,
+        department_id=1, status="approved", submitted_on=day, channel="online", first_visit_complete=False,
         decided_on=day + dt.timedelta(days=9), due_date=day + dt.timedelta(days=8), supplement_requests=2,
         working_days_used=6, promised_days=5, materials_total=4, materials_shared=1, materials_digitised=2,
         delivered_on=None, delivery_method="",
