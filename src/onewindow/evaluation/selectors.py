@@ -212,6 +212,7 @@ class IndexRow:
             "online": share("items_online", "items"),
             "at_most_one_visit": share("items_one_visit", "items"),
             "no_visit": share("items_no_visit", "items"),
+            "nearby": None,  # items handled at town and village points: not in the catalog data yet
             "come_back": share("came_back", "intakes_settled"),
         }
 
