@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "onewindow.core.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "onewindow.urls"
@@ -136,6 +137,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = ONEWINDOW_UPLOAD_MAX_BYTES + 1024 * 1024
 
 # Apology notices promise a new date this many working days after the missed due date.
 ONEWINDOW_APOLOGY_DAYS = int(os.environ.get("ONEWINDOW_APOLOGY_DAYS", 5))
+# Failed logins before a pause, per account and per address, and the pause.
+ONEWINDOW_LOGIN_ATTEMPTS = int(os.environ.get("ONEWINDOW_LOGIN_ATTEMPTS", 5))
+ONEWINDOW_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("ONEWINDOW_LOGIN_LOCKOUT_SECONDS", 15 * 60))
+
 # Appointments per person: upcoming bookings at once, and missed ones in 30 days before booking pauses.
 ONEWINDOW_APPOINTMENT_LIMIT = int(os.environ.get("ONEWINDOW_APPOINTMENT_LIMIT", 3))
 ONEWINDOW_APPOINTMENT_NO_SHOW_LIMIT = int(os.environ.get("ONEWINDOW_APPOINTMENT_NO_SHOW_LIMIT", 3))

@@ -6,3 +6,35 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+# Public media holds the blank forms and samples departments publish. Uploads are type-checked
+# when stored; still, nothing here is ever rendered by the browser as a page or run as a script.
+SAFE_MEDIA_TYPES = {
+    "application/pdf",
+    "image/png",
+    "image/jpeg",
+    "application/msword",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.ms-excel",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def media(request, path):
+    from django.conf import settings
+    from django.core.exceptions import SuspiciousFileOperation
+    from django.http import Http404
+    from django.views.static import serve
+
+    try:
+        response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    except SuspiciousFileOperation:
+        raise Http404("No such file") from None
+    content_type = response.get("Content-Type", "").split(";")[0]
+    if content_type not in SAFE_MEDIA_TYPES:
+        response["Content-Type"] = "application/octet-stream"
+        response["Content-Disposition"] = "attachment"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
