@@ -1,0 +1,51 @@
+import multiprocessing
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = (
+        "Serve OneWindow in production: gunicorn with (2 × CPUs + 1) sync workers by default, static "
+        "files from WhiteNoise, logs to stdout. The app servers keep no state: run several behind a "
+        "load balancer on one PostgreSQL (see docs/operations.md)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="HOST:PORT (default 127.0.0.1:8000)")
+        parser.add_argument("--workers", type=int, default=multiprocessing.cpu_count() * 2 + 1)
+        parser.add_argument("--threads", type=int, default=1, help="threads per worker (default 1)")
+        parser.add_argument(
+            "--timeout", type=int, default=30, help="seconds before a stuck worker is replaced"
+        )
+        parser.add_argument("--no-migrate", action="store_true", help="do not apply migrations first")
+
+    def handle(self, *args, addr, workers, threads, timeout, no_migrate, **options):
+        from gunicorn.app.base import BaseApplication
+
+        from onewindow.wsgi import application
+
+        if not no_migrate:
+            call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        config = {
+            "bind": addr,
+            "workers": workers,
+            "threads": threads,
+            "timeout": timeout,
+            "accesslog": "-",
+            "errorlog": "-",
+            "access_log_format": '%(h)s "%(r)s" %(s)s %(b)s %(M)sms',
+            "worker_tmp_dir": "/dev/shm",
+        }
+
+        class Server(BaseApplication):
+            def load_config(self):
+                for key, value in config.items():
+                    self.cfg.set(key, value)
+
+            def load(self):
+                return application
+
+        self.stdout.write(f"Serving on http://{addr}/ with {workers} workers")
+        Server().run()

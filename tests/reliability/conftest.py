@@ -1,0 +1,92 @@
+"""A real OneWindow instance for reliability tests: its own data folder and database (a fresh
+PostgreSQL database when the suite runs on PostgreSQL), served by `onewindow serve` (gunicorn) in a
+process group the tests may kill with SIGKILL."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+ONEWINDOW = Path(sys.executable).with_name("onewindow")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Instance:
+    def __init__(self, env: dict):
+        self.env = env
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = None
+
+    def run(self, *args) -> str:
+        done = subprocess.run([ONEWINDOW, *args], env=self.env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr[-2000:]
+        return done.stdout.strip()
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [ONEWINDOW, "serve", "--addr", f"127.0.0.1:{self.port}", "--workers", "2", "--no-migrate"],
+            env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("the server did not start")
+
+    def kill(self):
+        """SIGKILL to the whole process group: the master and every worker, mid-request."""
+        if self.process:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+            self.process = None
+
+    def token(self, username: str) -> str:
+        return self.run("token", username).split()[-1]
+
+    def query(self, code: str):
+        return json.loads(self.run("shell", "-c", f"import json; {code}").splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def instance(tmp_path_factory):
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "ONEWINDOW_DATA_DIR"}}
+    env["ONEWINDOW_DATA_DIR"] = str(tmp_path_factory.mktemp("instance"))
+    url, drop = os.environ.get("DATABASE_URL", ""), None
+    if url.startswith("postgres"):
+        import psycopg
+
+        name = f"onewindow_reliability_{os.getpid()}"
+        admin = urlunsplit(urlsplit(url)._replace(path="/postgres"))
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            connection.execute(f'CREATE DATABASE "{name}"')
+        env["DATABASE_URL"] = urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+        def drop():
+            with psycopg.connect(admin, autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    found = Instance(env)
+    found.run("demo", "--no-serve")
+    yield found
+    found.kill()
+    if drop:
+        drop()
