@@ -128,6 +128,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # filled by `onewindow serve` (collectstatic); WhiteNoise expects it
 # `onewindow serve` collects static files first; `onewindow demo` (runserver) finds them in place.
 WHITENOISE_USE_FINDERS = True
 STORAGES = {

@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from onewindow.core.auth import bearer
 from onewindow.core.errors import FieldError, InvalidInput
-from onewindow.core.permissions import NotFound
+from onewindow.core.permissions import Forbidden
 
 from . import selectors, services
 from .models import RatingChannel, ReasonTag
@@ -103,7 +103,7 @@ class IndexOut(Schema):
 )
 def get_index(request, query: Query[IndexQuery]):
     if request.auth.role not in services.SUPERVISORS:
-        raise NotFound("Not found")
+        raise Forbidden("the index is for supervisors")
     try:
         if query.since and query.until:
             since, until = query.since, query.until

@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from onewindow.core import clock
 from onewindow.core.auth import bearer
-from onewindow.core.permissions import NotFound
+from onewindow.core.permissions import Forbidden, NotFound
 
 from . import rules, selectors, services
 from .models import Appointment, Hall, Priority, Ticket, Window
@@ -335,7 +335,7 @@ def check_in(request, code: str, payload: CheckInIn):
 )
 def hall_analytics(request, code: str, query: Query[ReportQuery]):
     if request.auth.role not in services.ANALYSTS:
-        raise NotFound("No such hall")
+        raise Forbidden("hall analytics are for supervisors")
     hall = _hall(code)
     until = query.until or clock.today()
     since = query.since or until - dt.timedelta(days=29)

@@ -135,4 +135,4 @@ def test_index_and_rating_api(api_client, token_for, cases):
     wrong = api_client.get("/api/v1/index", {"period": "March"}, **headers)
     assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "period"
     citizen = {"HTTP_AUTHORIZATION": f"Bearer {token_for('citizen')}"}
-    assert api_client.get("/api/v1/index", {"period": "2025-03"}, **citizen).status_code == 404
+    assert api_client.get("/api/v1/index", {"period": "2025-03"}, **citizen).status_code == 403

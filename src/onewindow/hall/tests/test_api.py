@@ -108,7 +108,7 @@ def test_appointments_book_full_double_cancel_reschedule_and_check_in(call, hall
 
 
 def test_analytics_for_supervisors_only(call, hall_clock):
-    assert call("citizen", "get", "/api/v1/halls/DG-CENTRE/analytics").status_code == 404
+    assert call("citizen", "get", "/api/v1/halls/DG-CENTRE/analytics").status_code == 403
     report = call("supervisor", "get", "/api/v1/halls/DG-CENTRE/analytics", {"group": "hour"})
     assert report.status_code == 200 and report.json()["group"] == "hour"
     assert (
