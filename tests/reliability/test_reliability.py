@@ -187,3 +187,26 @@ def test_approve_and_deny_at_once_exactly_one_wins(instance):
             outcomes.append(decisions[0])
     finally:
         instance.kill()
+
+
+@pytest.mark.parametrize("username", ["supervisor", "citizen"])
+def test_fuzzing_the_whole_api_finds_no_server_error_and_no_schema_violation(instance, username):
+    """schemathesis over every operation of the OpenAPI schema, with a fixed seed."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    token = instance.token(username)
+    instance.start()
+    try:
+        run = subprocess.run(
+            [Path(sys.executable).with_name("schemathesis"), "run", f"{instance.url}/api/v1/openapi.json",
+             "-H", f"Authorization: Bearer {token}",
+             "--checks", "not_a_server_error,response_schema_conformance",
+             "--max-examples", "10", "--seed", "20261123", "--workers", "2", "--no-color"],
+            capture_output=True, text=True, timeout=600,
+        )  # fmt: skip
+    finally:
+        instance.kill()
+    assert run.returncode == 0, run.stdout[-4000:]
+    assert "passed" in run.stdout

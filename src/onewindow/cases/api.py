@@ -6,6 +6,7 @@ from typing import Literal
 from django.conf import settings
 from ninja import Field, File, Form, Header, Query, Router, Schema, Status, UploadedFile
 
+from onewindow.catalog.api import Ref
 from onewindow.core import clock as platform_clock
 from onewindow.core.auth import bearer
 from onewindow.core.errors import FieldError, InvalidInput
@@ -48,11 +49,6 @@ class ActionIn(Schema):
     assignee: str = Field("", max_length=150, description="assign: username of a reviewer of the department")
 
 
-class Ref(Schema):
-    code: str
-    name: str
-
-
 class ApplicantOut(Schema):
     name: str
     id_type: str
@@ -60,7 +56,7 @@ class ApplicantOut(Schema):
     phone: str
 
 
-class MaterialOut(Schema):
+class CaseMaterialOut(Schema):
     code: str
     name: str
     required: bool
@@ -107,7 +103,7 @@ class CaseOut(CaseSummary):
     delivery_method: str
     pickup_code: str
     tracking_number: str
-    materials: list[MaterialOut]
+    materials: list[CaseMaterialOut]
     allowed_actions: list[str]
     events: list[EventOut]
 

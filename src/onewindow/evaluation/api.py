@@ -106,11 +106,14 @@ def get_index(request, query: Query[IndexQuery]):
         raise Forbidden("the index is for supervisors")
     try:
         if query.since and query.until:
-            since, until = query.since, query.until
+            since, until = selectors.checked_range(query.since, query.until)
         else:
             since, until = selectors.period_bounds(query.period or "")
-    except ValueError:
-        raise InvalidInput([FieldError("period", "use YYYY-MM or YYYY, or give since and until")]) from None
+    except ValueError as error:
+        field = "since" if query.since and query.until else "period"
+        raise InvalidInput(
+            [FieldError(field, f"{error}; use YYYY-MM or YYYY, or give since and until")]
+        ) from None
     rows = selectors.index_table(query.level, since, until)
     return {
         "level": query.level,

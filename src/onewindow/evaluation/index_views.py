@@ -54,8 +54,10 @@ def _parse(request) -> tuple[str, dt.date, dt.date, str]:
     period = request.GET.get("period", "")
     try:
         if request.GET.get("since") and request.GET.get("until"):
-            since = dt.date.fromisoformat(request.GET["since"])
-            until = dt.date.fromisoformat(request.GET["until"])
+            since, until = sorted(
+                (dt.date.fromisoformat(request.GET["since"]), dt.date.fromisoformat(request.GET["until"]))
+            )
+            since, until = selectors.checked_range(since, until)
             period = ""
         else:
             since, until = selectors.period_bounds(period or f"{clock.today():%Y-%m}")

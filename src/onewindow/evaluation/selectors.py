@@ -85,12 +85,29 @@ LEVELS = ("department", "region")
 
 def period_bounds(period: str) -> tuple[dt.date, dt.date]:
     """ "2025-06" → June 2025; "2025" → the year. ValueError for anything else."""
-    if len(period) == 7 and period[4] == "-":
+    if len(period) == 7 and period[4] == "-" and period[:4].isdigit() and period[5:].isdigit():
         year, month = int(period[:4]), int(period[5:])
-        return dt.date(year, month, 1), dt.date(year, month, _calendar.monthrange(year, month)[1])
+        if 1 <= month <= 12:
+            return checked_range(
+                dt.date(year, month, 1), dt.date(year, month, _calendar.monthrange(year, month)[1])
+            )
     if len(period) == 4 and period.isdigit():
-        return dt.date(int(period), 1, 1), dt.date(int(period), 12, 31)
+        return checked_range(dt.date(int(period), 1, 1), dt.date(int(period), 12, 31))
     raise ValueError("use YYYY-MM or YYYY")
+
+
+MAX_DAYS = 3660  # ten years: enough for any report, small enough for the dates around it
+
+
+def checked_range(since: dt.date, until: dt.date) -> tuple[dt.date, dt.date]:
+    """The period, or ValueError when it is reversed, longer than ten years or outside 2000–2100."""
+    if since > until:
+        raise ValueError("since comes after until")
+    if (until - since).days > MAX_DAYS:
+        raise ValueError("a period is at most ten years")
+    if since.year < 2000 or until.year > 2100:
+        raise ValueError("give dates between 2000 and 2100")
+    return since, until
 
 
 def previous_bounds(since: dt.date, until: dt.date) -> tuple[dt.date, dt.date]:

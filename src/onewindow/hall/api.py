@@ -31,8 +31,8 @@ class HallOut(Schema):
     name: str
     level: str
     address: str
-    opens_at: dt.time
-    closes_at: dt.time
+    opens_at: str = Field(..., description="HH:MM")
+    closes_at: str = Field(..., description="HH:MM")
     wait_target_minutes: int
     categories: list[CategoryOut]
     waiting: int
@@ -80,7 +80,7 @@ class WindowOut(Schema):
 
 
 class SlotOut(Schema):
-    start: dt.time
+    start: str = Field(..., description="HH:MM")
     free: int
     bookable: bool
     problem: str | None
@@ -90,14 +90,18 @@ class AppointmentIn(Schema):
     hall: str = Field(..., max_length=32)
     category: str = Field(..., max_length=32)
     date: dt.date
-    start: dt.time
+    start: str = Field(
+        ..., pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description="HH:MM, local time of the hall"
+    )
     phone: str = Field("", max_length=32)
     case_number: str = Field("", max_length=32)
 
 
 class RescheduleIn(Schema):
     date: dt.date
-    start: dt.time
+    start: str = Field(
+        ..., pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description="HH:MM, local time of the hall"
+    )
 
 
 class AppointmentOut(Schema):
@@ -105,7 +109,7 @@ class AppointmentOut(Schema):
     hall: str
     category: str
     date: dt.date
-    start: dt.time
+    start: str = Field(..., description="HH:MM")
     status: str
     case_number: str
     check_in_url: str
@@ -174,7 +178,7 @@ def _appointment_out(request, appointment: Appointment) -> dict:
         "hall": appointment.hall.code,
         "category": appointment.category.code,
         "date": appointment.date,
-        "start": appointment.start,
+        "start": f"{appointment.start:%H:%M}",
         "status": appointment.status,
         "case_number": appointment.case_number,
         "check_in_url": request.build_absolute_uri(
@@ -187,7 +191,9 @@ def _appointment_out(request, appointment: Appointment) -> dict:
 def list_halls(request):
     return [
         {
-            **{f: getattr(h, f) for f in ("code", "level", "opens_at", "closes_at", "wait_target_minutes")},
+            **{f: getattr(h, f) for f in ("code", "level", "wait_target_minutes")},
+            "opens_at": f"{h.opens_at:%H:%M}",
+            "closes_at": f"{h.closes_at:%H:%M}",
             "name": h.tr(),
             "address": h.tr("address"),
             "waiting": h.waiting,
@@ -291,7 +297,12 @@ def ticket_action(request, ticket_id: int, payload: TicketActionIn):
 def list_slots(request, code: str, category: str, date: dt.date):
     found = selectors.slots(services.category_of(_hall(code), category), date)
     return [
-        {"start": s.start, "free": s.free, "bookable": not s.problem and s.free > 0, "problem": s.problem}
+        {
+            "start": f"{s.start:%H:%M}",
+            "free": s.free,
+            "bookable": not s.problem and s.free > 0,
+            "problem": s.problem,
+        }
         for s in found
     ]
 
@@ -303,7 +314,7 @@ def book_appointment(request, payload: AppointmentIn):
         _hall(payload.hall),
         payload.category,
         payload.date,
-        payload.start,
+        dt.time.fromisoformat(payload.start),
         phone=payload.phone,
         case_number=payload.case_number,
     )
@@ -322,7 +333,9 @@ def cancel_appointment(request, code: str):
 
 @router.post("/appointments/{code}/reschedule", response=AppointmentOut)
 def reschedule_appointment(request, code: str, payload: RescheduleIn):
-    return _appointment_out(request, services.reschedule(request.auth, code, payload.date, payload.start))
+    return _appointment_out(
+        request, services.reschedule(request.auth, code, payload.date, dt.time.fromisoformat(payload.start))
+    )
 
 
 @router.post("/halls/{code}/check-in", response={201: TicketOut}, summary="Check an appointment in: a ticket")

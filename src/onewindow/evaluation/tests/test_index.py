@@ -136,3 +136,15 @@ def test_index_and_rating_api(api_client, token_for, cases):
     assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "period"
     citizen = {"HTTP_AUTHORIZATION": f"Bearer {token_for('citizen')}"}
     assert api_client.get("/api/v1/index", {"period": "2025-03"}, **citizen).status_code == 403
+
+
+def test_absurd_periods_are_refused_with_the_field(api_client, token_for, demo):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token_for('supervisor')}"}
+    for query, field in (
+        ({"since": "2026-11-26", "until": "8317-08-11"}, "since"),
+        ({"since": "2025-02-01", "until": "2025-01-01"}, "since"),
+        ({"period": "2025-13"}, "period"),
+        ({"period": "0001"}, "period"),
+    ):
+        answer = api_client.get("/api/v1/index", query, **headers)
+        assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == field, query

@@ -75,7 +75,7 @@ def test_appointments_book_full_double_cancel_reschedule_and_check_in(call, hall
     slots = call(
         "citizen", "get", "/api/v1/halls/DG-CENTRE/slots", {"category": "police", "date": "2025-03-04"}
     ).json()
-    assert slots[0] == {"start": "09:00:00", "free": 2, "bookable": True, "problem": None}
+    assert slots[0] == {"start": "09:00", "free": 2, "bookable": True, "problem": None}
     body = {"hall": "DG-CENTRE", "category": "police", "date": "2025-03-04", "start": "10:00"}
     booked = call("citizen", "post", "/api/v1/appointments", body)
     assert booked.status_code == 201, booked.content
@@ -95,7 +95,7 @@ def test_appointments_book_full_double_cancel_reschedule_and_check_in(call, hall
     moved = call(
         "citizen", "post", f"/api/v1/appointments/{code}/reschedule", {"date": "2025-03-04", "start": "11:00"}
     )
-    assert moved.json()["start"] == "11:00:00"
+    assert moved.json()["start"] == "11:00"
     assert call("walker", "post", "/api/v1/appointments", body).status_code == 201  # a place came free
     assert [a["code"] for a in call("citizen", "get", "/api/v1/appointments").json()] == [code]
     hall_clock.set(MONDAY.replace(day=4), "10:45")
