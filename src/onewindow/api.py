@@ -3,6 +3,7 @@
 Errors: {"detail": "...", "errors": [{"field": "...", "message": "..."}]} with a 4xx status.
 """
 
+from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -93,6 +94,19 @@ def on_conflict(request, exc):
 def on_unknown_year(request, exc):
     # The holiday data is out of date (a new year's State Council notice not yet installed): nothing changed.
     return _error(request, 503, f"{exc}; update the holiday data (pip install -U chinesecalendar) and retry")
+
+
+@api.exception_handler(DataError)
+def on_data_error(request, exc):
+    # A number beyond what the database stores (an id or offset of 2**70): bad input, nothing written.
+    return _error(
+        request, 422, "A value is out of range", [{"field": "(request)", "message": "out of range"}]
+    )
+
+
+@api.exception_handler(OverflowError)
+def on_overflow(request, exc):
+    return on_data_error(request, exc)
 
 
 @api.exception_handler(Http404)

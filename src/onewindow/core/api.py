@@ -25,3 +25,12 @@ def me(request):
         "role": user.role,
         "department": {"code": department.code, "name": department.tr()} if department else None,
     }
+
+
+class Pong(Schema):
+    pong: bool
+
+
+@router.get("/ping", response=Pong, summary="Liveness without the database (load balancers, benchmarks)")
+def ping(request):
+    return {"pong": True}

@@ -7,7 +7,7 @@ MAX_LIMIT = 500
 
 class PageParams(Schema):
     limit: int = Field(50, ge=1, le=MAX_LIMIT, description=f"How many rows (1–{MAX_LIMIT})")
-    offset: int = Field(0, ge=0, description="How many rows to skip")
+    offset: int = Field(0, ge=0, le=2**31 - 1, description="How many rows to skip")
 
 
 def paginate(rows, params: PageParams, serialize) -> dict:

@@ -62,3 +62,22 @@ def test_public_media_is_never_rendered_or_run(settings, tmp_path):
     pdf = client.get("/media/form.pdf")
     assert pdf["Content-Type"] == "application/pdf" and pdf["X-Content-Type-Options"] == "nosniff"
     assert client.get("/media/../settings.py").status_code == 404
+
+
+def test_ping_answers_without_the_database(api_client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert api_client.get("/api/v1/ping").json() == {"pong": True}
+
+
+def test_load_benchmarks_need_postgresql():
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="postgres"):
+        call_command("bench", "read", "--db", "sqlite:///x.sqlite3", "--seconds", "1")
+
+
+def test_numbers_beyond_the_database_are_bad_input(api_client, token_for):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token_for('supervisor')}"}
+    assert api_client.get("/api/v1/departments", {"offset": 45179471111009909866496}).status_code == 422
+    assert api_client.get(f"/api/v1/cases/{2**70}", **headers).status_code in (404, 422)

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "Benchmarks that print one JSON line of figures: `hall` (tickets), `index` (the index)."
+    help = "Benchmarks printing one JSON line: hall, index, and intake|read|list (load on a real server)."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="benchmark", required=True)
@@ -30,6 +30,23 @@ class Command(BaseCommand):
         )
         index.add_argument("--requests", type=int, default=50, help="dashboard requests timed (default 50)")
         index.add_argument("--inside", action="store_true", help=argparse_hidden())
+        loads = (
+            ("intake", "POST /api/v1/cases"),
+            ("read", "GET /api/v1/cases/{id}"),
+            ("list", "GET /api/v1/cases?department=…&status=in_review"),
+        )
+        for kind, what in loads:
+            load = sub.add_parser(
+                kind, help=f"{what} on a real server, with its framework and database floors"
+            )
+            load.add_argument(
+                "--db", required=True, help="postgres://… (seed it first: onewindow seed --cases N)"
+            )
+            load.add_argument("--seconds", type=float, default=20)
+            load.add_argument("--concurrency", type=int, default=8)
+            load.add_argument(
+                "--workers", type=int, default=None, help="server workers (default: 2 × CPUs + 1)"
+            )
 
     def handle(self, *args, benchmark, **options):
         try:
@@ -45,6 +62,25 @@ class Command(BaseCommand):
             raise CommandError("--tickets and --windows must be at least 1, --waiting at least 0")
         sizes = {k: options[k] for k in ("tickets", "waiting", "windows", "seed")}
         return bench.measure(**sizes) if options["inside"] else bench.run(options["db"], **sizes)
+
+    def _load(self, kind, options) -> dict:
+        import multiprocessing
+
+        from onewindow.core import loadbench
+
+        if options["seconds"] <= 0 or options["concurrency"] < 1:
+            raise CommandError("--seconds must be above 0 and --concurrency at least 1")
+        workers = options["workers"] or multiprocessing.cpu_count() * 2 + 1
+        return loadbench.run(kind, options["db"], options["seconds"], options["concurrency"], workers)
+
+    def _intake(self, options) -> dict:
+        return self._load("intake", options)
+
+    def _read(self, options) -> dict:
+        return self._load("read", options)
+
+    def _list(self, options) -> dict:
+        return self._load("list", options)
 
     def _index(self, options) -> dict:
         from onewindow.evaluation import bench
