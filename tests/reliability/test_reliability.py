@@ -191,7 +191,8 @@ def test_approve_and_deny_at_once_exactly_one_wins(instance):
 
 @pytest.mark.parametrize("username", ["supervisor", "citizen"])
 def test_fuzzing_the_whole_api_finds_no_server_error_and_no_schema_violation(instance, username):
-    """schemathesis over every operation of the OpenAPI schema, with a fixed seed."""
+    """schemathesis over every operation of the OpenAPI schema, with a fixed seed. One schemathesis
+    worker: with threads, CPython 3.11's ast module sometimes fails inside Hypothesis itself."""
     import subprocess
     import sys
     from pathlib import Path
@@ -203,7 +204,7 @@ def test_fuzzing_the_whole_api_finds_no_server_error_and_no_schema_violation(ins
             [Path(sys.executable).with_name("schemathesis"), "run", f"{instance.url}/api/v1/openapi.json",
              "-H", f"Authorization: Bearer {token}",
              "--checks", "not_a_server_error,response_schema_conformance",
-             "--max-examples", "10", "--seed", "20261123", "--workers", "2", "--no-color"],
+             "--max-examples", "10", "--seed", "20261123", "--workers", "1", "--no-color"],
             capture_output=True, text=True, timeout=600,
         )  # fmt: skip
     finally:
