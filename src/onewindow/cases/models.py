@@ -171,6 +171,8 @@ class Case(models.Model):
             models.Index(fields=["department", "status", "due_date"]),
             models.Index(fields=["status", "due_date"]),
             models.Index(fields=["applicant_user", "-id"]),
+            # The department's queue, newest first (the API pages by id).
+            models.Index(fields=["department", "status", "-id"], name="case_department_status_id"),
             models.Index(fields=["decided_on", "department"], name="case_decided_department"),
             models.Index(fields=["submitted_at", "department"], name="case_submitted_department"),
             models.Index(fields=["delivered_at", "department"], name="case_delivered_department"),

@@ -248,7 +248,7 @@ def _database_floor(kind: str, db: str, seconds: float, concurrency: int, sample
             connection.rollback()
         else:
             with connection.transaction():
-                number = f"floor-{uuid.uuid4()}"
+                number = f"floor-{uuid.uuid4().hex[:24]}"
                 case_id = connection.execute(
                     INSERT_CASE, [number, uuid.uuid4().hex[:16], VALID_ID]
                 ).fetchone()[0]
