@@ -186,7 +186,13 @@ def _detail(request, case: Case) -> dict:
 
 
 def _get(request, case_id: int) -> Case:
-    case = selectors.visible_cases(request.auth).filter(pk=case_id).first()
+    case = (
+        selectors.visible_cases(request.auth)
+        .select_related("assignee")
+        .prefetch_related("suspensions", "materials")
+        .filter(pk=case_id)
+        .first()
+    )
     if case is None:
         raise NotFound("No such case")
     return case

@@ -194,9 +194,10 @@ class Case(models.Model):
             extended=self.extension_days > 0,
             extension_allowed=self.item.extension_days > 0,
             waiting=bool(self.waiting_for),
-            paused=self.suspensions.filter(ended_on__isnull=True)
-            .exclude(kind=Suspension.Kind.SUPPLEMENT)
-            .exists(),
+            # From the loaded suspensions (the clock reads the same list): one query, or none if prefetched.
+            paused=any(
+                s.ended_on is None and s.kind != Suspension.Kind.SUPPLEMENT for s in self.suspensions.all()
+            ),
         )
 
 
