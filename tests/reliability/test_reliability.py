@@ -1,6 +1,7 @@
 """Crash safety, retry storms and races against a real server process (gunicorn, two workers) on the
 suite's database kind."""
 
+import http.client
 import json
 import random
 import threading
@@ -60,7 +61,7 @@ def test_kill_9_during_submissions_loses_no_confirmed_case_and_leaves_none_half_
                     status, body = call(
                         instance, citizen, "POST", "/api/v1/cases", online_case(key), key=key, timeout=5
                     )
-                except OSError:  # the server died under this request: no answer
+                except (OSError, http.client.HTTPException):  # the server died under this request: no answer
                     unanswered.append(key)
                     return
                 if status == 201:
