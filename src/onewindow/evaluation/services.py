@@ -103,25 +103,18 @@ def rate_case(case: Case, round_: int, data: RatingInput, rater: User | None = N
             raise NotFound(_("No such case."))
     else:
         rater = None
-    now = clock.now()
     try:
         with transaction.atomic():
             case = Case.objects.select_for_update().select_related("department").get(pk=case.pk)
             if expected_round(case) != round_:
                 raise Conflict(_("This case cannot be rated now, or it has been rated already."))
-            rating = Rating.objects.create(
+            rating = _store_rating(
+                data,
+                rater,
                 case=case,
                 round=round_,
                 department=case.department,
                 region_id=case.department.region_id,
-                level=data.level,
-                text=data.text.strip(),
-                tags=sorted(set(data.tags)),
-                channel=data.channel,
-                rated_at=now,
-                rated_on=timezone.localdate(now),
-                rater=rater,
-                consent_to_publish=data.consent_to_publish,
             )
             if rating.level in BAD_LEVELS:
                 _open_rectification(rating, case)
@@ -138,35 +131,38 @@ def rate_visit(ticket, data: RatingInput, rater: User | None = None) -> Rating:
     errors = _input_errors(data)
     if errors:
         raise InvalidInput(errors)
-    now = clock.now()
     try:
         with transaction.atomic():
             ticket = Ticket.objects.select_for_update().select_related("hall").get(pk=ticket.pk)
             if ticket.status != Ticket.Status.DONE or ticket.ratings.exists():
                 raise Conflict(_("This visit cannot be rated now, or it has been rated already."))
-            rating = Rating.objects.create(
-                ticket=ticket,
-                region_id=ticket.hall.region_id,
-                level=data.level,
-                text=data.text.strip(),
-                tags=sorted(set(data.tags)),
-                channel=data.channel,
-                rated_at=now,
-                rated_on=timezone.localdate(now),
-                rater=rater if rater is not None and rater.is_authenticated else None,
-                consent_to_publish=data.consent_to_publish,
-            )
+            rating = _store_rating(data, rater, ticket=ticket, region_id=ticket.hall.region_id)
             if rating.level in BAD_LEVELS:
                 Rectification.objects.create(
                     rating=rating,
                     due_date=_add_days(
                         base_calendar(ticket.hall.calendar), clock.today(), DEFAULT_STAGE_DAYS
                     ),
-                    opened_at=now,
+                    opened_at=rating.rated_at,
                 )
     except IntegrityError:
         raise Conflict(_("This visit cannot be rated now, or it has been rated already.")) from None
     return rating
+
+
+def _store_rating(data: RatingInput, rater: User | None, **subject) -> Rating:
+    now = clock.now()
+    return Rating.objects.create(
+        **subject,
+        level=data.level,
+        text=data.text.strip(),
+        tags=sorted(set(data.tags)),
+        channel=data.channel,
+        rated_at=now,
+        rated_on=timezone.localdate(now),
+        rater=rater if rater is not None and rater.is_authenticated else None,
+        consent_to_publish=data.consent_to_publish,
+    )
 
 
 def _add_days(calendar, start, days):

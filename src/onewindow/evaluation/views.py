@@ -28,50 +28,16 @@ def rate(request, token):
         case, round_ = services.read_rating_token(token)
     except NotFound as error:
         raise Http404(str(error)) from None
-    form = {"level": "", "tags": [], "text": "", "consent": False}
-    errors = []
-    if request.method == "POST":
-        level = request.POST.get("level", "")
-        form = {
-            "level": level,
-            "tags": request.POST.getlist("tags"),
-            "text": request.POST.get("text", ""),
-            "consent": request.POST.get("consent") == "1",
-        }
-        data = services.RatingInput(
-            level=int(level) if level.isdigit() else 0,
-            channel=RatingChannel.QR,
-            text=form["text"],
-            tags=form["tags"],
-            consent_to_publish=form["consent"],
-        )
-        try:
-            rating = services.rate_case(case, round_, data, rater=request.user)
-        except InvalidInput as error:
-            errors = error.errors
-        except Conflict as error:
-            return render(request, "evaluation/rated.html", {"case": case, "message": str(error)}, status=409)
-        else:
-            return render(request, "evaluation/rated.html", {"case": case, "rating": rating})
-    if services.expected_round(case) != round_:
-        return render(
-            request,
-            "evaluation/rated.html",
-            {"case": case, "message": _("This case cannot be rated now, or it has been rated already.")},
-            status=409,
-        )
-    return render(
+    return _rating_page(
         request,
-        "evaluation/rate.html",
-        {
-            "case": case,
-            "round": round_,
-            "levels": Level.choices,
-            "tags": ReasonTag.choices,
-            "form": form,
-            "errors": errors,
-        },
-        status=422 if errors else 200,
+        {"case": case, "round": round_},
+        RatingChannel.QR,
+        lambda data: services.rate_case(case, round_, data, rater=request.user),
+        refusal=lambda: (
+            ""
+            if services.expected_round(case) == round_
+            else _("This case cannot be rated now, or it has been rated already.")
+        ),
     )
 
 
@@ -82,46 +48,45 @@ def rate_visit(request, token):
     ticket = Ticket.objects.select_related("hall", "category").filter(token=token).first()
     if ticket is None:
         raise Http404(_("No such ticket."))
+    return _rating_page(
+        request,
+        {"ticket": ticket, "round": 1},
+        RatingChannel.MOBILE,
+        lambda data: services.rate_visit(ticket, data, rater=request.user),
+    )
+
+
+def _rating_page(request, subject: dict, channel: str, rate_with, refusal=lambda: ""):
+    """The rating form of a case or a visit: shown, re-shown with its errors, or answered.
+    `refusal()` says why the form is not offered at all (asked only when showing it)."""
     form = {"level": "", "tags": [], "text": "", "consent": False}
     errors = []
     if request.method == "POST":
-        level = request.POST.get("level", "")
         form = {
-            "level": level,
+            "level": request.POST.get("level", ""),
             "tags": request.POST.getlist("tags"),
             "text": request.POST.get("text", ""),
             "consent": request.POST.get("consent") == "1",
         }
         data = services.RatingInput(
-            int(level) if level.isdigit() else 0,
-            RatingChannel.MOBILE,
-            form["text"],
-            form["tags"],
-            form["consent"],
+            level=int(form["level"]) if form["level"].isdigit() else 0,
+            channel=channel,
+            text=form["text"],
+            tags=form["tags"],
+            consent_to_publish=form["consent"],
         )
         try:
-            rating = services.rate_visit(ticket, data, rater=request.user)
+            rating = rate_with(data)
         except InvalidInput as error:
             errors = error.errors
         except Conflict as error:
-            return render(
-                request, "evaluation/rated.html", {"ticket": ticket, "message": str(error)}, status=409
-            )
+            return render(request, "evaluation/rated.html", {**subject, "message": str(error)}, status=409)
         else:
-            return render(request, "evaluation/rated.html", {"ticket": ticket, "rating": rating})
-    return render(
-        request,
-        "evaluation/rate.html",
-        {
-            "ticket": ticket,
-            "round": 1,
-            "levels": Level.choices,
-            "tags": ReasonTag.choices,
-            "form": form,
-            "errors": errors,
-        },
-        status=422 if errors else 200,
-    )
+            return render(request, "evaluation/rated.html", {**subject, "rating": rating})
+    elif message := refusal():
+        return render(request, "evaluation/rated.html", {**subject, "message": message}, status=409)
+    context = {**subject, "levels": Level.choices, "tags": ReasonTag.choices, "form": form, "errors": errors}
+    return render(request, "evaluation/rate.html", context, status=422 if errors else 200)
 
 
 def _staff(request):
