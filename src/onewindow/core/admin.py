@@ -5,6 +5,19 @@ from django.utils.translation import gettext_lazy as _
 from .models import ApiToken, User
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that change only through their services (which log each change): shown, never edited here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "role", "department", "is_active", "is_staff")

@@ -5,6 +5,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.core.admin import ReadOnlyAdmin
+
 from .models import Appointment, Category, Hall, HallEvent, Ticket, Window
 
 
@@ -45,17 +47,6 @@ class WindowAdmin(admin.ModelAdmin):
     list_filter = ("hall", "kind", "state")
     filter_horizontal = ("categories",)
     readonly_fields = ("state", "clerk")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Ticket)
