@@ -38,3 +38,16 @@ def media(request, path):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
+
+
+def report_refusal(request, error: Exception) -> None:
+    """A refused action on a page: each field's message, or the refusal itself, as an error message."""
+    from django.contrib import messages
+
+    from .errors import InvalidInput
+
+    problems = (
+        [problem.message for problem in error.errors] if isinstance(error, InvalidInput) else [str(error)]
+    )
+    for text in problems:
+        messages.error(request, text)

@@ -15,6 +15,7 @@ from onewindow.core import clock
 from onewindow.core.errors import InvalidInput
 from onewindow.core.models import Role
 from onewindow.core.permissions import Conflict, Forbidden, NotFound
+from onewindow.core.views import report_refusal
 
 from . import rectification as stages
 from . import selectors, services
@@ -166,11 +167,8 @@ def rectification_act(request, rectification_id):
             )
         else:
             messages.error(request, _("Unknown action."))
-    except InvalidInput as error:
-        for problem in error.errors:
-            messages.error(request, problem.message)
-    except (Conflict, Forbidden, NotFound) as error:
-        messages.error(request, str(error))
+    except (InvalidInput, Conflict, Forbidden, NotFound) as error:
+        report_refusal(request, error)
     return redirect("rectification", rectification_id=rectification.pk)
 
 

@@ -21,6 +21,7 @@ from onewindow.core import charts, clock
 from onewindow.core.errors import InvalidInput
 from onewindow.core.models import Role
 from onewindow.core.permissions import Conflict, Forbidden, NotFound
+from onewindow.core.views import report_refusal
 
 from . import queueing, selectors, services
 from .models import Hall, Priority, Ticket, Window
@@ -30,14 +31,6 @@ APPLICANTS = {Role.CITIZEN, Role.ENTERPRISE}
 
 def _hall(code: str) -> Hall:
     return get_object_or_404(Hall, code=code)
-
-
-def _refused(request, error: Exception) -> None:
-    if isinstance(error, InvalidInput):
-        for problem in error.errors:
-            messages.error(request, problem.message)
-    else:
-        messages.error(request, str(error))
 
 
 def hall_list(request):
@@ -63,7 +56,7 @@ def kiosk(request, code):
                 actor=request.user,
             )
         except (InvalidInput, Conflict) as error:
-            _refused(request, error)
+            report_refusal(request, error)
             return redirect("hall-kiosk", code=hall.code)
         return redirect(reverse("hall-ticket", args=[ticket.token]) + "?new=1")
     return render(
@@ -84,7 +77,7 @@ def check_in(request, code, appointment_code=""):
         try:
             ticket = services.check_in(hall, request.POST.get("code", ""), actor=request.user)
         except InvalidInput as error:
-            _refused(request, error)
+            report_refusal(request, error)
             return redirect("hall-kiosk", code=hall.code)
         return redirect(reverse("hall-ticket", args=[ticket.token]) + "?new=1")
     return render(request, "hall/check_in.html", {"hall": hall, "code": appointment_code.upper()})
@@ -197,7 +190,7 @@ def console_act(request, code):
         else:
             messages.error(request, _("Unknown action."))
     except (InvalidInput, Conflict, Forbidden, NotFound) as error:
-        _refused(request, error)
+        report_refusal(request, error)
     return redirect("hall-console", code=hall.code)
 
 
@@ -244,7 +237,7 @@ def appointments(request, code):
                         case_number=request.POST.get("case_number", "")[:32],
                     )
             except (InvalidInput, Conflict, Forbidden, NotFound) as error:
-                _refused(request, error)
+                report_refusal(request, error)
             else:
                 messages.success(
                     request,
@@ -290,7 +283,7 @@ def appointment_cancel(request, appointment_code):
         services.cancel(request.user, appointment_code)
         messages.success(request, _("The appointment is cancelled."))
     except (Conflict, NotFound) as error:
-        _refused(request, error)
+        report_refusal(request, error)
     return redirect("my-appointments")
 
 
