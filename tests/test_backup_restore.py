@@ -5,9 +5,10 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+
+from onewindow.core.bench import new_postgres_database
 
 ONEWINDOW = Path(sys.executable).with_name("onewindow")
 
@@ -19,18 +20,7 @@ def instance(tmp_path):
     url = os.environ.get("DATABASE_URL", "")
     drop = None
     if url.startswith("postgres"):
-        import psycopg
-
-        name = f"onewindow_drill_{os.getpid()}"
-        admin = urlunsplit(urlsplit(url)._replace(path="/postgres"))
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            connection.execute(f'CREATE DATABASE "{name}"')
-        env["DATABASE_URL"] = urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-
-        def drop():
-            with psycopg.connect(admin, autocommit=True) as connection:
-                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        env["DATABASE_URL"], drop = new_postgres_database(url, f"onewindow_drill_{os.getpid()}")
 
     def run(*args, stdin=None):
         return subprocess.run(

@@ -11,9 +11,10 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+
+from onewindow.core.bench import new_postgres_database
 
 ONEWINDOW = Path(sys.executable).with_name("onewindow")
 
@@ -71,18 +72,7 @@ def instance(tmp_path_factory):
     env["ONEWINDOW_DATA_DIR"] = str(tmp_path_factory.mktemp("instance"))
     url, drop = os.environ.get("DATABASE_URL", ""), None
     if url.startswith("postgres"):
-        import psycopg
-
-        name = f"onewindow_reliability_{os.getpid()}"
-        admin = urlunsplit(urlsplit(url)._replace(path="/postgres"))
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            connection.execute(f'CREATE DATABASE "{name}"')
-        env["DATABASE_URL"] = urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-
-        def drop():
-            with psycopg.connect(admin, autocommit=True) as connection:
-                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        env["DATABASE_URL"], drop = new_postgres_database(url, f"onewindow_reliability_{os.getpid()}")
 
     found = Instance(env)
     found.run("demo", "--no-serve")

@@ -41,7 +41,9 @@ def run_child(benchmark: str, args: list[str], db: str | None, keep: bool = Fals
         if db and keep:
             env["DATABASE_URL"] = _existing_postgres_database(db)
         elif db:
-            env["DATABASE_URL"], drop = _new_postgres_database(db, benchmark)
+            env["DATABASE_URL"], drop = new_postgres_database(
+                db, f"onewindow_bench_{benchmark}_{os.getpid()}"
+            )
         else:
             env["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
         try:
@@ -74,11 +76,12 @@ def _existing_postgres_database(url: str) -> str:
     return url
 
 
-def _new_postgres_database(url: str, benchmark: str):
+def new_postgres_database(url: str, name: str):
+    """An empty database `name` on the server of `url` (replacing one left by a crashed run): its
+    URL, and a function that drops it. For benchmarks and the tests that start real servers."""
     import psycopg
 
     parts = urlsplit(url)
-    name = f"onewindow_bench_{benchmark}_{os.getpid()}"
     admin = _admin_url(url)
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
