@@ -11,6 +11,7 @@ from onewindow.core import clock as platform_clock
 from onewindow.core.auth import bearer
 from onewindow.core.errors import FieldError, InvalidInput
 from onewindow.core.ids import mask
+from onewindow.core.models import SUPERVISORS
 from onewindow.core.pagination import MAX_LIMIT
 from onewindow.core.permissions import Forbidden, NotFound
 
@@ -399,7 +400,7 @@ def come_back_report(
     since: dt.date | None = None,
     until: dt.date | None = None,
 ):
-    if request.auth.role not in ("supervisor", "admin"):
+    if request.auth.role not in SUPERVISORS:
         raise Forbidden("reports are for supervisors")
     cases = Case.objects.all()
     if since:

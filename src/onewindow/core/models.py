@@ -17,6 +17,9 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
+SUPERVISORS = frozenset({Role.SUPERVISOR, Role.ADMIN})  # oversight: reports, analytics, the index, appeals
+
+
 class User(AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CITIZEN)
     department = models.ForeignKey(

@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from onewindow.core.auth import bearer
 from onewindow.core.errors import FieldError, InvalidInput
+from onewindow.core.models import SUPERVISORS
 from onewindow.core.permissions import Forbidden
 
 from . import selectors, services
@@ -102,7 +103,7 @@ class IndexOut(Schema):
     "/index", response=IndexOut, auth=bearer, summary="The service-quality index, ranked (supervisors)"
 )
 def get_index(request, query: Query[IndexQuery]):
-    if request.auth.role not in services.SUPERVISORS:
+    if request.auth.role not in SUPERVISORS:
         raise Forbidden("the index is for supervisors")
     try:
         if query.since and query.until:

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from onewindow.core import charts, clock
+from onewindow.core.models import SUPERVISORS
 
-from . import selectors, services
+from . import selectors
 
 GROUP_NAMES = {
     "publicity": gettext_lazy("Publicity"),
@@ -45,7 +46,7 @@ INDICATOR_NAMES = {
 
 
 def _analysts_only(request):
-    if request.user.role not in services.SUPERVISORS:
+    if request.user.role not in SUPERVISORS:
         raise Http404(_("The index dashboard is for supervisors."))
 
 

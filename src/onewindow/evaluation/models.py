@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.core.models import AppendOnly
 
+from . import figures
 from . import rectification as stages
 
 
@@ -18,7 +19,7 @@ class Level(models.IntegerChoices):
     VERY_DISSATISFIED = 1, _("Very dissatisfied")
 
 
-BAD_LEVELS = (Level.DISSATISFIED, Level.VERY_DISSATISFIED)
+BAD_LEVELS = figures.BAD_LEVELS  # dissatisfied and very dissatisfied
 
 
 class RatingChannel(models.TextChoices):

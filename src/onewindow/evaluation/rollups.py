@@ -12,6 +12,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from onewindow.cases.models import Case
+from onewindow.core import clock
 
 from . import figures
 from .models import DailyFigure, Rating, Rectification
@@ -124,14 +125,8 @@ def raw_daily_figures(since: dt.date, until: dt.date, department_ids=None) -> Co
         )
     found: Counter = Counter()
 
-    def add(rows, day_field):
-        for row in rows:
-            department, day = row.pop("department_id"), row.pop(day_field)
-            for counter, value in row.items():
-                if value:
-                    found[(department, day, counter)] += value
-
-    add(
+    _count_rows(
+        found,
         cases.filter(_day_range("submitted_at", since, until))
         .annotate(day=TruncDate("submitted_at"))
         .values("department_id", "day")
@@ -143,7 +138,8 @@ def raw_daily_figures(since: dt.date, until: dt.date, department_ids=None) -> Co
         ),
         "day",
     )
-    add(
+    _count_rows(
+        found,
         cases.filter(decided_on__gte=since, decided_on__lte=until)
         .values("department_id", "decided_on")
         .annotate(
@@ -158,7 +154,8 @@ def raw_daily_figures(since: dt.date, until: dt.date, department_ids=None) -> Co
         ),
         "decided_on",
     )
-    add(
+    _count_rows(
+        found,
         cases.filter(_day_range("delivered_at", since, until))
         .annotate(day=TruncDate("delivered_at"))
         .values("department_id", "day")
@@ -174,7 +171,8 @@ def raw_daily_figures(since: dt.date, until: dt.date, department_ids=None) -> Co
         due_in_range |= Q(due_date__isnull=True)
     for row in running.filter(due_in_range).values("department_id", "due_date").annotate(n=Count("id")):
         found[(row["department_id"], row["due_date"] or figures.NO_DUE, "running_due")] += row["n"]
-    add(
+    _count_rows(
+        found,
         ratings.filter(rated_on__gte=since, rated_on__lte=until)
         .values("department_id", "rated_on")
         .annotate(
@@ -199,9 +197,13 @@ def stored_daily_figures(since: dt.date, until: dt.date, department_ids=None) ->
     rows = DailyFigure.objects.filter(day__gte=since, day__lte=until)
     if department_ids is not None:
         rows = rows.filter(department_id__in=department_ids)
-    found: Counter = Counter()
-    for row in rows.values("department_id", "day", *figures.COUNTERS):
-        department, day = row.pop("department_id"), row.pop("day")
+    return _count_rows(Counter(), rows.values("department_id", "day", *figures.COUNTERS), "day")
+
+
+def _count_rows(found: Counter, rows, day_field: str) -> Counter:
+    """Adds rows of {department_id, <day_field>, counter: value…} to (department, day, counter) keys."""
+    for row in rows:
+        department, day = row.pop("department_id"), row.pop(day_field)
         for counter, value in row.items():
             if value:
                 found[(department, day, counter)] += value
@@ -235,15 +237,9 @@ def rebuild_all() -> int:
     if bounds["first"] is None:
         return 0
     last_rated = Rating.objects.aggregate(last=Max("rated_on"))["last"]
-    last = max(d for d in (bounds["last_due"], bounds["last_decided"], last_rated, clock_today()) if d)
+    last = max(d for d in (bounds["last_due"], bounds["last_decided"], last_rated, clock.today()) if d)
     since = timezone.localdate(bounds["first"])
     return rebuild(since, last + dt.timedelta(days=3)) + rebuild(figures.NO_DUE, figures.NO_DUE)
-
-
-def clock_today() -> dt.date:
-    from onewindow.core import clock
-
-    return clock.today()
 
 
 def totals(since: dt.date, until: dt.date) -> dict[int, Counter]:

@@ -14,7 +14,7 @@ from onewindow.cases.models import Case
 from onewindow.cases.states import CLOCK_STATES
 from onewindow.catalog.models import Department, ItemStatus, Region, ServiceItem
 from onewindow.core import clock
-from onewindow.core.models import Role
+from onewindow.core.models import SUPERVISORS, Role
 
 from . import index as index_rules
 from . import rectification as stages
@@ -68,7 +68,7 @@ def rectifications_for(user, state: str = "open"):
     found = Rectification.objects.select_related("rating", "rating__case", "department", "owner")
     if user.role == Role.REVIEWER:
         found = found.filter(Q(department_id=user.department_id) | Q(owner=user))
-    elif user.role not in (Role.SUPERVISOR, Role.ADMIN):
+    elif user.role not in SUPERVISORS:
         found = found.filter(owner=user)
     if state == "open":
         found = found.exclude(stage=stages.CLOSED)

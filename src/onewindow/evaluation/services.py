@@ -13,7 +13,7 @@ from onewindow.cases.models import Case, Status
 from onewindow.catalog.selectors import department_calendar
 from onewindow.core import clock
 from onewindow.core.errors import FieldError, InvalidInput
-from onewindow.core.models import Role, User
+from onewindow.core.models import SUPERVISORS, Role, User
 from onewindow.core.permissions import Conflict, Forbidden, NotFound
 from onewindow.core.workdays import UnknownYear, add_working_days, base_calendar
 
@@ -31,7 +31,6 @@ from .models import (
 
 RATABLE = {Status.DELIVERED, Status.DENIED, Status.REFUSED, Status.APPROVED, Status.WITHDRAWN}
 TOKEN_SALT = "onewindow.rating"
-SUPERVISORS = {Role.SUPERVISOR, Role.ADMIN}
 DEFAULT_STAGE_DAYS = 5  # for hall visits, which belong to no department
 
 

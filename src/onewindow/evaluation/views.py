@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from onewindow.catalog.models import Department
 from onewindow.core import clock
 from onewindow.core.errors import InvalidInput
-from onewindow.core.models import Role
+from onewindow.core.models import SUPERVISORS, Role
 from onewindow.core.permissions import Conflict, Forbidden, NotFound
 from onewindow.core.views import report_refusal
 
@@ -131,7 +131,7 @@ def rectification_detail(request, rectification_id):
             "appeals": rectification.rating.appeals.select_related("filed_by", "ruled_by"),
             "late": stages.is_late(rectification.stage, rectification.due_date, clock.today()),
             "grounds": Appeal.Ground.choices,
-            "is_supervisor": request.user.role in services.SUPERVISORS,
+            "is_supervisor": request.user.role in SUPERVISORS,
             "next_round_url": _next_round_url(request, rectification),
         },
     )

@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from onewindow.core import clock
 from onewindow.core.auth import bearer
+from onewindow.core.models import SUPERVISORS
 from onewindow.core.permissions import Forbidden, NotFound
 
 from . import rules, selectors, services
@@ -347,7 +348,7 @@ def check_in(request, code: str, payload: CheckInIn):
     "/halls/{code}/analytics", response=ReportOut, summary="Waits and services per group (supervisors)"
 )
 def hall_analytics(request, code: str, query: Query[ReportQuery]):
-    if request.auth.role not in services.ANALYSTS:
+    if request.auth.role not in SUPERVISORS:
         raise Forbidden("hall analytics are for supervisors")
     hall = _hall(code)
     until = query.until or clock.today()

@@ -24,7 +24,6 @@ from . import rules
 from .models import Appointment, Category, Hall, HallEvent, Priority, Ticket, Window
 
 WINDOW_STAFF = {Role.CLERK, Role.ADMIN}
-ANALYSTS = {Role.SUPERVISOR, Role.ADMIN}  # hall analytics and what-if simulations
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud and typed at kiosks
 
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from onewindow.cases.models import CaseEvent
 from onewindow.core import charts, clock
 from onewindow.core.errors import InvalidInput
-from onewindow.core.models import Role
+from onewindow.core.models import SUPERVISORS, Role
 from onewindow.core.permissions import Conflict, Forbidden, NotFound
 from onewindow.core.views import report_refusal
 
@@ -302,7 +302,7 @@ GROUP_LABELS = {
 
 
 def _supervisor_only(request):
-    if request.user.role not in services.ANALYSTS:
+    if request.user.role not in SUPERVISORS:
         raise Http404(_("Hall analytics are for supervisors."))
 
 
