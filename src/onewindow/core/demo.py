@@ -26,7 +26,7 @@ def demo_catalog_text() -> str:
     return files("onewindow.catalog").joinpath("fixtures/demo_catalog.yaml").read_text(encoding="utf-8")
 
 
-def _ensure_user(username: str, role: str, department=None) -> bool:
+def ensure_user(username: str, role: str, department=None) -> bool:
     user, created = User.objects.get_or_create(
         username=username, defaults={"role": role, "department": department}
     )
@@ -42,9 +42,9 @@ def _ensure_user(username: str, role: str, department=None) -> bool:
 def load_demo() -> tuple[ImportSummary, int]:
     """Load (or refresh) the demo catalog and users; running it again changes nothing."""
     summary = import_catalog(demo_catalog_text())
-    created = sum(_ensure_user(username, role) for username, role in DEMO_USERS)
+    created = sum(ensure_user(username, role) for username, role in DEMO_USERS)
     for department in Department.objects.all():
-        created += _ensure_user(f"reviewer-{department.code}", Role.REVIEWER, department)
+        created += ensure_user(f"reviewer-{department.code}", Role.REVIEWER, department)
     from onewindow.hall.demo import load_demo_halls
 
     created += load_demo_halls()

@@ -98,17 +98,10 @@ CLERKS = ["clerk", *(f"clerk{n:02d}" for n in range(2, 11))]
 @transaction.atomic
 def load_demo_halls() -> int:
     """Halls, categories, windows and window clerks (password `demo`); returns how many clerks were made."""
-    from onewindow.core.demo import DEMO_PASSWORD
+    from onewindow.core.demo import ensure_user
 
-    made = 0
-    clerks = []
-    for username in CLERKS:
-        user, created = User.objects.get_or_create(username=username, defaults={"role": Role.CLERK})
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-            made += 1
-        clerks.append(user)
+    made = sum(ensure_user(username, Role.CLERK) for username in CLERKS)
+    clerks = list(User.objects.filter(username__in=CLERKS))
     for spec in HALLS:
         fields = {k: v for k, v in spec.items() if k not in {"code", "categories", "windows", "region"}}
         hall, created = Hall.objects.get_or_create(
