@@ -160,13 +160,12 @@ class Unit:
     code: str
     name: str
     department_ids: tuple[int, ...]
-    obj: object
 
 
 def units(level: str) -> list[Unit]:
-    departments = list(Department.objects.select_related("region"))
+    departments = list(Department.objects.all())
     if level == "department":
-        return [Unit(level, d.code, d.tr(), (d.pk,), d) for d in departments]
+        return [Unit(level, d.code, d.tr(), (d.pk,)) for d in departments]
     regions = list(Region.objects.all())
     children: dict[int | None, list[Region]] = {}
     for r in regions:
@@ -183,7 +182,7 @@ def units(level: str) -> list[Unit]:
         ids = subtree(region)
         members = tuple(d.pk for d in departments if d.region_id in ids)
         if members:
-            found.append(Unit(level, region.code, region.tr(), members, region))
+            found.append(Unit(level, region.code, region.tr(), members))
     return found
 
 

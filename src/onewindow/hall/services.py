@@ -100,7 +100,7 @@ def issue_ticket(
 def _ensure_open_day(hall: Hall, now: dt.datetime) -> None:
     local = timezone.localtime(now)
     try:
-        working = base_calendar(hall.calendar).is_working_day(local.date())
+        working = hall_calendar(hall).is_working_day(local.date())
     except UnknownYear as error:
         raise InvalidInput([FieldError("date", str(error))]) from error
     if not working or not (hall.opens_at <= local.time() < hall.closes_at):
