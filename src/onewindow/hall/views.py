@@ -217,6 +217,9 @@ def appointments(request, code):
     days = selectors.bookable_days(hall)
     day = _parse_date(source.get("date", "")) or (days[0] if days else None)
     if request.method == "POST":
+        if _parse_date(request.POST.get("date", "")) is None:
+            day = None  # a booking names its day: never fall back to the first bookable one
+            messages.error(request, _("Choose a day."))
         start = None
         try:
             start = dt.time.fromisoformat(request.POST.get("start", ""))

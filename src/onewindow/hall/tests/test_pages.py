@@ -116,3 +116,14 @@ def test_an_online_applicant_is_offered_a_hall_appointment(client, users, hall_c
     assert f"/hall/DG-CENTRE/appointments/?case_number={case.number}" in halls
     booking = client.get("/hall/DG-CENTRE/appointments/", {"case_number": case.number, "category": "police"})
     assert f'value="{case.number}"' in booking.content.decode()
+
+
+def test_a_booking_without_a_valid_day_books_nothing(client, users, hall_clock):
+    client.force_login(users["citizen"])
+    page = client.post(
+        "/hall/DG-CENTRE/appointments/",
+        {"category": "police", "date": "tomorrow", "start": "10:00"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "Choose a day." in page.content.decode()
+    assert not Appointment.objects.exists()
