@@ -6,6 +6,8 @@ ONEWINDOW_DEBUG      "1" to turn debugging on (off by default)
 ONEWINDOW_SECRET_KEY secret key; when unset, one is generated into the data folder on first start
 ONEWINDOW_ALLOWED_HOSTS  comma-separated host names (default: localhost names only)
 ONEWINDOW_EMAIL_BACKEND  Django email backend (default: console)
+ONEWINDOW_DB_POOL    "0" to open a PostgreSQL connection per request instead of pooling them (default 1)
+ONEWINDOW_DB_POOL_SIZE  connections at most per app-server process (default 4; keep ≥ its threads)
 """
 
 import os
@@ -104,6 +106,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["TEST"] = {"NAME": ""}  # in-memory for tests
+elif _env_flag("ONEWINDOW_DB_POOL", default=True):
+    # One psycopg pool per app-server process: a request borrows an open connection instead of
+    # opening one (a new PostgreSQL connection costs a server process and several milliseconds).
+    DATABASES["default"]["OPTIONS"] = {
+        "pool": {
+            "min_size": 1,
+            "max_size": int(os.environ.get("ONEWINDOW_DB_POOL_SIZE", "4")),
+            "timeout": 10,
+        }
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

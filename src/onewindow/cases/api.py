@@ -181,19 +181,13 @@ def _detail(request, case: Case) -> dict:
                 "note": e.note,
                 "data": e.data,
             }
-            for e in case.events.select_related("actor")
+            for e in selectors.case_history(case)
         ],
     }
 
 
 def _get(request, case_id: int) -> Case:
-    case = (
-        selectors.visible_cases(request.auth)
-        .select_related("assignee")
-        .prefetch_related("suspensions", "materials")
-        .filter(pk=case_id)
-        .first()
-    )
+    case = selectors.case_for_detail(request.auth, case_id)
     if case is None:
         raise NotFound("No such case")
     return case

@@ -6,30 +6,84 @@ import datetime as dt
 
 from django.db.models import F, Q, QuerySet
 
-from onewindow.catalog.models import DaysUnit
+from onewindow.catalog.models import DaysUnit, Department, ServiceItem
 from onewindow.catalog.selectors import department_calendar
 from onewindow.core import clock as platform_clock
+from onewindow.core import rows
 from onewindow.core.models import Role, User
 from onewindow.core.workdays import UnknownYear
 
 from . import states
 from .clock import Clock, clock
-from .models import Case
+from .models import Case, CaseEvent, CaseMaterial, Suspension
 
 # Staff who see every case; the ID numbers they see are unmasked for clerks and reviewers only.
 _SEE_ALL = {Role.ADMIN, Role.SUPERVISOR, Role.CLERK}
 SEES_ID_NUMBERS = {Role.ADMIN, Role.CLERK, Role.REVIEWER}
 
 
+def _visibility(user: User) -> dict | None:
+    """The column values that limit `user` to the cases they may see; None when they see none."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.role in _SEE_ALL:
+        return {}
+    if user.role == Role.REVIEWER:
+        return {"department_id": user.department_id}
+    return {"applicant_user_id": user.pk}
+
+
 def visible_cases(user: User) -> QuerySet[Case]:
     cases = Case.objects.select_related("item", "department")
-    if not user.is_authenticated or not user.is_active:
-        return cases.none()
-    if user.role in _SEE_ALL:
-        return cases
-    if user.role == Role.REVIEWER:
-        return cases.filter(department_id=user.department_id)
-    return cases.filter(applicant_user=user)
+    conditions = _visibility(user)
+    return cases.none() if conditions is None else cases.filter(**conditions)
+
+
+def _case_sql() -> str:
+    return (
+        f"SELECT {rows.columns(Case, 'c')}, {rows.columns(ServiceItem, 'i')}, "
+        f"{rows.columns(Department, 'd')}, {rows.columns(User, 'a')} FROM cases_case c "
+        "JOIN catalog_serviceitem i ON i.id = c.item_id JOIN catalog_department d ON d.id = c.department_id "
+        "LEFT JOIN core_user a ON a.id = c.assignee_id WHERE c.id = %s"
+    )
+
+
+def case_for_detail(user: User, case_id: int) -> Case | None:
+    """A case `user` may see, with its item, department, assignee, suspensions and materials loaded:
+    what a case's page and its API answer show. Every case read asks, so the SQL is plain (rows.py)."""
+    conditions = _visibility(user)
+    if conditions is None:
+        return None
+    where = "".join(f' AND c."{column}" = %s' for column in conditions)
+    found = rows.fetch_one(
+        _case_sql() + where, [case_id, *conditions.values()], Case, ServiceItem, Department, User
+    )
+    if found is None:
+        return None
+    case, item, department, assignee = found
+    for field, related in (("item", item), ("department", department), ("assignee", assignee)):
+        rows.attach(case, field, related)
+    children = {
+        "suspensions": (Suspension, "ORDER BY s.started_on, s.id"),
+        "materials": (CaseMaterial, "ORDER BY s.id"),
+    }
+    for name, (model, order) in children.items():
+        sql = f"SELECT {rows.columns(model, 's')} FROM {model._meta.db_table} s WHERE s.case_id = %s {order}"
+        rows.prefetched(case, name, [row[0] for row in rows.fetch(sql, [case.pk], model)])
+    return case
+
+
+def case_history(case: Case) -> list[CaseEvent]:
+    """A case's events in order, each with its actor."""
+    sql = (
+        f"SELECT {rows.columns(CaseEvent, 'e')}, {rows.columns(User, 'u')} FROM cases_caseevent e "
+        "LEFT JOIN core_user u ON u.id = e.actor_id WHERE e.case_id = %s ORDER BY e.at, e.id"
+    )
+    events = []
+    for event, actor in rows.fetch(sql, [case.pk], CaseEvent, User):
+        rows.attach(event, "actor", actor)
+        events.append(event)
+    return events
 
 
 def sees_id_numbers(user: User) -> bool:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
+from onewindow.core import rows
 from onewindow.core.workdays import Calendar, base_calendar
 
 from . import advice, bundles, rules
@@ -187,7 +188,9 @@ def checklist(item: ServiceItem, answers: dict[str, Any]) -> Checklist:
 
 def department_calendar(department: Department) -> Calendar:
     """The department's working-day calendar with its local closures and extra working days."""
-    overrides = CalendarOverride.objects.filter(department=department).values_list("date", "kind")
+    # Every case's clock asks, so the SQL is plain (core/rows.py).
+    sql = f"SELECT {rows.columns(CalendarOverride, 'o')} FROM catalog_calendaroverride o WHERE o.department_id = %s"
+    overrides = [(o.date, o.kind) for (o,) in rows.fetch(sql, [department.pk], CalendarOverride)]
     return base_calendar(department.calendar).with_overrides(
         closures=[day for day, kind in overrides if kind == CalendarOverride.Kind.CLOSURE],
         extra_working_days=[day for day, kind in overrides if kind == CalendarOverride.Kind.WORKING],

@@ -38,10 +38,10 @@ def _port() -> int:
 
 
 class Server:
-    def __init__(self, db: str, workers: int):
+    def __init__(self, db: str, workers: int, threads: int):
         self.folder = tempfile.TemporaryDirectory(prefix="onewindow-load-")
         self.env = {**os.environ, "DATABASE_URL": db, "ONEWINDOW_DATA_DIR": self.folder.name}
-        self.port, self.workers = _port(), workers
+        self.port, self.workers, self.threads = _port(), workers, threads
         self.process = None
 
     def run(self, *args) -> str:
@@ -53,7 +53,7 @@ class Server:
         self.run("demo", "--no-serve")
         command = [ONEWINDOW, "serve", "--no-migrate", "--addr", f"127.0.0.1:{self.port}"]
         self.process = subprocess.Popen(
-            [*command, "--workers", str(self.workers)],
+            [*command, "--workers", str(self.workers), "--threads", str(self.threads)],
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -111,13 +111,56 @@ def _load(seconds: float, concurrency: int, one_request) -> dict:
     return found
 
 
+class _Connection:
+    """A lean HTTP/1.1 client for the load: the requests are bytes made once, the answers are read by
+    their Content-Length, the connection is kept open when the server keeps it (http.client spent
+    more CPU than the framework floor's server on these two cores)."""
+
+    def __init__(self, port: int):
+        self.socket = socket.create_connection(("127.0.0.1", port), timeout=10)
+        self.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.buffer = b""
+        self.open = True
+
+    def exchange(self, request: bytes) -> int:
+        self.socket.sendall(request)
+        while b"\r\n\r\n" not in self.buffer:
+            self._receive()
+        head, _, self.buffer = self.buffer.partition(b"\r\n\r\n")
+        lines = head.split(b"\r\n")
+        headers = dict(line.split(b":", 1) for line in lines[1:])
+        headers = {name.strip().lower(): value.strip() for name, value in headers.items()}
+        length = int(headers.get(b"content-length", b"0"))
+        while len(self.buffer) < length:
+            self._receive()
+        self.buffer = self.buffer[length:]
+        if headers.get(b"connection", b"").lower() == b"close":
+            self.close()
+        return int(lines[0].split()[1])
+
+    def _receive(self):
+        chunk = self.socket.recv(65536)
+        if not chunk:
+            raise ConnectionError("the server closed the connection")
+        self.buffer += chunk
+
+    def close(self):
+        self.open = False
+        self.socket.close()
+
+
+def _request_bytes(method: str, target: str, body: bytes | None, headers: dict) -> bytes:
+    lines = [f"{method} {target} HTTP/1.1", "Host: 127.0.0.1", *(f"{k}: {v}" for k, v in headers.items())]
+    if body is not None:
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + (body or b"")
+
+
 def _http(server: Server, method: str, path, body=None, headers=None, expect=200):
     def send(state) -> bool:
         connection = state.get("connection")
-        if connection is None:
-            connection = state["connection"] = http.client.HTTPConnection(
-                "127.0.0.1", server.port, timeout=10
-            )
+        if connection is None or not connection.open:
+            connection = state["connection"] = _Connection(server.port)
         payload = body(state) if callable(body) else body
         request_headers = dict(headers or {})
         if payload:
@@ -125,12 +168,8 @@ def _http(server: Server, method: str, path, body=None, headers=None, expect=200
         if "key" in state:
             request_headers["Idempotency-Key"] = state.pop("key")
         target = path(state) if callable(path) else path
-        connection.request(
-            method, target, body=json.dumps(payload) if payload else None, headers=request_headers
-        )
-        response = connection.getresponse()
-        response.read()
-        return response.status == expect
+        encoded = json.dumps(payload).encode() if payload else None
+        return connection.exchange(_request_bytes(method, target, encoded, request_headers)) == expect
 
     return send
 
@@ -139,7 +178,7 @@ def _ratio(a, b):
     return round(a / b, 2) if b else None
 
 
-def run(kind: str, db: str, seconds: float, concurrency: int, workers: int) -> dict:
+def run(kind: str, db: str, seconds: float, concurrency: int, workers: int, threads: int) -> dict:
     import psycopg
 
     if not db.startswith(("postgres://", "postgresql://")):
@@ -152,7 +191,7 @@ def run(kind: str, db: str, seconds: float, concurrency: int, workers: int) -> d
         ]
         departments = [row[0] for row in connection.execute("SELECT code FROM catalog_department")]
         case_count = connection.execute("SELECT count(*) FROM cases_case").fetchone()[0]
-    with Server(db, workers) as server:
+    with Server(db, workers, threads) as server:
         tokens = {name: server.run("token", name).split()[-1] for name in ("citizen", "supervisor")}
         auth = {name: {"Authorization": f"Bearer {token}"} for name, token in tokens.items()}
         framework = _load(seconds, concurrency, _http(server, "GET", "/api/v1/ping"))
@@ -191,6 +230,7 @@ def run(kind: str, db: str, seconds: float, concurrency: int, workers: int) -> d
         "seconds": seconds,
         "concurrency": concurrency,
         "workers": workers,
+        "threads": threads,
         **target,
         "framework_floor": framework,
         "database_floor": database,

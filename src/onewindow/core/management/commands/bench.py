@@ -47,6 +47,7 @@ class Command(BaseCommand):
             load.add_argument(
                 "--workers", type=int, default=None, help="server workers (default: 2 × CPUs + 1)"
             )
+            load.add_argument("--threads", type=int, default=1, help="threads per server worker")
 
     def handle(self, *args, benchmark, **options):
         try:
@@ -71,7 +72,9 @@ class Command(BaseCommand):
         if options["seconds"] <= 0 or options["concurrency"] < 1:
             raise CommandError("--seconds must be above 0 and --concurrency at least 1")
         workers = options["workers"] or multiprocessing.cpu_count() * 2 + 1
-        return loadbench.run(kind, options["db"], options["seconds"], options["concurrency"], workers)
+        return loadbench.run(
+            kind, options["db"], options["seconds"], options["concurrency"], workers, options["threads"]
+        )
 
     def _intake(self, options) -> dict:
         return self._load("intake", options)
