@@ -3,12 +3,14 @@
 Errors: {"detail": "...", "errors": [{"field": "...", "message": "..."}]} with a 4xx status.
 """
 
+import pydantic_core
 from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 
 from onewindow.cases.api import router as cases_router
 from onewindow.catalog.api import router as catalog_router
@@ -21,9 +23,15 @@ from onewindow.hall.api import router as hall_router
 
 
 class UnicodeJSONRenderer(JSONRenderer):
-    """Chinese and Vietnamese text as itself, not as \\u escapes."""
+    """UTF-8 JSON (Chinese and Vietnamese text as itself, not as \\u escapes), encoded by pydantic's
+    serializer: dates and times are encoded natively instead of one Python call each (a page of 50
+    cases has 150). Anything it does not know (lazy translations, say) goes to ninja's encoder."""
 
-    json_dumps_params = {"ensure_ascii": False}
+    def render(self, request, data, *, response_status):
+        return pydantic_core.to_json(data, fallback=_fallback_encoder.default)
+
+
+_fallback_encoder = NinjaJSONEncoder()
 
 
 api = NinjaAPI(

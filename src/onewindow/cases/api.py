@@ -10,10 +10,12 @@ from onewindow.catalog.api import Ref
 from onewindow.core import clock as platform_clock
 from onewindow.core.auth import bearer
 from onewindow.core.errors import FieldError, InvalidInput
+from onewindow.core.i18n import translated_value
 from onewindow.core.ids import mask
 from onewindow.core.models import SUPERVISORS
 from onewindow.core.pagination import MAX_LIMIT
 from onewindow.core.permissions import Forbidden, NotFound
+from onewindow.core.schemas import Out
 
 from . import bundle_services, selectors, services, states
 from .models import Case, Channel, DeliveryMethod, IdType, MaterialStatus
@@ -50,21 +52,21 @@ class ActionIn(Schema):
     assignee: str = Field("", max_length=150, description="assign: username of a reviewer of the department")
 
 
-class ApplicantOut(Schema):
+class ApplicantOut(Out):
     name: str
     id_type: str
     id_number: str
     phone: str
 
 
-class CaseMaterialOut(Schema):
+class CaseMaterialOut(Out):
     code: str
     name: str
     required: bool
     status: str
 
 
-class EventOut(Schema):
+class EventOut(Out):
     at: dt.datetime
     actor: str | None
     actor_role: str
@@ -75,7 +77,7 @@ class EventOut(Schema):
     data: dict
 
 
-class CaseSummary(Schema):
+class CaseSummary(Out):
     id: int
     number: str
     status: str
@@ -109,7 +111,7 @@ class CaseOut(CaseSummary):
     events: list[EventOut]
 
 
-class CasePage(Schema):
+class CasePage(Out):
     count: int
     items: list[CaseSummary]
     next_cursor: str | None
@@ -126,18 +128,34 @@ class CaseFilters(Schema):
 
 
 def _summary(case: Case) -> dict:
+    return _summary_of_row({field: _attribute(case, field) for field in selectors.SUMMARY_FIELDS})
+
+
+def _attribute(case: Case, field: str):
+    owner, _, name = field.rpartition("__")
+    return getattr(getattr(case, owner) if owner else case, name)
+
+
+def _summary_of_row(row: dict) -> dict:
+    """A case's summary from selectors.SUMMARY_FIELDS (a list reads them as values, not models)."""
     return {
-        "id": case.pk,
-        "number": case.number,
-        "status": case.status,
-        "item": {"code": case.item.code, "name": case.item.tr()},
-        "version": case.item.version,
-        "department": {"code": case.department.code, "name": case.department.tr()},
-        "channel": case.channel,
-        "submitted_at": case.submitted_at,
-        "accepted_on": case.accepted_on,
-        "due_date": case.due_date,
-        "decided_on": case.decided_on,
+        "id": row["id"],
+        "number": row["number"],
+        "status": row["status"],
+        "item": {
+            "code": row["item__code"],
+            "name": translated_value(row["item__translations"], "name", row["item__name"]),
+        },
+        "version": row["item__version"],
+        "department": {
+            "code": row["department__code"],
+            "name": translated_value(row["department__translations"], "name", row["department__name"]),
+        },
+        "channel": row["channel"],
+        "submitted_at": row["submitted_at"],
+        "accepted_on": row["accepted_on"],
+        "due_date": row["due_date"],
+        "decided_on": row["decided_on"],
     }
 
 
@@ -236,13 +254,13 @@ def list_cases(request, filters: Query[CaseFilters]):
     count = cases.count()
     if filters.cursor:
         cases = cases.filter(pk__lt=_decode_cursor(filters.cursor))
-    page = list(cases.order_by("-pk")[: filters.limit + 1])
+    page = list(cases.order_by("-pk").values(*selectors.SUMMARY_FIELDS)[: filters.limit + 1])
     more = len(page) > filters.limit
     page = page[: filters.limit]
     next_cursor = (
-        base64.urlsafe_b64encode(json.dumps({"before": page[-1].pk}).encode()).decode() if more else None
+        base64.urlsafe_b64encode(json.dumps({"before": page[-1]["id"]}).encode()).decode() if more else None
     )
-    return {"count": count, "items": [_summary(c) for c in page], "next_cursor": next_cursor}
+    return {"count": count, "items": [_summary_of_row(row) for row in page], "next_cursor": next_cursor}
 
 
 @router.post("/cases/{case_id}/actions", response=CaseOut, summary="Move a case: accept, review, deliver…")

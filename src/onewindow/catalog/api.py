@@ -6,6 +6,7 @@ from ninja import Field, Query, Router, Schema
 
 from onewindow.core.errors import FieldError, InvalidInput
 from onewindow.core.pagination import PageParams, paginate
+from onewindow.core.schemas import Out
 
 from . import rules, selectors
 from .models import Department, LifeEvent, ServiceItem
@@ -13,7 +14,7 @@ from .models import Department, LifeEvent, ServiceItem
 router = Router(tags=["catalog"])
 
 
-class Ref(Schema):
+class Ref(Out):
     code: str
     name: str
 

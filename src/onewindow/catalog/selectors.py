@@ -189,7 +189,8 @@ def checklist(item: ServiceItem, answers: dict[str, Any]) -> Checklist:
 def department_calendar(department: Department) -> Calendar:
     """The department's working-day calendar with its local closures and extra working days."""
     # Every case's clock asks, so the SQL is plain (core/rows.py).
-    sql = f"SELECT {rows.columns(CalendarOverride, 'o')} FROM catalog_calendaroverride o WHERE o.department_id = %s"
+    columns = rows.columns(CalendarOverride, "o")
+    sql = f"SELECT {columns} FROM catalog_calendaroverride o WHERE o.department_id = %s"
     overrides = [(o.date, o.kind) for (o,) in rows.fetch(sql, [department.pk], CalendarOverride)]
     return base_calendar(department.calendar).with_overrides(
         closures=[day for day, kind in overrides if kind == CalendarOverride.Kind.CLOSURE],

@@ -12,12 +12,18 @@ TRANSLATION_LANGUAGES = tuple(code for code, _name in settings.LANGUAGES if code
 
 
 def translated(obj, field: str, language: str | None = None) -> str:
+    return translated_value(getattr(obj, "translations", None), field, getattr(obj, field), language)
+
+
+def translated_value(translations, field: str, original: str, language: str | None = None) -> str:
+    """`field` in the language asked for (default: the active one), from a `translations` mapping,
+    or the `original` Chinese text when there is no translation."""
     language = (language or get_language() or CONTENT_LANGUAGE).lower()
     if language != CONTENT_LANGUAGE:
-        value = (getattr(obj, "translations", None) or {}).get(language, {}).get(field)
+        value = (translations or {}).get(language, {}).get(field)
         if value:
             return value
-    return getattr(obj, field)
+    return original
 
 
 def translation_errors(translations, allowed_fields: tuple[str, ...]) -> list[tuple[str, str]]:
