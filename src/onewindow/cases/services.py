@@ -15,6 +15,7 @@ from onewindow.catalog import prechecks, rules
 from onewindow.catalog.models import ServiceItem
 from onewindow.catalog.selectors import Checklist, checklist, department_calendar, published_item
 from onewindow.core import clock as platform_clock
+from onewindow.core import rows
 from onewindow.core.errors import FieldError, InvalidInput
 from onewindow.core.ids import id_problem
 from onewindow.core.models import Role, User
@@ -151,9 +152,7 @@ def submit_case(actor: User, submission: Submission, idempotency_key: str | None
     """File a case; returns (case, created). A retry with the same key and body returns the first case."""
     request_hash = _request_hash(submission)
     if idempotency_key:
-        existing = (
-            IdempotencyRecord.objects.filter(user=actor, key=idempotency_key).select_related("case").first()
-        )
+        existing = IdempotencyRecord.objects.filter(user=actor, key=idempotency_key).first()
         if existing is not None:
             return _replay(existing, request_hash), False
     item, result = _validate_submission(submission, actor)
@@ -214,7 +213,7 @@ def _create_case(
     )
     case.number = f"{item.department.region.code}-{platform_clock.today():%Y%m%d}-{case.pk:07d}"
     case.save(update_fields=["number"])
-    CaseMaterial.objects.bulk_create(
+    materials = CaseMaterial.objects.bulk_create(
         CaseMaterial(
             case=case,
             code=m.code,
@@ -224,6 +223,9 @@ def _create_case(
         )
         for m in result.materials
     )
+    # What the answer shows is known: no need to read it back.
+    rows.prefetched(case, "materials", materials)
+    rows.prefetched(case, "suspensions", [])
     submitted = {"channel": case.channel}
     if parent is not None:
         submitted.update(bundle_case=parent.number, waiting_for=case.waiting_for)

@@ -6,3 +6,8 @@ class CatalogConfig(AppConfig):
     name = "onewindow.catalog"
     label = "catalog"
     verbose_name = _("Service catalog")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -3,6 +3,8 @@
 Item elements follow GB/T 39046 (政务服务事项基本目录及实施清单); see docs/catalog.md.
 """
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -551,3 +553,18 @@ class BundleItem(models.Model):
 
     def __str__(self):
         return f"{self.bundle.code}: {self.item_code}"
+
+
+class CatalogStamp(models.Model):
+    """One row whose value changes with every change to the catalog (catalog/signals.py). App servers
+    keep published items in memory and check this row before they use one (selectors.published_item),
+    so an edit made through any server is seen by all at once."""
+
+    value = models.CharField(max_length=32)
+
+    def __str__(self):
+        return self.value
+
+    @classmethod
+    def renew(cls) -> None:
+        cls.objects.update_or_create(pk=1, defaults={"value": uuid.uuid4().hex})

@@ -21,6 +21,7 @@ from .models import (
     CHANNELS,
     Bundle,
     BundleItem,
+    CatalogStamp,
     Department,
     ItemStatus,
     LifeEvent,
@@ -341,6 +342,7 @@ def import_catalog(text: str) -> ImportSummary:
     summary = ImportSummary()
     with transaction.atomic():
         _apply(catalog, summary)
+        CatalogStamp.renew()  # the bulk writes above send no signals
     return summary
 
 

@@ -265,13 +265,26 @@ def running_now(today: dt.date) -> dict[int, Counter]:
 # Keeping the running totals up to date ------------------------------------------------------------
 
 
-def _before_case(sender, instance, raw=False, **kwargs):
-    if not raw:
+_CASE_FIELD_NAMES = frozenset(name.removesuffix("_id") for name in _CASE_FIELDS)
+
+
+def _counts_for_figures(raw: bool, update_fields) -> bool:
+    """A save changes the figures unless it is a fixture load or writes none of their fields (the
+    case number written after the insert, say)."""
+    if raw:
+        return False
+    return update_fields is None or any(
+        name.removesuffix("_id") in _CASE_FIELD_NAMES for name in update_fields
+    )
+
+
+def _before_case(sender, instance, raw=False, update_fields=None, **kwargs):
+    if _counts_for_figures(raw, update_fields):
         instance._figures_before = case_contributions_in_db(instance.pk)
 
 
-def _after_case(sender, instance, raw=False, **kwargs):
-    if not raw:
+def _after_case(sender, instance, raw=False, update_fields=None, **kwargs):
+    if _counts_for_figures(raw, update_fields):
         apply(figures.delta(getattr(instance, "_figures_before", Counter()), case_contributions_of(instance)))
 
 

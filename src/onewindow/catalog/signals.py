@@ -1,0 +1,20 @@
+"""Every write to the catalog renews the catalog stamp, in the writer's transaction."""
+
+from django.apps import apps
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+
+def _renew(sender, **kwargs):
+    from .models import CatalogStamp
+
+    if sender is not CatalogStamp:
+        CatalogStamp.renew()
+
+
+def connect() -> None:
+    for model in apps.get_app_config("catalog").get_models():
+        uid = f"catalog-stamp-{model._meta.model_name}"
+        post_save.connect(_renew, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_renew, sender=model, dispatch_uid=f"{uid}-delete")
+    for through in (apps.get_model("catalog", "ServiceItem").life_events.through,):
+        m2m_changed.connect(_renew, sender=through, dispatch_uid="catalog-stamp-life-events")
