@@ -6,6 +6,11 @@ ONEWINDOW_DEBUG      "1" to turn debugging on (off by default)
 ONEWINDOW_SECRET_KEY secret key; when unset, one is generated into the data folder on first start
 ONEWINDOW_ALLOWED_HOSTS  comma-separated host names (default: localhost names only)
 ONEWINDOW_EMAIL_BACKEND  Django email backend (default: console)
+ONEWINDOW_LOG_FORMAT "json" for one JSON object per log line (the default of `onewindow serve`), or "text"
+ONEWINDOW_HTTPS      "1" behind HTTPS: secure cookies, HSTS for a year, plain-HTTP requests redirected
+ONEWINDOW_TRUST_FORWARDED_PROTO  "1" when a load balancer ends TLS and sets X-Forwarded-Proto
+ONEWINDOW_CSRF_TRUSTED_ORIGINS  comma-separated origins (https://gov.example) for forms behind a proxy
+ONEWINDOW_LOG_LEVEL  DEBUG, INFO (default), WARNING or ERROR
 ONEWINDOW_DB_POOL    "0" to open a PostgreSQL connection per request instead of pooling them (default 1)
 ONEWINDOW_DB_POOL_SIZE  connections at most per app-server process (default 4; keep ≥ its threads)
 """
@@ -16,6 +21,8 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+
+from onewindow.core.logs import logging_config
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("ONEWINDOW_DATA_DIR", "var")).resolve()
@@ -172,13 +179,23 @@ EMAIL_BACKEND = os.environ.get("ONEWINDOW_EMAIL_BACKEND", "django.core.mail.back
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+if _env_flag("ONEWINDOW_HTTPS"):
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # The load balancer's health checks come over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if _env_flag("ONEWINDOW_TRUST_FORWARDED_PROTO"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = [
+    origin.strip()
+    for origin in os.environ.get("ONEWINDOW_CSRF_TRUSTED_ORIGINS", "").split(",")
+    if origin.strip()
+]
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("ONEWINDOW_LOG_LEVEL", "INFO")},
-    "loggers": {"jieba": {"level": "WARNING"}},
-}
+LOGGING = logging_config(
+    os.environ.get("ONEWINDOW_LOG_FORMAT", "text"), os.environ.get("ONEWINDOW_LOG_LEVEL", "INFO")
+)

@@ -37,11 +37,17 @@ class Instance:
         assert done.returncode == 0, done.stderr[-2000:]
         return done.stdout.strip()
 
+    @property
+    def log(self) -> Path:
+        """What the server wrote (JSON lines), appended to over restarts."""
+        return Path(self.env["ONEWINDOW_DATA_DIR"]) / "serve.log"
+
     def start(self):
-        self.process = subprocess.Popen(
-            [ONEWINDOW, "serve", "--addr", f"127.0.0.1:{self.port}", "--workers", "2", "--no-migrate"],
-            env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-        )  # fmt: skip
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [ONEWINDOW, "serve", "--addr", f"127.0.0.1:{self.port}", "--workers", "2", "--no-migrate"],
+                env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:

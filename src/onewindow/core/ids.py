@@ -86,3 +86,15 @@ def mask(number: str) -> str:
     if len(number) <= 8:
         return "*" * len(number)
     return number[:4] + "*" * (len(number) - 8) + number[-4:]
+
+
+# Resident IDs (15 or 18 characters), USCCs (18) and Vietnamese citizen IDs (12 digits), as they may
+# turn up inside free text such as a logged request line.
+_ID_LIKE = re.compile(
+    r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}|\d{15}|\d{12})(?![0-9A-Za-z])"
+)
+
+
+def mask_in_text(text: str) -> str:
+    """`text` with everything that looks like an ID number masked."""
+    return _ID_LIKE.sub(lambda found: mask(found.group()), text)

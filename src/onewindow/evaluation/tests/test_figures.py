@@ -5,6 +5,8 @@ import random
 from collections import Counter
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from onewindow.cases import services as case_services
 from onewindow.cases import states
@@ -131,3 +133,16 @@ def test_contributions_by_hand():
         (1, decided, "materials_shared"): 1, (1, decided, "materials_digitised"): 2,
     })  # fmt: skip
     assert figures.delta(found, Counter()) == {k: -v for k, v in found.items()}
+
+
+def test_a_save_of_fields_the_figures_ignore_costs_no_figure_work(cases, django_assert_num_queries):
+    case = Case.objects.first()
+    case.number = case.number + "-X"
+    with django_assert_num_queries(1):  # the UPDATE alone: no read of the row, no upsert of totals
+        case.save(update_fields=["number"])
+    case.status = states.WITHDRAWN
+    with CaptureQueriesContext(connection) as captured:
+        case.save(update_fields=["status"])
+    reads = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT")]
+    assert any("cases_case" in sql for sql in reads)  # the status counts: its old contribution is read
+    assert rollups.stored_daily_figures(*EVERYTHING) == rollups.raw_daily_figures(*EVERYTHING)

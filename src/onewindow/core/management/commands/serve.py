@@ -1,4 +1,6 @@
+import logging.config
 import multiprocessing
+import os
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -19,11 +21,21 @@ class Command(BaseCommand):
             "--timeout", type=int, default=30, help="seconds before a stuck worker is replaced"
         )
         parser.add_argument("--no-migrate", action="store_true", help="do not apply migrations first")
+        parser.add_argument(
+            "--log-format",
+            choices=("json", "text"),
+            default=os.environ.get("ONEWINDOW_LOG_FORMAT", "json"),
+            help="json: one JSON object per line, access records included (default); text: plain lines",
+        )
 
-    def handle(self, *args, addr, workers, threads, timeout, no_migrate, **options):
+    def handle(self, *args, addr, workers, threads, timeout, no_migrate, log_format, **options):
         from gunicorn.app.base import BaseApplication
 
+        from onewindow.core.logs import AccessLogger, logging_config
         from onewindow.wsgi import application
+
+        logging_setting = logging_config(log_format, os.environ.get("ONEWINDOW_LOG_LEVEL", "INFO"))
+        logging.config.dictConfig(logging_setting)
 
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
@@ -35,7 +47,8 @@ class Command(BaseCommand):
             "timeout": timeout,
             "accesslog": "-",
             "errorlog": "-",
-            "access_log_format": '%(h)s "%(r)s" %(s)s %(b)s %(M)sms',
+            "logger_class": AccessLogger,
+            "logconfig_dict": logging_setting,
             "worker_tmp_dir": "/dev/shm",
         }
 
@@ -47,5 +60,5 @@ class Command(BaseCommand):
             def load(self):
                 return application
 
-        self.stdout.write(f"Serving on http://{addr}/ with {workers} workers")
+        logging.getLogger("onewindow.serve").info("Serving on http://%s/ with %s workers", addr, workers)
         Server().run()
