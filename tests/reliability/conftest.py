@@ -58,6 +58,13 @@ class Instance:
                 time.sleep(0.1)
         raise RuntimeError("the server did not start")
 
+    def stop(self):
+        """SIGTERM: gunicorn finishes the requests under way and its workers exit."""
+        if self.process:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=30)
+            self.process = None
+
     def kill(self):
         """SIGKILL to the whole process group: the master and every worker, mid-request."""
         if self.process:
