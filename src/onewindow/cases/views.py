@@ -53,7 +53,7 @@ def case_list(request):
 
 
 def _case_or_404(request, case_id) -> Case:
-    case = selectors.visible_cases(request.user).filter(pk=case_id).first()
+    case = selectors.case_for_detail(request.user, case_id)
     if case is None:
         raise Http404(_("No such case."))
     return case
@@ -75,7 +75,7 @@ def case_detail(request, case_id, errors=None, status=200):
             "case": case,
             "clock": clock,
             "clock_error": clock_error,
-            "events": case.events.select_related("actor"),
+            "events": selectors.case_history(case),
             "materials": case.materials.all(),
             "actions": _actions_for(case, request.user),
             "applicant_view": case.applicant_user_id == request.user.pk and request.user.role in APPLICANTS,

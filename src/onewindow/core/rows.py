@@ -40,8 +40,12 @@ def _instance(model: type[Model], values: list):
     for position, column, functions in _converters(model, connection.vendor):
         for function in functions:
             values[position] = function(values[position], column, connection)
-    names = [field.attname for field in _fields(model)]
-    return model.from_db(connection.alias, names, values)
+    return model.from_db(connection.alias, _attnames(model), values)
+
+
+@cache
+def _attnames(model: type[Model]) -> list[str]:
+    return [field.attname for field in _fields(model)]
 
 
 @cache
