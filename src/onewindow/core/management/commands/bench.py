@@ -69,8 +69,8 @@ class Command(BaseCommand):
 
         from onewindow.core import loadbench
 
-        if options["seconds"] <= 0 or options["concurrency"] < 1:
-            raise CommandError("--seconds must be above 0 and --concurrency at least 1")
+        if options["seconds"] <= 0 or options["concurrency"] < 1 or options["threads"] < 1:
+            raise CommandError("--seconds must be above 0, --concurrency and --threads at least 1")
         workers = options["workers"] or multiprocessing.cpu_count() * 2 + 1
         return loadbench.run(
             kind, options["db"], options["seconds"], options["concurrency"], workers, options["threads"]
