@@ -100,8 +100,8 @@ def on_conflict(request, exc):
 
 @api.exception_handler(UnknownYear)
 def on_unknown_year(request, exc):
-    # The holiday data is out of date (a new year's State Council notice not yet installed): nothing changed.
-    return _error(request, 503, f"{exc}; update the holiday data (pip install -U chinesecalendar) and retry")
+    # Beyond every rule the calendars know (past 2099): nothing changed.
+    return _error(request, 503, f"{exc}; load that year's official calendar (onewindow workdays import)")
 
 
 @api.exception_handler(DataError)

@@ -88,6 +88,10 @@ class CaseSummary(Out):
     submitted_at: dt.datetime
     accepted_on: dt.date | None
     due_date: dt.date | None
+    due_date_provisional: bool = Field(
+        description="The due date runs into a year whose official holiday calendar is not published "
+        "yet: computed from the statutory holidays, recomputed (and the applicant told) once it is"
+    )
     decided_on: dt.date | None
 
 
@@ -155,6 +159,7 @@ def _summary_of_row(row: dict) -> dict:
         "submitted_at": row["submitted_at"],
         "accepted_on": row["accepted_on"],
         "due_date": row["due_date"],
+        "due_date_provisional": row["due_date_provisional"],
         "decided_on": row["decided_on"],
     }
 
@@ -287,6 +292,7 @@ class BundleCaseOut(Schema):
     status: str = Field(description="submitted | in_progress | ready (every item decided) | delivered")
     accepted_on: dt.date | None
     due_date: dt.date | None
+    due_date_provisional: bool
     delivered_at: dt.datetime | None
     children: list[BundleChildOut]
 
@@ -306,6 +312,7 @@ def _bundle_case_out(parent) -> dict:
         "status": bundle_services.bundle_status(parent),
         "accepted_on": parent.accepted_on,
         "due_date": parent.due_date,
+        "due_date_provisional": parent.due_date_provisional,
         "delivered_at": parent.delivered_at,
         "children": [{**_summary(child), "waiting_for": child.waiting_for} for child in children],
     }

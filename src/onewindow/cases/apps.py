@@ -6,3 +6,10 @@ class CasesConfig(AppConfig):
     name = "onewindow.cases"
     label = "cases"
     verbose_name = _("Cases")
+
+    def ready(self):
+        from onewindow.catalog.calendars import calendar_years_loaded
+
+        from .services import recompute_after_load
+
+        calendar_years_loaded.connect(recompute_after_load, dispatch_uid="cases-recompute-due-dates")

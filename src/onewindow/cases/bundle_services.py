@@ -7,6 +7,8 @@ when an input is denied, the children waiting for it are refused with that reaso
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 
 from onewindow.catalog import rules
@@ -147,16 +149,18 @@ def accept_bundle(actor: User, bundle_case_id: int) -> BundleCase:
     if problems:
         raise InvalidInput(problems, detail="Some items cannot be accepted")
     parent.accepted_on = platform_clock.today()
-    parent.due_date = bundle_due_date(parent)
-    parent.save(update_fields=["accepted_on", "due_date"])
+    parent.due_date, parent.due_date_provisional = bundle_due_date(parent)
+    parent.save(update_fields=["accepted_on", "due_date", "due_date_provisional"])
     return parent
 
 
-def bundle_due_date(parent: BundleCase):
-    """Acceptance plus the longest chain of the children's promised days, each in its own calendar."""
+def bundle_due_date(parent: BundleCase) -> tuple[dt.date, bool]:
+    """Acceptance plus the longest chain of the children's promised days, each in its own calendar;
+    and whether that date rests on a provisional year of any of them."""
     children = {c.item.code: c for c in parent.children.select_related("item", "department")}
-    finish: dict[str, object] = {}
+    finish: dict[str, dt.date] = {}
     pending = dict.fromkeys(children)
+    provisional = False
     while pending:
         for code in list(pending):
             child = children[code]
@@ -164,9 +168,11 @@ def bundle_due_date(parent: BundleCase):
             if all(w in finish for w in waits):
                 start = max([finish[w] for w in waits], default=parent.accepted_on)
                 days = 0 if child.immediate else child.promised_days
-                finish[code] = add_working_days(department_calendar(child.department), start, days)
+                calendar = department_calendar(child.department)
+                finish[code] = add_working_days(calendar, start, days)
+                provisional |= calendar.is_provisional(parent.accepted_on, finish[code])
                 del pending[code]
-    return max(finish.values())
+    return max(finish.values()), provisional
 
 
 def _original_waits(child: Case) -> list[str]:
@@ -215,8 +221,8 @@ def _start(child: Case) -> None:
 
     child.status, child.accepted_on = states.ACCEPTED, platform_clock.today()
     running = case_clock(child)
-    child.due_date = running.due_date if running else None
-    child.save(update_fields=["status", "accepted_on", "due_date"])
+    child.set_clock(running)
+    child.save(update_fields=["status", "accepted_on", "due_date", "due_date_provisional"])
     _record(
         child, None, "accept", states.SUBMITTED, states.ACCEPTED, "", {"due_date": child.due_date.isoformat()}
     )

@@ -22,6 +22,8 @@ class Clock:
     working_days_left: int
     suspended_working_days: int
     late: bool
+    # The due date rests on a year whose official calendar is not published yet (core/workdays.py).
+    provisional: bool = False
 
 
 def suspended_days(calendar: Calendar, suspensions, until: dt.date) -> int:
@@ -63,4 +65,5 @@ def clock(
         working_days_left=limit - used,
         suspended_working_days=paused,
         late=stop > due,
+        provisional=calendar.is_provisional(accepted_on, max(due, stop)),
     )

@@ -74,6 +74,12 @@ def _wrap(text: str, width: int) -> list[str]:
     return [text[i : i + width] for i in range(0, len(text), width)] or ["—"]
 
 
+def _due(case) -> str:
+    if case.due_date is None:
+        return "—"
+    return f"{case.due_date.isoformat()}（暂定）" if case.due_date_provisional else case.due_date.isoformat()
+
+
 def receipt_pdf(case, tracking_url: str, *, compress: bool = True, rating_url: str = "") -> bytes:
     materials = "、".join(m.name for m in case.materials.all() if m.status != "missing") or "—"
     lines = [
@@ -82,10 +88,12 @@ def receipt_pdf(case, tracking_url: str, *, compress: bool = True, rating_url: s
         ("办理事项", f"{case.item.name}（{case.item.code} 第{case.item.version}版）"),
         ("实施部门", case.department.name),
         ("受理日期", case.accepted_on.isoformat() if case.accepted_on else "—"),
-        ("承诺办结日期", case.due_date.isoformat() if case.due_date else "—"),
+        ("承诺办结日期", _due(case)),
         ("已收材料", materials),
     ]
     footer = "您的申请已受理。办理时限按工作日计算，补正材料期间暂停计时。"
+    if case.due_date_provisional:
+        footer += "次年节假日安排尚未公布，办结日期按法定节假日暂定；公布后如有变动，将另行告知。"
     return _document("受理通知书", lines, tracking_url, footer, compress, rating_url)
 
 

@@ -69,6 +69,7 @@ class BundleCase(models.Model):
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
     # The longest chain of promised days through the children, in their departments' calendars.
     due_date = models.DateField(_("due date"), null=True, blank=True)
+    due_date_provisional = models.BooleanField(_("due date provisional"), default=False)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
 
     class Meta:
@@ -142,6 +143,9 @@ class Case(models.Model):
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     # Computed by the clock at every change, stored so that lists can filter and sort on them.
     due_date = models.DateField(_("due date"), null=True, blank=True)
+    # The due date runs into a year whose official calendar is not published yet: computed from the
+    # statutory holidays, and recomputed when the year is loaded (services.recompute_due_dates).
+    due_date_provisional = models.BooleanField(_("due date provisional"), default=False)
     extension_days = models.PositiveIntegerField(_("extension (working days)"), default=0)
     # The new date promised in an apology notice (phiếu xin lỗi) when the case is about to be late.
     apology_date = models.DateField(_("date promised in the apology"), null=True, blank=True)
@@ -184,6 +188,11 @@ class Case(models.Model):
     @property
     def masked_id_number(self) -> str:
         return mask(self.applicant_id_number)
+
+    def set_clock(self, running) -> None:
+        """Store what lists filter on from a computed clock (None before acceptance)."""
+        self.due_date = running.due_date if running else None
+        self.due_date_provisional = bool(running and running.provisional)
 
     def machine_state(self) -> states.CaseState:
         return states.CaseState(

@@ -39,7 +39,15 @@ def _text(case, kind: str, note: str) -> str:
         "refuse": _("Case %(number)s (%(item)s) was not accepted: %(note)s"),
         "deliver": _("The result of case %(number)s (%(item)s) is delivered."),
         "apology": _("We are sorry: case %(number)s (%(item)s) will be late; the new date is %(new_date)s."),
+        "due_date_changed": _(
+            "The official holiday calendar is published: case %(number)s (%(item)s) is now due on %(due)s."
+        ),
     }
+    if kind == "accept" and case.due_date_provisional:
+        messages["accept"] = _(
+            "Case %(number)s (%(item)s) is accepted; it is due on %(due)s (provisional: next year's "
+            "holiday calendar is not published yet, and we will tell you if the date moves)."
+        )
     return messages[kind] % {
         "number": case.number,
         "item": item,
@@ -49,7 +57,16 @@ def _text(case, kind: str, note: str) -> str:
     }
 
 
-NOTIFIED = {"accept", "request_supplement", "approve", "deny", "refuse", "deliver", "apology"}
+NOTIFIED = {
+    "accept",
+    "request_supplement",
+    "approve",
+    "deny",
+    "refuse",
+    "deliver",
+    "apology",
+    "due_date_changed",
+}
 
 
 def notify_applicant(case, kind: str, note: str = "") -> list[str]:

@@ -39,6 +39,7 @@ SUMMARY_FIELDS = (
     "submitted_at",
     "accepted_on",
     "due_date",
+    "due_date_provisional",
     "decided_on",
 )
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+import logging
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from onewindow.catalog import prechecks, rules
 from onewindow.catalog.models import ServiceItem
@@ -24,6 +28,7 @@ from onewindow.core.workdays import add_working_days, working_days_between
 
 from . import states
 from .models import (
+    BundleCase,
     Case,
     CaseEvent,
     CaseMaterial,
@@ -36,6 +41,8 @@ from .models import (
 )
 from .notifications import notify_applicant
 from .selectors import case_clock, visible_cases
+
+log = logging.getLogger(__name__)
 
 DEFAULT_REVIEW_STEPS = [{"code": "review", "name": "审核"}, {"code": "decide", "name": "决定"}]
 IMMEDIATE_REVIEW_STEPS = [{"code": "decide", "name": "决定"}]
@@ -378,7 +385,7 @@ def act(actor: User, case_id: int, request: ActionInput) -> Case:
     from_status = case.status
     case.status, case.step, case.suspended_from = after.status, after.step, after.suspended_from
     running = case_clock(case, today)
-    case.due_date = running.due_date if running else None
+    case.set_clock(running)
     if request.action in ("approve", "deny"):
         case.working_days_used = running.working_days_used if running else 0
         case.materials_total = len(materials)
@@ -389,6 +396,8 @@ def act(actor: User, case_id: int, request: ActionInput) -> Case:
     case.save()
     if running:
         data["due_date"] = running.due_date.isoformat()
+        if running.provisional:
+            data["provisional"] = True
     channels = notify_applicant(case, request.action, request.note)
     if channels:
         data["notified"] = channels
@@ -438,6 +447,54 @@ def send_apologies(today=None, extra_days: int | None = None) -> list[Case]:
             )
         sent.append(case)
     return sent
+
+
+def recompute_due_dates(
+    today: dt.date | None = None, years: Iterable[int] = ()
+) -> list[tuple[Case, dt.date, dt.date]]:
+    """Recompute the due dates that the calendars may have changed: every provisional one, and every
+    one whose clock reads one of `years` (a year just loaded, or corrected by a later notice).
+    A date that moves is recorded as an event, and the applicant of a case still running is told;
+    a date that only stops being provisional is stored quietly.
+    Returns the moved cases with their old and new dates."""
+    from .bundle_services import bundle_due_date
+
+    today = today or platform_clock.today()
+    moved = []
+    affected = Q(due_date_provisional=True)
+    for year in years:
+        affected |= Q(accepted_on__lte=dt.date(year, 12, 31), due_date__gte=dt.date(year, 1, 1))
+    provisional = (
+        Case.objects.filter(affected, due_date__isnull=False)
+        .select_related("item", "department")
+        .prefetch_related("suspensions")
+        .order_by("id")
+    )
+    for case in provisional:
+        before = case.due_date
+        case.set_clock(case_clock(case, today))
+        case.save(update_fields=["due_date", "due_date_provisional"])
+        if case.due_date == before:
+            continue
+        moved.append((case, before, case.due_date))
+        running = case.decided_on is None and case.status in states.CLOCK_STATES
+        channels = notify_applicant(case, "due_date_changed") if running else []
+        data = {"from": before.isoformat(), "due_date": case.due_date.isoformat()}
+        if case.due_date_provisional:
+            data["provisional"] = True
+        if channels:
+            data["notified"] = channels
+        _record(case, None, "due_date_changed", case.status, case.status, "", data)
+    for parent in BundleCase.objects.filter(affected, accepted_on__isnull=False):
+        parent.due_date, parent.due_date_provisional = bundle_due_date(parent)
+        parent.save(update_fields=["due_date", "due_date_provisional"])
+    return moved
+
+
+def recompute_after_load(sender, years, actor=None, **kwargs) -> None:
+    """catalog.calendars.calendar_years_loaded: the loaded years take effect on the cases at once."""
+    moved = recompute_due_dates(years={row.year for row in years})
+    log.info("calendar years loaded (%s): %d due dates moved", ", ".join(map(str, years)), len(moved))
 
 
 _UPLOAD_STATES = (states.SUBMITTED, states.SUPPLEMENT_REQUESTED)

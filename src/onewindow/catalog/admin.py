@@ -2,15 +2,17 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.core.errors import InvalidInput
 
-from . import prechecks, rules, services
+from . import calendars, prechecks, rules, services
 from .models import (
     Bundle,
     BundleItem,
     CalendarOverride,
+    CalendarYear,
     Department,
     ItemStatus,
     LifeEvent,
@@ -22,6 +24,7 @@ from .models import (
     ServiceItem,
     SituationRule,
 )
+from .transfer import CatalogImportError, Problem
 
 
 def _known_questions(item, exclude_pk=None) -> dict[str, tuple[str, ...]]:
@@ -285,6 +288,57 @@ class DepartmentAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "short_name", "region", "calendar", "position")
     list_filter = ("calendar", "region")
     search_fields = ("code", "name", "short_name")
+
+
+class CalendarFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("Calendar file (YAML or CSV)"),
+        help_text=_("One or more official years; see docs/calendars.md for the format. All or nothing."),
+    )
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    """Official years are loaded from a file (the add page is an upload) and never edited: a corrected
+    notice is loaded again, and the newest load is the one in force."""
+
+    list_display = ("calendar", "department", "year", "source_title", "source_date", "loaded_by", "loaded_at")
+    list_filter = ("calendar", "year")
+    readonly_fields = [f.name for f in CalendarYear._meta.fields]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        form = CalendarFileForm(request.POST or None, request.FILES or None)
+        problems = []
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                if upload.size > 1_000_000:
+                    raise CatalogImportError([Problem(None, "file", str(_("larger than 1 MB")))])
+                text = upload.read().decode("utf-8")
+                written = calendars.import_calendar_file(text, upload.name, request.user)
+            except UnicodeDecodeError:
+                problems = [Problem(None, "file", str(_("not UTF-8 text")))]
+            except CatalogImportError as error:
+                problems = error.problems
+            else:
+                for row in written:
+                    self.message_user(request, _("Loaded %(year)s.") % {"year": row}, messages.SUCCESS)
+                return redirect("admin:catalog_calendaryear_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Load an official calendar year"),
+            "form": form,
+            "problems": problems,
+            **(extra_context or {}),
+        }
+        return render(request, "admin/catalog/calendaryear/load.html", context)
 
 
 @admin.register(LifeEvent)

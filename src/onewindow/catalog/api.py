@@ -1,3 +1,4 @@
+import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
@@ -7,8 +8,9 @@ from ninja import Field, Query, Router, Schema
 from onewindow.core.errors import FieldError, InvalidInput
 from onewindow.core.pagination import PageParams, paginate
 from onewindow.core.schemas import Out
+from onewindow.core.workdays import UnknownYear, add_working_days, working_days_between
 
-from . import rules, selectors
+from . import calendars, rules, selectors
 from .models import Department, LifeEvent, ServiceItem
 
 router = Router(tags=["catalog"])
@@ -433,3 +435,68 @@ def bundle_checklist(request, code: str, payload: ChecklistIn):
         "days_in_bundle": resolution.days_in_bundle,
         "channel_advice": dict(zip(("code", "visits"), selectors.bundle_advice(result), strict=True)),
     }
+
+
+class WorkdaysQuery(Schema):
+    calendar: Literal["CN", "VN", "WEEKDAYS"] | None = Field(None, description="a national calendar")
+    department: str | None = Field(None, description="or a department code: its calendar and local days")
+    start: dt.date = Field(..., alias="from", description="counting starts on the day after")
+    days: int | None = Field(None, ge=0, le=3650, description="for /workdays/add")
+    to: dt.date | None = Field(None, description="for /workdays/between")
+
+
+class WorkdaysOut(Schema):
+    calendar: str
+    date: dt.date | None = None
+    working_days: int | None = None
+    provisional: bool = Field(
+        description="The answer reads days of a year whose official calendar is not published yet "
+        "(computed from the statutory holidays; it may move when the year is loaded)"
+    )
+    provisional_years: list[int]
+
+
+def _working_calendar(query: WorkdaysQuery):
+    if (query.calendar is None) == (query.department is None):
+        raise InvalidInput([FieldError("calendar", "give either calendar or department")])
+    if query.department is None:
+        return calendars.calendar(query.calendar)
+    department = Department.objects.filter(code=query.department).first()
+    if department is None:
+        raise InvalidInput([FieldError("department", f"unknown department {query.department!r}")])
+    return calendars.department_calendar(department)
+
+
+def _workdays_answer(working_calendar, first: dt.date, last: dt.date, **answer) -> dict:
+    first, last = min(first, last), max(first, last)
+    years = [y for y in range(first.year, last.year + 1) if y in working_calendar.provisional_years]
+    return {
+        "calendar": working_calendar.code,
+        **answer,
+        "provisional": bool(years),
+        "provisional_years": years,
+    }
+
+
+@router.get("/workdays/add", response=WorkdaysOut, summary="The date N working days after a date")
+def workdays_add(request, query: Query[WorkdaysQuery]):
+    if query.days is None:
+        raise InvalidInput([FieldError("days", "required")])
+    working_calendar = _working_calendar(query)
+    try:
+        due = add_working_days(working_calendar, query.start, query.days)
+    except UnknownYear as error:
+        raise InvalidInput([FieldError("from", str(error))]) from None
+    return _workdays_answer(working_calendar, query.start, due, date=due)
+
+
+@router.get("/workdays/between", response=WorkdaysOut, summary="Working days after one date up to another")
+def workdays_between(request, query: Query[WorkdaysQuery]):
+    if query.to is None:
+        raise InvalidInput([FieldError("to", "required")])
+    working_calendar = _working_calendar(query)
+    try:
+        count = working_days_between(working_calendar, query.start, query.to)
+    except UnknownYear as error:
+        raise InvalidInput([FieldError("from", str(error))]) from None
+    return _workdays_answer(working_calendar, query.start, query.to, working_days=count)

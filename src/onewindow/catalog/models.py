@@ -3,8 +3,10 @@
 Item elements follow GB/T 39046 (政务服务事项基本目录及实施清单); see docs/catalog.md.
 """
 
+import datetime as dt
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -12,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.core.i18n import translated, translation_errors
+from onewindow.core.models import AppendOnly
 from onewindow.core.uploads import validate_document_upload
 
 from . import rules
@@ -132,6 +135,53 @@ class CalendarOverride(models.Model):
 
     def __str__(self):
         return f"{self.department.code} {self.date} {self.get_kind_display()}"
+
+
+class CalendarYear(AppendOnly):
+    """One year of an official working-day schedule, loaded by an administrator from the notice that
+    published it (catalog/calendars.py). Written once: a corrected notice is loaded as a new row, and
+    the newest row for a calendar (or a department) and year is the one in force. For CN and VN it
+    replaces what the libraries or the statutory rules say for that year; for a department it adds
+    the department's own closures and extra working days of that year, like its overrides."""
+
+    calendar = models.CharField(_("working-day calendar"), max_length=16, choices=Calendar.choices)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="calendar_years",
+        help_text=_("Empty for a national calendar; a department for its own closures and working days."),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    # [{"date": "2027-02-05", "name": "春节"}, ...]
+    days_off = models.JSONField(_("days off"), default=list)
+    working_days = models.JSONField(_("adjusted working days"), default=list)
+    source_title = models.CharField(_("source (notice title)"), max_length=300)
+    source_date = models.DateField(_("source date"))
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("loaded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    loaded_at = models.DateTimeField(_("loaded at"))
+
+    class Meta:
+        ordering = ["calendar", "year", "-loaded_at", "-id"]
+        verbose_name = _("official calendar year")
+        verbose_name_plural = _("official calendar years")
+        indexes = [models.Index(fields=["calendar", "department", "year"], name="calendar_year_scope")]
+
+    def __str__(self):
+        scope = self.department.code if self.department_id else self.calendar
+        return f"{scope} {self.year}: {self.source_title}"
+
+    def dates(self, field: str) -> frozenset:
+        return frozenset(dt.date.fromisoformat(entry["date"]) for entry in getattr(self, field))
 
 
 class LifeEvent(Translatable):

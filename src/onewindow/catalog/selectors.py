@@ -7,16 +7,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from django.db import connection
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
-from onewindow.core import rows
-from onewindow.core.workdays import Calendar, base_calendar
-
 from . import advice, bundles, rules
+from .cache import StampedCache
+from .calendars import department_calendar  # noqa: F401  (read with the other catalog reads)
 from .models import (
     Bundle,
-    CalendarOverride,
     Department,
     ItemStatus,
     LifeEvent,
@@ -151,37 +148,16 @@ def item_with_parts(items: QuerySet[ServiceItem]) -> QuerySet[ServiceItem]:
 def published_item(code: str) -> ServiceItem:
     """The published version of an item with its parts; ServiceItem.DoesNotExist when there is none.
     The instance may be shared with other requests: read it, do not change it."""
-    return _published_items.get(code)
+    return _published_items.get(code, _load_published_item)
 
 
-class _PublishedItems:
-    """Published items kept in memory for as long as the catalog stamp stays the same: loading one
-    with its questions, options, materials, steps and rules takes seven queries, nearly half of a case
-    submission's time. One query reads the stamp instead. An item is always loaded after the stamp it
-    is kept under was read, so a change committed in between is at worst loaded early, never missed."""
-
-    def __init__(self):
-        self.stamp, self.items = None, {}
-
-    def get(self, code: str) -> ServiceItem:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT value FROM catalog_catalogstamp WHERE id = 1")
-            row = cursor.fetchone()
-        if row is None:  # an emptied database: nothing to compare with, so nothing kept
-            return self._load(code)
-        if row[0] != self.stamp:
-            self.stamp, self.items = row[0], {}
-        items = self.items
-        if code not in items:
-            items[code] = self._load(code)
-        return items[code]
-
-    @staticmethod
-    def _load(code: str) -> ServiceItem:
-        return item_with_parts(ServiceItem.objects.published()).get(code=code)
+def _load_published_item(code: str) -> ServiceItem:
+    return item_with_parts(ServiceItem.objects.published()).get(code=code)
 
 
-_published_items = _PublishedItems()
+# Loading an item with its questions, options, materials, steps and rules takes seven queries,
+# nearly half of a case submission's time; the stamp is one.
+_published_items = StampedCache()
 
 
 @dataclass(frozen=True)
@@ -215,18 +191,6 @@ def checklist(item: ServiceItem, answers: dict[str, Any]) -> Checklist:
         materials=[materials[code] for code in resolution.materials],
         steps=[steps[code] for code in resolution.steps],
         limits=resolution.limits,
-    )
-
-
-def department_calendar(department: Department) -> Calendar:
-    """The department's working-day calendar with its local closures and extra working days."""
-    # Every case's clock asks, so the SQL is plain (core/rows.py).
-    columns = rows.columns(CalendarOverride, "o")
-    sql = f"SELECT {columns} FROM catalog_calendaroverride o WHERE o.department_id = %s"
-    overrides = [(o.date, o.kind) for (o,) in rows.fetch(sql, [department.pk], CalendarOverride)]
-    return base_calendar(department.calendar).with_overrides(
-        closures=[day for day, kind in overrides if kind == CalendarOverride.Kind.CLOSURE],
-        extra_working_days=[day for day, kind in overrides if kind == CalendarOverride.Kind.WORKING],
     )
 
 

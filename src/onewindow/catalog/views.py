@@ -9,7 +9,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from . import bundles, rules, selectors
+from onewindow.core import clock
+from onewindow.core.models import SUPERVISORS
+
+from . import bundles, calendars, rules, selectors
 from .models import Department, LifeEvent, ServiceItem
 
 ANSWER_PREFIX = "a."
@@ -17,6 +20,10 @@ ANSWER_PREFIX = "a."
 
 def home(request):
     events = list(selectors.life_events_with_counts())
+    # A supervisor's start page says, from 1 October, when next year's official calendar is missing.
+    calendar_warnings = []
+    if getattr(request.user, "role", None) in SUPERVISORS:
+        calendar_warnings = calendars.missing_next_year(clock.today())
     return render(
         request,
         "catalog/home.html",
@@ -25,6 +32,8 @@ def home(request):
             "person_events": [e for e in events if e.audience == LifeEvent.Audience.PERSON],
             "enterprise_events": [e for e in events if e.audience == LifeEvent.Audience.ENTERPRISE],
             "departments": selectors.departments_with_counts(),
+            "calendar_warnings": calendar_warnings,
+            "next_year": clock.today().year + 1,
         },
     )
 

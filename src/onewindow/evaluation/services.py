@@ -10,12 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onewindow.cases.models import Case, Status
+from onewindow.catalog.calendars import calendar
 from onewindow.catalog.selectors import department_calendar
 from onewindow.core import clock
 from onewindow.core.errors import FieldError, InvalidInput
 from onewindow.core.models import SUPERVISORS, Role, User
 from onewindow.core.permissions import Conflict, Forbidden, NotFound
-from onewindow.core.workdays import UnknownYear, add_working_days, base_calendar
+from onewindow.core.workdays import UnknownYear, add_working_days
 
 from . import rectification as stages
 from .models import (
@@ -139,9 +140,7 @@ def rate_visit(ticket, data: RatingInput, rater: User | None = None) -> Rating:
             if rating.level in BAD_LEVELS:
                 Rectification.objects.create(
                     rating=rating,
-                    due_date=_add_days(
-                        base_calendar(ticket.hall.calendar), clock.today(), DEFAULT_STAGE_DAYS
-                    ),
+                    due_date=_add_days(calendar(ticket.hall.calendar), clock.today(), DEFAULT_STAGE_DAYS),
                     opened_at=rating.rated_at,
                 )
     except IntegrityError:
@@ -164,16 +163,16 @@ def _store_rating(data: RatingInput, rater: User | None, **subject) -> Rating:
     )
 
 
-def _add_days(calendar, start, days):
+def _add_days(working_calendar, start, days):
     try:
-        return add_working_days(calendar, start, days)
+        return add_working_days(working_calendar, start, days)
     except UnknownYear:
         return None  # the holiday data does not reach the deadline: no date rather than a wrong one
 
 
 def _stage_due(department, start):
     if department is None:
-        return _add_days(base_calendar("CN"), start, DEFAULT_STAGE_DAYS)
+        return _add_days(calendar("CN"), start, DEFAULT_STAGE_DAYS)
     return _add_days(department_calendar(department), start, department.rectification_days)
 
 

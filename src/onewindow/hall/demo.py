@@ -9,10 +9,10 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from onewindow.catalog.calendars import calendar as working_calendar
 from onewindow.catalog.models import Region
 from onewindow.core import clock
 from onewindow.core.models import Role, User
-from onewindow.core.workdays import base_calendar
 
 from . import rules
 from .models import Category, Hall, Ticket, Window
@@ -145,7 +145,7 @@ def load_demo_history(days: int = 10, seed: int = 2025) -> int:
     rates = {code: rate for code, *_rest, rate in spec["categories"]}
     windows = list(hall.windows.prefetch_related("categories"))
     clerks = {u.username: u for u in User.objects.filter(username__in=CLERKS)}
-    calendar = base_calendar(hall.calendar)
+    calendar = working_calendar(hall.calendar)
     day, made = clock.today(), 0
     for _ in range(days):
         day -= dt.timedelta(days=1)

@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onewindow.cases.models import Case
+from onewindow.catalog.calendars import calendar
 from onewindow.core import clock
 from onewindow.core.errors import FieldError, InvalidInput
 from onewindow.core.models import Role, User
 from onewindow.core.permissions import Conflict, Forbidden, NotFound
-from onewindow.core.workdays import UnknownYear, base_calendar
+from onewindow.core.workdays import UnknownYear
 
 from . import rules
 from .models import Appointment, Category, Hall, HallEvent, Priority, Ticket, Window
@@ -353,7 +354,7 @@ def transfer(user: User, ticket_id: int, category_code: str = "", window_id: int
 
 
 def hall_calendar(hall: Hall):
-    return base_calendar(hall.calendar)
+    return calendar(hall.calendar)
 
 
 def slot_problem(hall: Hall, day: dt.date, start: dt.time, now: dt.datetime) -> FieldError | None:

@@ -325,15 +325,28 @@ def test_a_supervisor_assigns_a_case_to_one_reviewer(as_user, today, django_user
     assert act(as_user, "reviewer-rsj-2", case["id"], "review").json()["status"] == "in_review"
 
 
-def test_a_due_date_in_a_year_the_calendar_does_not_know_is_a_clear_503(as_user, today):
+def test_a_case_reaching_into_an_unpublished_year_is_accepted_with_a_provisional_due_date(as_user, today):
+    today.set(dt.date(2026, 12, 1))
+    case = new_case(as_user).json()
+    accepted = act(as_user, "clerk", case["id"], "accept", materials={})
+    assert accepted.status_code == 200, accepted.content
+    body = accepted.json()
+    assert body["status"] == "accepted" and body["due_date_provisional"] is False  # 20 working days fit 2026
+
+    long_case = new_case(as_user).json()
     today.set(dt.date(2026, 12, 30))
-    case = new_case(as_user).json()  # 2 working days would reach into 2027
-    response = act(as_user, "clerk", case["id"], "accept")
-    assert response.status_code == 503
-    assert "knows the years 2004–2026" in response.json()["detail"]
-    assert Case.objects.get(pk=case["id"]).status == "submitted"
-    assert CaseEvent.objects.filter(case_id=case["id"]).count() == 1
-    assert as_user("clerk", "get", f"/api/v1/cases/{case['id']}").status_code == 200
+    accepted = act(as_user, "clerk", long_case["id"], "accept").json()
+    # Two working days from Wednesday 30 December: 31 December, then 4 January (1 January is 元旦).
+    assert accepted["due_date"] == "2027-01-04" and accepted["due_date_provisional"] is True
+    accept_event = accepted["events"][-1]
+    assert accept_event["data"]["provisional"] is True
+    listed = as_user("clerk", "get", "/api/v1/cases", {"status": "accepted"}).json()["items"]
+    assert {c["id"]: c["due_date_provisional"] for c in listed}[long_case["id"]] is True
+    # Suspension and extension are never refused for lack of next year's calendar either.
+    suspended = act(
+        as_user, "reviewer-rsj", long_case["id"], "suspend", note="专家评审", suspension_kind="expert_review"
+    )
+    assert suspended.status_code == 200, suspended.content
 
 
 def test_come_back_rate_report(as_user, today):

@@ -4,6 +4,8 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from onewindow.cases.services import send_apologies
+from onewindow.catalog.calendars import warn_if_next_year_missing
+from onewindow.core import clock
 from onewindow.core.workdays import UnknownYear
 
 
@@ -20,6 +22,7 @@ class Command(BaseCommand):
             today = dt.date.fromisoformat(date) if date else None
         except ValueError:
             raise CommandError(f"--date {date!r} is not YYYY-MM-DD") from None
+        warn_if_next_year_missing(today or clock.today())
         try:
             sent = send_apologies(today)
         except UnknownYear as error:

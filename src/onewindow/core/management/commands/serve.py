@@ -40,6 +40,10 @@ class Command(BaseCommand):
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
+        from onewindow.catalog.calendars import warn_if_next_year_missing
+        from onewindow.core import clock
+
+        warn_if_next_year_missing(clock.today())
         config = {
             "bind": addr,
             "workers": workers,
