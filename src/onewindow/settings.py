@@ -165,9 +165,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = ONEWINDOW_UPLOAD_MAX_BYTES + 1024 * 1024
 
 # Apology notices promise a new date this many working days after the missed due date.
 ONEWINDOW_APOLOGY_DAYS = int(os.environ.get("ONEWINDOW_APOLOGY_DAYS", 5))
-# Failed logins before a pause, per account and per address, and the pause.
+# Failed logins before a pause (counted in the database, so every app server sees them): for one
+# account from one address; for one account from anywhere; from one address for any accounts (high
+# enough that an office behind one NAT address is not locked out by a colleague's typos).
 ONEWINDOW_LOGIN_ATTEMPTS = int(os.environ.get("ONEWINDOW_LOGIN_ATTEMPTS", 5))
+ONEWINDOW_LOGIN_ACCOUNT_ATTEMPTS = int(os.environ.get("ONEWINDOW_LOGIN_ACCOUNT_ATTEMPTS", 20))
+ONEWINDOW_LOGIN_ADDRESS_ATTEMPTS = int(os.environ.get("ONEWINDOW_LOGIN_ADDRESS_ATTEMPTS", 100))
 ONEWINDOW_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("ONEWINDOW_LOGIN_LOCKOUT_SECONDS", 15 * 60))
+# Proxies in front of the app servers that append the client's address to X-Forwarded-For (0: none,
+# the address is the connection's own).
+ONEWINDOW_PROXY_COUNT = int(os.environ.get("ONEWINDOW_PROXY_COUNT", 0))
 
 # Appointments per person: upcoming bookings at once, and missed ones in 30 days before booking pauses.
 ONEWINDOW_APPOINTMENT_LIMIT = int(os.environ.get("ONEWINDOW_APPOINTMENT_LIMIT", 3))

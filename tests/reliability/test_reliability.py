@@ -7,6 +7,7 @@ import random
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 
@@ -236,3 +237,33 @@ def test_the_server_logs_one_json_object_per_line_with_id_numbers_masked(instanc
     assert VALID_ID not in written
     assert "1101**********002X" in last["path"]
     assert any(e["logger"] == "gunicorn.error" for e in entries)  # the master's own records, as JSON too
+
+
+def test_failed_logins_are_counted_across_workers_and_doors(instance):
+    """Each worker used to keep its own count (14 guesses before steady 429s with 3 workers); the
+    admin's login was a second door without any. Both share one count in the database now."""
+    import http.cookiejar
+    import re
+
+    instance.start()
+    try:
+        statuses = []
+        for attempt in range(8):
+            jar = http.cookiejar.CookieJar()  # a fresh connection and session: any worker may answer
+            opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+            door = "/admin/login/" if attempt % 2 else "/accounts/login/"
+            page = opener.open(instance.url + door, timeout=10).read().decode()
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+            form = urllib.parse.urlencode(
+                {"csrfmiddlewaretoken": token, "username": "supervisor", "password": f"guess-{attempt}"}
+            ).encode()
+            request = urllib.request.Request(
+                instance.url + door, data=form, headers={"Referer": instance.url}
+            )
+            try:
+                statuses.append(opener.open(request, timeout=10).status)
+            except urllib.error.HTTPError as error:
+                statuses.append(error.code)
+    finally:
+        instance.stop()
+    assert statuses == [200] * 5 + [429] * 3

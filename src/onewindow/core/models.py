@@ -117,3 +117,15 @@ class AppendOnly(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError(f"{self._meta.verbose_name_plural} are append-only")
+
+
+class LoginFailures(models.Model):
+    """Failed logins counted for one key (an account, an address, or both; hashed) until `expires_at`.
+    In the database rather than a per-process cache, so that every app server counts the same."""
+
+    key = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.key[:8]}… {self.failures}"

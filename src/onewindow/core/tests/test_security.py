@@ -33,10 +33,8 @@ def test_csrf_is_enforced_on_pages(demo):
 
 
 def test_login_is_throttled_per_account_and_address(demo, settings):
-    from django.core.cache import cache
-
-    cache.clear()
     settings.ONEWINDOW_LOGIN_ATTEMPTS = 3
+    settings.ONEWINDOW_LOGIN_ACCOUNT_ATTEMPTS = 5
     client = Client()
     for _ in range(3):
         assert client.post("/accounts/login/", {"username": "clerk", "password": "wrong"}).status_code == 200
@@ -44,11 +42,55 @@ def test_login_is_throttled_per_account_and_address(demo, settings):
         "/accounts/login/", {"username": "clerk", "password": "demo"}, HTTP_ACCEPT_LANGUAGE="en"
     )
     assert blocked.status_code == 429 and "Too many failed attempts" in blocked.content.decode()
-    # Another address may not try other accounts forever either: the address count is separate.
-    other = Client(REMOTE_ADDR="10.0.0.9")
-    assert other.post("/accounts/login/", {"username": "clerk", "password": "demo"}).status_code == 429
-    assert other.post("/accounts/login/", {"username": "citizen", "password": "demo"}).status_code == 302
-    cache.clear()
+    # A colleague behind the same address is not locked out, nor is the clerk from another address…
+    assert client.post("/accounts/login/", {"username": "citizen", "password": "demo"}).status_code == 302
+    assert (
+        Client(REMOTE_ADDR="10.0.0.9")
+        .post("/accounts/login/", {"username": "clerk", "password": "demo"})
+        .status_code
+        == 302
+    )
+    # …until guesses spread over addresses reach the account's own limit.
+    for address in ("10.0.0.10", "10.0.0.11", "10.0.0.12", "10.0.0.13", "10.0.0.14"):
+        Client(REMOTE_ADDR=address).post("/accounts/login/", {"username": "clerk", "password": "wrong"})
+    assert (
+        Client(REMOTE_ADDR="10.0.0.15")
+        .post("/accounts/login/", {"username": "clerk", "password": "demo"})
+        .status_code
+        == 429
+    )
+
+
+def test_the_admin_login_is_the_same_throttled_door(demo, settings):
+    settings.ONEWINDOW_LOGIN_ATTEMPTS = 5
+    client = Client()
+    answers = [
+        client.post("/admin/login/", {"username": "supervisor", "password": "wrong"}).status_code
+        for _ in range(7)
+    ]
+    assert answers == [200] * 5 + [429] * 2
+    # Locked out at one door means locked out at the other.
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": "admin", "password": "wrong"})
+    assert client.post("/admin/login/", {"username": "admin", "password": "demo"}).status_code == 429
+    assert not client.get("/admin/").wsgi_request.user.is_authenticated
+
+
+def test_behind_trusted_proxies_the_forwarded_address_counts(demo, settings):
+    settings.ONEWINDOW_LOGIN_ATTEMPTS = 2
+    settings.ONEWINDOW_PROXY_COUNT = 1
+    proxy = Client(REMOTE_ADDR="10.1.1.1")  # the load balancer
+    for _ in range(2):
+        proxy.post(
+            "/accounts/login/", {"username": "clerk", "password": "wrong"}, HTTP_X_FORWARDED_FOR="203.0.113.5"
+        )
+    blocked = {"username": "clerk", "password": "demo"}
+    assert proxy.post("/accounts/login/", blocked, HTTP_X_FORWARDED_FOR="203.0.113.5").status_code == 429
+    # A forged entry on the left does not move the attacker to a new address.
+    forged = "198.51.100.1, 203.0.113.5"
+    assert proxy.post("/accounts/login/", blocked, HTTP_X_FORWARDED_FOR=forged).status_code == 429
+    # Someone else behind the same load balancer is another address.
+    assert proxy.post("/accounts/login/", blocked, HTTP_X_FORWARDED_FOR="203.0.113.77").status_code == 302
 
 
 def test_public_media_is_never_rendered_or_run(settings, tmp_path):

@@ -44,6 +44,7 @@ class Command(BaseCommand):
         from onewindow.core import clock
 
         warn_if_next_year_missing(clock.today())
+        _close_database_connections()  # the workers are forked from here: none may inherit a connection
         config = {
             "bind": addr,
             "workers": workers,
@@ -66,3 +67,12 @@ class Command(BaseCommand):
 
         logging.getLogger("onewindow.serve").info("Serving on http://%s/ with %s workers", addr, workers)
         Server().run()
+
+
+def _close_database_connections() -> None:
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        connection.close()
+        if hasattr(connection, "close_pool"):
+            connection.close_pool()
