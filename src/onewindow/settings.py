@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "onewindow.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files straight from the app server, compressed and cached for a year by their hashed names.
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -31,6 +31,7 @@ from .services import (
     _request_hash,
     _validate_submission,
     act,
+    material_status_errors,
     upload_material,
 )
 
@@ -74,11 +75,9 @@ def submit_bundle(
     except ServiceItem.DoesNotExist as error:
         raise InvalidInput([FieldError("bundle", str(error))]) from None
     resolution = merged.resolution
-    unknown = [code for code in materials if code not in merged.materials]
-    if unknown:
-        raise InvalidInput(
-            [FieldError(f"materials.{code}", "not a material of this bundle") for code in unknown]
-        )
+    problems = material_status_errors(actor.role, merged.materials, materials)
+    if problems:
+        raise InvalidInput(problems)
     provided = {m.code: m for m in resolution.materials}
     children = []
     for code, item in merged.items.items():
@@ -95,7 +94,7 @@ def submit_bundle(
         submission = Submission(
             code, applicant, {k: v for k, v in resolution.answers.items() if k in own}, channel, statuses
         )
-        children.append((submission, *_validate_submission(submission, actor)))
+        children.append((submission, *_validate_submission(submission, actor, platform_statuses=True)))
     with transaction.atomic():
         now = platform_clock.now()
         parent = BundleCase.objects.create(

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Channel, IdType, MaterialStatus
-from .services import Applicant
+from .services import STAFF_MATERIAL_STATUSES, Applicant
 
 
 class ApplicantForm(forms.Form):
@@ -23,18 +23,16 @@ class ApplicantForm(forms.Form):
                 if c in (Channel.ONLINE, Channel.MOBILE, Channel.POST)
             ]
             self.fields["channel"].initial = Channel.ONLINE
-        for material in materials:
+        # Only the window records what it received; applicants upload their files after filing.
+        for material in materials if staff else ():
             name = f"m.{material.code}"
             self.fields[name] = forms.ChoiceField(
                 label=material.tr(),
-                choices=MaterialStatus.choices,
-                initial=MaterialStatus.RECEIVED if staff else MaterialStatus.MISSING,
+                choices=[(c, label) for c, label in MaterialStatus.choices if c in STAFF_MATERIAL_STATUSES],
+                initial=MaterialStatus.RECEIVED,
                 required=True,
             )
             self.material_fields.append(name)
-        if not staff:
-            for name in self.material_fields:  # applicants upload later; the window checks the papers
-                self.fields[name].widget = forms.HiddenInput()
 
     def applicant(self) -> Applicant:
         return Applicant(

@@ -235,7 +235,9 @@ def private_storage():
 
 
 def upload_path(material, filename: str) -> str:
-    return f"cases/{material.case_id}/{material.code}/{secrets.token_hex(8)}-{filename[-60:]}"
+    # services.upload_material names the file (random, with the ending of its sniffed type); nothing of
+    # the name the applicant sent is kept.
+    return f"cases/{material.case_id}/{material.code}/{filename}"
 
 
 class CaseMaterial(models.Model):

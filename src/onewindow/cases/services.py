@@ -46,6 +46,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_REVIEW_STEPS = [{"code": "review", "name": "审核"}, {"code": "decide", "name": "决定"}]
 IMMEDIATE_REVIEW_STEPS = [{"code": "decide", "name": "决定"}]
+# Who records a material's status at the window, and what they may record.
+MATERIAL_STAFF = frozenset({Role.CLERK, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN})
+STAFF_MATERIAL_STATUSES = (MaterialStatus.RECEIVED, MaterialStatus.ORIGINAL_SEEN, MaterialStatus.MISSING)
 _PRESENT = {
     MaterialStatus.RECEIVED,
     MaterialStatus.ORIGINAL_SEEN,
@@ -78,16 +81,26 @@ def _role_on(case: Case, user: User) -> str:
     return user.role
 
 
-def _material_updates(case_materials: dict[str, CaseMaterial], updates: dict[str, str]) -> list[FieldError]:
+def material_status_errors(role: str, known: Iterable[str], updates: dict[str, str]) -> list[FieldError]:
+    """Only window staff record what they received or checked; an applicant uploads files (which sets
+    `received`), and `shared_data` / `passed_on` are set by the platform itself when it obtains a
+    material. Anything else would let an applicant pass acceptance without a file, or inflate the
+    index's shared-data figure."""
+    known = set(known)
     errors = []
     for code, status in updates.items():
-        if code not in case_materials:
-            errors.append(FieldError(f"materials.{code}", f"this case does not need material {code!r}"))
-        elif status not in MaterialStatus.values:
+        field_name = f"materials.{code}"
+        if code not in known:
+            errors.append(FieldError(field_name, "not a material of this case"))
+        elif role not in MATERIAL_STAFF:
+            errors.append(
+                FieldError(field_name, "applicants upload files; only the window records a material's status")
+            )
+        elif status not in STAFF_MATERIAL_STATUSES:
             errors.append(
                 FieldError(
-                    f"materials.{code}",
-                    f"unknown status {status!r}; use one of {', '.join(MaterialStatus.values)}",
+                    field_name,
+                    f"use one of {', '.join(STAFF_MATERIAL_STATUSES)} (others are set by the platform)",
                 )
             )
     return errors
@@ -108,7 +121,11 @@ def _request_hash(submission: Submission) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _validate_submission(submission: Submission, actor: User) -> tuple[ServiceItem, Checklist]:
+def _validate_submission(
+    submission: Submission, actor: User, *, platform_statuses: bool = False
+) -> tuple[ServiceItem, Checklist]:
+    """`platform_statuses`: the material statuses were set by the platform (a bundle's shared data),
+    not sent by the actor, so they are not held to what the actor may set."""
     errors = []
     try:
         item = published_item(submission.item)
@@ -141,15 +158,14 @@ def _validate_submission(submission: Submission, actor: User) -> tuple[ServiceIt
         errors += [FieldError(f, m) for f, m in failure.problems]
     if resolution is not None:
         known = {m.code for m in resolution.materials}
-        for code, status in submission.materials.items():
-            if code not in known:
-                errors.append(
-                    FieldError(f"materials.{code}", "not a material of this item in this situation")
-                )
-            elif status not in MaterialStatus.values:
-                errors.append(
-                    FieldError(f"materials.{code}", f"use one of {', '.join(MaterialStatus.values)}")
-                )
+        if platform_statuses:
+            errors += [
+                FieldError(f"materials.{code}", "not a material of this item in this situation")
+                for code in submission.materials
+                if code not in known
+            ]
+        else:
+            errors += material_status_errors(actor.role, known, submission.materials)
     if errors:
         raise InvalidInput(errors)
     return item, resolution
@@ -298,7 +314,7 @@ def act(actor: User, case_id: int, request: ActionInput) -> Case:
     if request.action in _NOTE_REQUIRED and not request.note.strip():
         errors.append(FieldError("note", f"give {_NOTE_REQUIRED[request.action]}"))
     materials = {m.code: m for m in case.materials.all()}
-    errors += _material_updates(materials, request.materials)
+    errors += material_status_errors(role, materials, request.materials)
     today, now = platform_clock.today(), platform_clock.now()
     data: dict = {}
 
@@ -500,15 +516,53 @@ def recompute_after_load(sender, years, actor=None, **kwargs) -> None:
 _UPLOAD_STATES = (states.SUBMITTED, states.SUPPLEMENT_REQUESTED)
 
 
-@transaction.atomic
 def upload_material(
     actor: User, case_id: int, code: str, name: str, content: bytes, data: dict
 ) -> CaseMaterial:
     """Store an applicant's file (and typed-in data) for a material after its pre-checks pass.
 
     A refused file is not kept: InvalidInput carries every check's result so the applicant can fix it.
+    The checks (reading PDFs and images) run before the transaction, so no row stays locked, nor the
+    whole SQLite database, while a file is parsed. The file is stored under a generated name with
+    the ending of the type its content has, never the name it was sent with.
     """
-    case = visible_cases(actor).select_for_update(of=("self",)).filter(pk=case_id).first()
+    case, material = _upload_target(actor, case_id, code)
+    limit = settings.ONEWINDOW_UPLOAD_MAX_BYTES
+    if len(content) > limit:
+        raise InvalidInput([FieldError("file", f"the file is {len(content)} bytes; the limit is {limit}")])
+    checks = case.item.materials.filter(code=code).values_list("checks", flat=True).first() or []
+    if not any(check.get("rule") == "file" for check in checks):
+        checks = [{"rule": "file"}, *checks]  # whatever else a material checks, a file is a document
+    results = prechecks.run_checks(
+        checks, data, prechecks.Upload(name, content), today=platform_clock.today()
+    )
+    failed = [r for r in results if not r.passed]
+    if failed:
+        raise InvalidInput(
+            [FieldError("file" if r.rule == "file" else f"data.{r.rule}", r.reason) for r in failed],
+            detail="The material did not pass its pre-checks",
+            extra={"checks": [r.as_dict() for r in results]},
+        )
+    ending = prechecks.FILE_ENDINGS[prechecks.file_kind(content)]
+    with transaction.atomic():
+        case, material = _upload_target(actor, case_id, code, lock=True)  # the state may have moved on
+        if material.file:
+            material.file.delete(save=False)
+        material.file.save(f"{secrets.token_hex(16)}{ending}", ContentFile(content), save=False)
+        material.data, material.checks = data, [r.as_dict() for r in results]
+        material.status = MaterialStatus.RECEIVED
+        material.save()
+        _record(
+            case, actor, "upload", case.status, case.status, "", {"material": code, "checks": material.checks}
+        )
+    return material
+
+
+def _upload_target(actor: User, case_id: int, code: str, lock: bool = False) -> tuple[Case, CaseMaterial]:
+    cases = visible_cases(actor)
+    if lock:
+        cases = cases.select_for_update(of=("self",))
+    case = cases.filter(pk=case_id).first()
     if case is None:
         raise NotFound("no such case")
     if _role_on(case, actor) not in ("applicant", Role.CLERK, Role.ADMIN):
@@ -520,28 +574,4 @@ def upload_material(
     material = case.materials.filter(code=code).first()
     if material is None:
         raise NotFound(f"this case has no material {code!r}")
-    limit = settings.ONEWINDOW_UPLOAD_MAX_BYTES
-    if len(content) > limit:
-        raise InvalidInput([FieldError("file", f"the file is {len(content)} bytes; the limit is {limit}")])
-    rules_for = case.item.materials.filter(code=code).values_list("checks", flat=True).first() or []
-    checks = rules_for or [{"rule": "file"}]
-    results = prechecks.run_checks(
-        checks, data, prechecks.Upload(name, content), today=platform_clock.today()
-    )
-    failed = [r for r in results if not r.passed]
-    if failed:
-        raise InvalidInput(
-            [FieldError("file" if r.rule == "file" else f"data.{r.rule}", r.reason) for r in failed],
-            detail="The material did not pass its pre-checks",
-            extra={"checks": [r.as_dict() for r in results]},
-        )
-    if material.file:
-        material.file.delete(save=False)
-    material.file.save(name, ContentFile(content), save=False)
-    material.data, material.checks = data, [r.as_dict() for r in results]
-    material.status = MaterialStatus.RECEIVED
-    material.save()
-    _record(
-        case, actor, "upload", case.status, case.status, "", {"material": code, "checks": material.checks}
-    )
-    return material
+    return case, material

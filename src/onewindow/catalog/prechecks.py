@@ -25,7 +25,11 @@ FILE_TYPES = {
     "jpeg": "image/jpeg",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
+FILE_ENDINGS = {"pdf": ".pdf", "png": ".png", "jpeg": ".jpg", "docx": ".docx"}
 RULES = ("file", "resident_id", "uscc", "vn_citizen_id", "required", "not_expired")
+# An image is refused from its header above this size, before a pixel is decoded: a small PNG can
+# declare 13,000 × 13,000 pixels and take 650 MB to open (a decompression bomb).
+MAX_PIXELS = 40_000_000
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,12 @@ def _file_type(upload: Upload) -> str | None:
     return sniff_content_type(upload.content[:16], io.BytesIO(upload.content))
 
 
+def file_kind(content: bytes) -> str | None:
+    """pdf, png, jpeg or docx by the content, or None."""
+    content_type = _file_type(Upload("", content))
+    return next((k for k, t in FILE_TYPES.items() if t == content_type), None)
+
+
 def _readable(kind: str, content: bytes) -> tuple[bool, int, str]:
     """(readable, pages, reason) for a PDF or an image."""
     try:
@@ -97,6 +107,10 @@ def _readable(kind: str, content: bytes) -> tuple[bool, int, str]:
             from PIL import Image
 
             with Image.open(io.BytesIO(content)) as image:
+                width, height = image.size  # from the header: nothing decoded yet
+                if width * height > MAX_PIXELS:
+                    reason = f"the image is {width}×{height} pixels; at most {MAX_PIXELS // 10**6} megapixels"
+                    return False, 1, reason
                 image.load()
                 if min(image.size) < 200:
                     return False, 1, f"the image is {image.size[0]}×{image.size[1]} pixels: too small to read"

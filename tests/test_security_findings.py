@@ -1,0 +1,148 @@
+"""Issue 24: each finding of the black-box probe, performed as the attack it was, through the API
+or the pages. Every test here failed before its fix."""
+
+import io
+import struct
+import zlib
+
+import pytest
+from django.conf import settings
+
+from onewindow.cases.models import Case, CaseMaterial
+from onewindow.cases.tests.test_cases_api import ANSWERS, RECEIVED, VALID_ID, act, new_case
+from onewindow.cases.tests.test_uploads import pdf, upload
+
+pytestmark = pytest.mark.django_db
+ID_DATA = {"id_number": VALID_ID, "valid_until": "2030-01-01"}
+
+
+def online(as_user, username="citizen", **overrides):
+    return new_case(as_user, username, channel="online", **{"materials": {}, **overrides})
+
+
+# 3. Applicants set their own material statuses ------------------------------------------------------
+
+
+def test_an_applicant_cannot_declare_materials_received_or_shared(as_user, today):
+    claimed = online(as_user, materials={"id_card": "original_seen", "photo": "shared_data"})
+    assert claimed.status_code == 422
+    fields = {e["field"] for e in claimed.json()["errors"]}
+    assert fields == {"materials.id_card", "materials.photo"}
+    assert not Case.objects.filter(
+        applicant_user__username="citizen", materials__status="shared_data"
+    ).exists()
+
+    case = online(as_user).json()
+    assert {m["status"] for m in case["materials"]} == {"missing"}
+    act(as_user, "clerk", case["id"], "request_supplement", note="缺照片", supplement=["photo"])
+    resubmitted = act(as_user, "citizen", case["id"], "resubmit", materials={"photo": "received"})
+    assert resubmitted.status_code == 422 and resubmitted.json()["errors"][0]["field"] == "materials.photo"
+    # The clerk cannot accept what nobody handed in.
+    assert act(as_user, "clerk", case["id"], "accept").status_code in (409, 422)
+
+
+def test_the_web_intake_ignores_an_applicants_material_fields(as_user, today, api_client):
+    api_client.login(username="citizen", password="demo")
+    query = "&".join(f"a.{k}={v}" for k, v in ANSWERS.items())
+    response = api_client.post(
+        f"/services/RS-001/apply/?{query}",
+        {"name": "张三", "id_type": "resident_id", "id_number": VALID_ID, "channel": "online",
+         **{f"m.{code}": "original_seen" for code in RECEIVED}},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content[-2000:]
+    case = Case.objects.filter(applicant_user__username="citizen").latest("id")
+    assert set(case.materials.values_list("status", flat=True)) == {"missing"}
+
+
+def test_staff_record_only_what_the_window_can_see(as_user, today):
+    claimed = new_case(as_user, "clerk", materials={**RECEIVED, "photo": "shared_data"})
+    assert claimed.status_code == 422 and claimed.json()["errors"][0]["field"] == "materials.photo"
+    assert new_case(as_user, "clerk").status_code == 201
+
+
+# 5. Image decompression bomb, uploads parsed inside the write transaction, large bodies -------------
+
+
+def png_bomb(width=13_000, height=13_000) -> bytes:
+    """A real PNG of width × height black pixels (1 bit each) that is only a few kilobytes."""
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    row = b"\x00" + b"\x00" * ((width + 7) // 8)
+    compressor, body = zlib.compressobj(9), io.BytesIO()
+    for _ in range(height):
+        body.write(compressor.compress(row))
+    body.write(compressor.flush())
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body.getvalue()) + chunk(b"IEND", b"")
+    )
+
+
+def test_a_decompression_bomb_is_refused_from_its_header(as_user, today, api_client, token_for, monkeypatch):
+    from PIL import Image
+
+    bomb = png_bomb()
+    assert len(bomb) < 700_000
+    case = online(as_user).json()
+
+    def no_decoding(self, *args, **kwargs):
+        raise AssertionError("the image was decoded")
+
+    monkeypatch.setattr(Image.Image, "load", no_decoding)
+    monkeypatch.setattr("PIL.ImageFile.ImageFile.load", no_decoding)
+    refused = upload(api_client, token_for("citizen"), case["id"], "photo", "photo.png", bomb)
+    assert refused.status_code == 422
+    assert "13000×13000 pixels; at most 40 megapixels" in refused.json()["errors"][0]["message"]
+    assert not CaseMaterial.objects.get(case_id=case["id"], code="photo").file
+
+
+def test_pre_checks_run_before_the_write_transaction(as_user, today, api_client, token_for, monkeypatch):
+    from django.db import connection
+
+    from onewindow.catalog import prechecks
+
+    seen = []
+    real = prechecks.run_checks
+
+    def watching(*args, **kwargs):
+        seen.append(len(connection.atomic_blocks))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(prechecks, "run_checks", watching)
+    case = online(as_user).json()
+    outside = len(connection.atomic_blocks)  # the test's own transaction
+    uploaded = upload(api_client, token_for("citizen"), case["id"], "id_card", "id.pdf", pdf(), ID_DATA)
+    assert uploaded.status_code == 201
+    assert seen == [outside]
+
+
+def test_a_body_larger_than_any_upload_is_refused_before_it_is_read(api_client, token_for, as_user, today):
+    case = online(as_user).json()
+    refused = api_client.post(
+        f"/api/v1/cases/{case['id']}/materials/photo",
+        b"x" * 100,
+        content_type="application/octet-stream",
+        CONTENT_LENGTH=str(60 * 1024 * 1024),
+        HTTP_AUTHORIZATION=f"Bearer {token_for('citizen')}",
+    )
+    assert refused.status_code == 413 and refused.json()["errors"][0]["field"] == "file"
+
+
+# 11. Uploads keep the attacker's file name -----------------------------------------------------------
+
+
+def test_uploads_are_stored_under_a_generated_name_with_the_sniffed_ending(
+    as_user, today, api_client, token_for
+):
+    case = online(as_user).json()
+    token = token_for("citizen")
+    stored = upload(api_client, token, case["id"], "id_card", "<script>x</script>.html", pdf(), ID_DATA)
+    assert stored.status_code == 201, stored.content
+    material = CaseMaterial.objects.get(case_id=case["id"], code="id_card")
+    name = material.file.name.rsplit("/", 1)[-1]
+    assert name.endswith(".pdf") and "script" not in material.file.name and len(name) == 32 + 4
+    assert material.file.path.startswith(str(settings.PRIVATE_MEDIA_ROOT))
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    assert upload(api_client, token, case["id"], "photo", "x.svg", svg).status_code == 422
