@@ -146,3 +146,92 @@ def test_uploads_are_stored_under_a_generated_name_with_the_sniffed_ending(
     assert material.file.path.startswith(str(settings.PRIVATE_MEDIA_ROOT))
     svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
     assert upload(api_client, token, case["id"], "photo", "x.svg", svg).status_code == 422
+
+
+# 4. Staff rating their own service --------------------------------------------------------------------
+
+
+@pytest.fixture
+def delivered(demo, today):
+    """GJ-001 of the demo: filed at the window (no applicant account), decided and delivered."""
+    from onewindow.core.demo import load_demo_cases
+
+    load_demo_cases()
+    return Case.objects.get(item__code="GJ-001")
+
+
+def test_staff_cannot_rate_with_the_receipts_link(delivered, api_client, token_for):
+    from onewindow.evaluation.models import Rating
+    from onewindow.evaluation.services import rating_token
+
+    link = f"/rate/{rating_token(delivered)}/"
+    api_client.login(username="reviewer-gjj", password="demo")
+    assert api_client.get(link).status_code == 403
+    assert api_client.post(link, {"level": "5"}).status_code == 403
+    by_api = api_client.post(
+        "/api/v1/ratings",
+        {"token": rating_token(delivered), "level": 5},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token_for('clerk')}",
+    )
+    assert by_api.status_code == 403
+    assert not Rating.objects.filter(case=delivered).exists()
+    # The applicant, without an account, still rates from the receipt.
+    api_client.logout()
+    assert api_client.post(link, {"level": "5"}).status_code == 200
+    assert Rating.objects.get(case=delivered).rater is None
+
+
+def test_a_case_filed_from_an_account_is_rated_from_that_account(delivered, api_client, token_for):
+    from django.contrib.auth import get_user_model
+
+    from onewindow.evaluation.models import Rating
+    from onewindow.evaluation.services import rating_token
+
+    delivered.applicant_user = get_user_model().objects.get(username="citizen")
+    delivered.save(update_fields=["applicant_user"])
+    token, link = rating_token(delivered), f"/rate/{rating_token(delivered)}/"
+    assert api_client.get(link)["Location"].startswith("/accounts/login/")
+    body = {"token": token, "level": 5}
+    assert api_client.post("/api/v1/ratings", body, content_type="application/json").status_code == 403
+    other = api_client.post(
+        "/api/v1/ratings",
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token_for('enterprise')}",
+    )
+    assert other.status_code == 403
+    mine = api_client.post(
+        "/api/v1/ratings",
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token_for('citizen')}",
+    )
+    assert mine.status_code == 201
+    assert Rating.objects.get(case=delivered).rater.username == "citizen"
+
+
+def test_the_second_round_link_goes_to_the_applicant_not_the_department(
+    delivered, mailoutbox, caplog, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from onewindow.evaluation import services
+
+    users = {u.username: u for u in get_user_model().objects.all()}
+    rating = services.rate_case(delivered, 1, services.RatingInput(level=1, channel="qr", text="慢"))
+    rectification = rating.rectification
+    caplog.set_level("INFO", logger="onewindow.notifications")
+    with django_capture_on_commit_callbacks(execute=True):
+        for note in ("属实", "已改进", "已答复"):
+            services.advance(users["reviewer-gjj"], rectification.pk, note)
+        services.advance(users["reviewer-gjj"], rectification.pk, "", satisfied=True)
+    staff = Client()
+    staff.login(username="reviewer-gjj", password="demo")
+    page = staff.get(f"/evaluation/rectifications/{rectification.pk}/")
+    assert page.status_code == 200
+    page = page.content.decode()
+    assert "/rate/" not in page
+    second = services.rating_token(delivered, 2)
+    assert f"/rate/{second}/" in caplog.text  # the SMS to the applicant (phone masked)

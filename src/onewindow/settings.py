@@ -182,6 +182,9 @@ ONEWINDOW_APPOINTMENT_LIMIT = int(os.environ.get("ONEWINDOW_APPOINTMENT_LIMIT", 
 ONEWINDOW_APPOINTMENT_NO_SHOW_LIMIT = int(os.environ.get("ONEWINDOW_APPOINTMENT_NO_SHOW_LIMIT", 3))
 ONEWINDOW_SMS_BACKEND = os.environ.get("ONEWINDOW_SMS_BACKEND", "onewindow.cases.notifications.LogSmsBackend")
 
+# Where citizens reach this installation: links sent by SMS and email start with it.
+ONEWINDOW_PUBLIC_URL = os.environ.get("ONEWINDOW_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
 EMAIL_BACKEND = os.environ.get("ONEWINDOW_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 SESSION_COOKIE_HTTPONLY = True

@@ -74,7 +74,11 @@ def notify_applicant(case, kind: str, note: str = "") -> list[str]:
     that is rolled back, and no mail server inside a row lock); returns the channels it goes out on."""
     if kind not in NOTIFIED:
         return []
-    text = _text(case, kind, note)
+    return send_to_applicant(case, _text(case, kind, note))
+
+
+def send_to_applicant(case, text: str) -> list[str]:
+    """`text` to the applicant by email and SMS once the transaction commits; the channels used."""
     subject = _("OneWindow case %(number)s") % {"number": case.number}
     email, phone = case.applicant_email, case.applicant_phone
 

@@ -24,3 +24,18 @@ class BearerToken(HttpBearer):
 
 
 bearer = BearerToken()
+
+
+def optional_user(request):
+    """The user of a Bearer token if the request carries one (None without); an invalid token is an
+    authentication error, never a silent anonymous request."""
+    from ninja.errors import AuthenticationError
+
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    user = bearer.authenticate(request, token.strip()) if scheme.lower() == "bearer" else None
+    if user is None:
+        raise AuthenticationError()
+    return user

@@ -7,7 +7,7 @@ from typing import Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
-from onewindow.core.auth import bearer
+from onewindow.core.auth import bearer, optional_user
 from onewindow.core.errors import FieldError, InvalidInput
 from onewindow.core.models import SUPERVISORS
 from onewindow.core.permissions import Forbidden
@@ -37,6 +37,8 @@ class RatingOut(Schema):
 
 @router.post("/ratings", response={201: RatingOut}, summary="Rate a case with its receipt's token (no login)")
 def create_rating(request, payload: RatingIn):
+    """Without a token for cases filed without an applicant account; with the applicant's own token
+    for the others. Staff cannot rate."""
     case, round_ = services.read_rating_token(payload.token)
     rating = services.rate_case(
         case,
@@ -44,6 +46,7 @@ def create_rating(request, payload: RatingIn):
         services.RatingInput(
             payload.level, payload.channel, payload.text, list(payload.tags), payload.consent_to_publish
         ),
+        rater=optional_user(request),
     )
     return Status(
         201,

@@ -58,6 +58,21 @@ def read_rating_token(token: str) -> tuple[Case, int]:
     return case, int(data["round"])
 
 
+class LoginRequired(Forbidden):
+    """Refused until the rater logs in (pages send them to the login page)."""
+
+
+def refuse_staff(rater: User | None) -> User | None:
+    """The rater as recorded: an applicant's account, or nobody. Staff never rate: the clerk and the
+    reviewer hold the receipt and the department its rectification, and their 5 would use up the
+    applicant's round."""
+    if rater is None or not rater.is_authenticated:
+        return None
+    if rater.role not in (Role.CITIZEN, Role.ENTERPRISE):
+        raise Forbidden(_("Staff cannot rate a service: only its applicant can."))
+    return rater
+
+
 def _input_errors(data: RatingInput) -> list[FieldError]:
     errors = []
     if data.level not in Level.values:
@@ -98,11 +113,10 @@ def rate_case(case: Case, round_: int, data: RatingInput, rater: User | None = N
     errors = _input_errors(data)
     if errors:
         raise InvalidInput(errors)
-    if rater is not None and rater.is_authenticated and rater.role in (Role.CITIZEN, Role.ENTERPRISE):
-        if case.applicant_user_id not in (None, rater.pk):
-            raise NotFound(_("No such case."))
-    else:
-        rater = None
+    rater = refuse_staff(rater)
+    if case.applicant_user_id is not None and (rater is None or rater.pk != case.applicant_user_id):
+        # A case filed from an account is rated from that account: a receipt in other hands is not enough.
+        raise LoginRequired(_("Log in as the applicant to rate this case."))
     try:
         with transaction.atomic():
             case = Case.objects.select_for_update().select_related("department").get(pk=case.pk)
@@ -131,6 +145,7 @@ def rate_visit(ticket, data: RatingInput, rater: User | None = None) -> Rating:
     errors = _input_errors(data)
     if errors:
         raise InvalidInput(errors)
+    rater = refuse_staff(rater)
     try:
         with transaction.atomic():
             ticket = Ticket.objects.select_for_update().select_related("hall").get(pk=ticket.pk)
@@ -198,6 +213,25 @@ def _may_work_on(user: User, rectification: Rectification) -> bool:
     )
 
 
+def _send_second_round_link(rectification: Rectification) -> None:
+    """The rater may rate the handling of their complaint: the link goes to the applicant alone (the
+    department that handled it never holds it)."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from onewindow.cases.notifications import send_to_applicant
+
+    case = rectification.rating.case
+    if case is None:
+        return
+    link = settings.ONEWINDOW_PUBLIC_URL + reverse("rate", args=[rating_token(case, 2)])
+    text = _("Your complaint about case %(number)s was handled. Please rate how: %(link)s") % {
+        "number": case.number,
+        "link": link,
+    }
+    send_to_applicant(case, text)
+
+
 @transaction.atomic
 def advance(
     user: User, rectification_id: int, note: str = "", satisfied: bool | None = None
@@ -235,6 +269,7 @@ def advance(
         rectification.callback_satisfied = satisfied
         rectification.outcome = "rectified"
         rectification.closed_at = now
+        _send_second_round_link(rectification)
     rectification.stage = stages.next_stage(rectification.stage)
     rectification.due_date = (
         None if rectification.stage == stages.CLOSED else _stage_due(rectification.department, clock.today())

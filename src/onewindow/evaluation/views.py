@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -29,16 +30,14 @@ def rate(request, token):
         case, round_ = services.read_rating_token(token)
     except NotFound as error:
         raise Http404(str(error)) from None
+    if case.applicant_user_id and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     return _rating_page(
         request,
         {"case": case, "round": round_},
         RatingChannel.QR,
         lambda data: services.rate_case(case, round_, data, rater=request.user),
-        refusal=lambda: (
-            ""
-            if services.expected_round(case) == round_
-            else _("This case cannot be rated now, or it has been rated already.")
-        ),
+        refusal=lambda: _rating_refusal(case, round_),
     )
 
 
@@ -57,9 +56,18 @@ def rate_visit(request, token):
     )
 
 
+def _rating_refusal(case, round_) -> str:
+    if services.expected_round(case) != round_:
+        return _("This case cannot be rated now, or it has been rated already.")
+    return ""
+
+
 def _rating_page(request, subject: dict, channel: str, rate_with, refusal=lambda: ""):
     """The rating form of a case or a visit: shown, re-shown with its errors, or answered.
     `refusal()` says why the form is not offered at all (asked only when showing it)."""
+    if request.user.is_authenticated and request.user.role not in (Role.CITIZEN, Role.ENTERPRISE):
+        message = _("Staff cannot rate a service: only its applicant can.")
+        return render(request, "evaluation/rated.html", {**subject, "message": message}, status=403)
     form = {"level": "", "tags": [], "text": "", "consent": False}
     errors = []
     if request.method == "POST":
@@ -78,6 +86,10 @@ def _rating_page(request, subject: dict, channel: str, rate_with, refusal=lambda
         )
         try:
             rating = rate_with(data)
+        except services.LoginRequired:
+            return redirect_to_login(request.get_full_path())
+        except Forbidden as error:
+            return render(request, "evaluation/rated.html", {**subject, "message": str(error)}, status=403)
         except InvalidInput as error:
             errors = error.errors
         except Conflict as error:
@@ -132,18 +144,14 @@ def rectification_detail(request, rectification_id):
             "late": stages.is_late(rectification.stage, rectification.due_date, clock.today()),
             "grounds": Appeal.Ground.choices,
             "is_supervisor": request.user.role in SUPERVISORS,
-            "next_round_url": _next_round_url(request, rectification),
+            "second_round_open": _second_round_open(rectification),
         },
     )
 
 
-def _next_round_url(request, rectification) -> str:
+def _second_round_open(rectification) -> bool:
     case = rectification.rating.case
-    if case is None or services.expected_round(case) != 2:
-        return ""
-    from django.urls import reverse
-
-    return request.build_absolute_uri(reverse("rate", args=[services.rating_token(case, 2)]))
+    return case is not None and services.expected_round(case) == 2
 
 
 @login_required

@@ -77,7 +77,12 @@ def random_history(users, today, seed, cases=24):
             today.set(_working_day_after(today.day, rng))
         case = Case.objects.get(pk=case.pk)
         if services.expected_round(case) == 1 and rng.random() < 0.8:
-            rating = services.rate_case(case, 1, services.RatingInput(level=rng.randint(1, 5), channel="pc"))
+            rating = services.rate_case(
+                case,
+                1,
+                services.RatingInput(level=rng.randint(1, 5), channel="pc"),
+                rater=case.applicant_user,
+            )
             rectification = getattr(rating, "rectification", None)
             if rating.level <= 2:
                 rectification = rating.rectification
