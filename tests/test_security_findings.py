@@ -235,3 +235,81 @@ def test_the_second_round_link_goes_to_the_applicant_not_the_department(
     assert "/rate/" not in page
     second = services.rating_token(delivered, 2)
     assert f"/rate/{second}/" in caplog.text  # the SMS to the applicant (phone masked)
+
+
+# 10. Inputs that gave 500 --------------------------------------------------------------------------
+
+EDGE_VALUES = (
+    "abc",
+    "-1",
+    "99999999999999999999999",
+    "0001-01-05",
+    "9999-12-31",
+    " ".join(f"词{n} word{n}" for n in range(25)),
+    "'\"<>;--",
+)
+QUERY_PARAMETERS = (
+    "q", "page", "department", "life_event", "audience", "status", "due_within", "late", "sort", "since",
+    "until", "group", "period", "level", "days", "comprehensive", "date", "category", "export", "code",
+    "cursor", "limit", "offset", "item", "a.insured_as",
+)  # fmt: skip
+PAGES = (
+    "/", "/services/", "/services/RS-001/", "/services/RS-001/guide/", "/services/RS-001/checklist/",
+    "/bundles/retirement/", "/bundles/retirement/guide/", "/departments/", "/pre-review/", "/cases/",
+    "/hall/", "/hall/appointments/", "/hall/DG-CENTRE/kiosk/", "/hall/DG-CENTRE/board/",
+    "/hall/DG-CENTRE/board/live/", "/hall/DG-CENTRE/window/", "/hall/DG-CENTRE/appointments/",
+    "/hall/DG-CENTRE/analytics/", "/hall/DG-CENTRE/check-in/", "/evaluation/rectifications/",
+    "/evaluation/departments/gjj/", "/evaluation/index/", "/evaluation/index/cases/",
+    "/evaluation/index/department/gjj/", "/api/v1/items", "/api/v1/cases", "/api/v1/bundles",
+    "/api/v1/halls/DG-CENTRE/slots", "/api/v1/index", "/api/v1/workdays/add",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("username", ["supervisor", "citizen"])
+def test_edge_values_in_every_pages_query_parameters_never_give_a_server_error(demo, username):
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    client.login(username=username, password="demo")
+    server_errors = []
+    for path in PAGES:
+        for value in EDGE_VALUES:
+            every = client.get(path, dict.fromkeys(QUERY_PARAMETERS, value))
+            if every.status_code >= 500:
+                server_errors.append((path, "*", value))
+            for name in QUERY_PARAMETERS:
+                if client.get(path, {name: value}).status_code >= 500:
+                    server_errors.append((path, name, value))
+    assert not server_errors
+
+
+def test_the_reported_inputs_answer_4xx_naming_the_field(demo, api_client, token_for):
+    from django.test import Client
+
+    words = " ".join(f"词{n}" for n in range(25))
+    assert api_client.get("/services/", {"q": words}).status_code == 200
+    assert api_client.get("/api/v1/items", {"q": words}).status_code == 200
+    supervisor, clerk = Client(), Client()
+    supervisor.login(username="supervisor", password="demo")
+    clerk.login(username="clerk", password="demo")
+    too_far = supervisor.get("/cases/", {"due_within": "99999999999999999999999"})
+    assert too_far.status_code == 400 and b"due_within" in too_far.content
+    ancient = supervisor.get("/hall/DG-CENTRE/analytics/", {"until": "0001-01-05"})
+    assert ancient.status_code == 400 and b"until" in ancient.content
+    window = clerk.post("/hall/DG-CENTRE/window/act/", {"action": "sign_in", "window": "abc"})
+    assert window.status_code == 400 and b"window" in window.content
+    rating_id = supervisor.post("/evaluation/rectifications/1/act/", {"action": "uphold", "appeal": "abc"})
+    assert rating_id.status_code in (400, 404)
+    # A key that filed a bundle case, reused to file an item.
+    token = token_for("clerk")
+    body = {
+        "channel": "window",
+        "answers": {},
+        "applicant": {"name": "张三", "id_type": "resident_id", "id_number": VALID_ID},
+    }
+    key = {"HTTP_IDEMPOTENCY_KEY": "reused", "HTTP_AUTHORIZATION": f"Bearer {token}"}
+    bundle = api_client.post("/api/v1/bundles/retirement/cases", body, content_type="application/json", **key)
+    as_item = api_client.post(
+        "/api/v1/cases", {**body, "item": "RS-001"}, content_type="application/json", **key
+    )
+    assert bundle.status_code in (201, 422) and as_item.status_code in (409, 422)

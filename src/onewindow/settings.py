@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "onewindow.core.middleware.SecurityHeadersMiddleware",
+    "onewindow.core.params.BadParameterMiddleware",
 ]
 
 ROOT_URLCONF = "onewindow.urls"

@@ -196,7 +196,7 @@ def submit_case(actor: User, submission: Submission, idempotency_key: str | None
 
 
 def _replay(record: IdempotencyRecord, request_hash: str) -> Case:
-    if record.request_hash != request_hash:
+    if record.request_hash != request_hash or record.case is None:  # None: the key filed a bundle case
         raise Conflict("this Idempotency-Key was already used with a different request")
     return record.case
 

@@ -16,6 +16,7 @@ from onewindow.catalog.selectors import bundle_checklist, checklist, published_i
 from onewindow.catalog.views import answers_from, answers_query
 from onewindow.core.errors import InvalidInput
 from onewindow.core.models import Role
+from onewindow.core.params import int_param
 from onewindow.core.permissions import Conflict, Forbidden, NotFound
 from onewindow.core.workdays import UnknownYear
 
@@ -32,7 +33,7 @@ def case_list(request):
     user = request.user
     filters = {
         "status": request.GET.get("status") if request.GET.get("status") in Status.values else None,
-        "due_within": int(request.GET["due_within"]) if request.GET.get("due_within", "").isdigit() else None,
+        "due_within": int_param(request.GET, "due_within", high=3650),
         "late": True if request.GET.get("late") == "1" else None,
     }
     cases = selectors.filter_cases(selectors.visible_cases(user), **filters)

@@ -52,6 +52,7 @@ _STOPWORDS = {
     "thủ",
     "tục",
 }
+MAX_SEARCH_TERMS = 8
 _PUNCTUATION = re.compile(r"^[\W_]+$")
 
 
@@ -71,7 +72,9 @@ def search_terms(query: str) -> list[str]:
     words = [w.strip() for w in _jieba().cut_for_search(query)]
     words = [w for w in words if w and not _PUNCTUATION.match(w)]
     meaningful = [w for w in words if w not in _STOPWORDS] or words
-    return sorted(set(meaningful), key=lambda w: (-len(w), w))
+    # Each term adds conditions to one query; a few specific words find an item, and more would
+    # overflow SQLite's parser (a 25-word query did).
+    return sorted(set(meaningful), key=lambda w: (-len(w), w))[:MAX_SEARCH_TERMS]
 
 
 def _score(condition: Q, points: int):

@@ -15,6 +15,7 @@ from onewindow.catalog.models import Department
 from onewindow.core import clock
 from onewindow.core.errors import InvalidInput
 from onewindow.core.models import SUPERVISORS, Role
+from onewindow.core.params import int_param
 from onewindow.core.permissions import Conflict, Forbidden, NotFound
 from onewindow.core.views import report_refusal
 
@@ -171,7 +172,10 @@ def rectification_act(request, rectification_id):
             )
         elif action in ("uphold", "reject"):
             services.rule(
-                request.user, int(post.get("appeal") or 0), action == "uphold", post.get("ruling", "")
+                request.user,
+                int_param(post, "appeal", 0, high=2**31),
+                action == "uphold",
+                post.get("ruling", ""),
             )
         else:
             messages.error(request, _("Unknown action."))

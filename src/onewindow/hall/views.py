@@ -20,6 +20,7 @@ from onewindow.cases.models import CaseEvent
 from onewindow.core import charts, clock
 from onewindow.core.errors import InvalidInput
 from onewindow.core.models import SUPERVISORS, Role
+from onewindow.core.params import FIRST_DATE, date_param, int_param
 from onewindow.core.permissions import Conflict, Forbidden, NotFound
 from onewindow.core.views import report_refusal
 
@@ -158,7 +159,7 @@ def console_act(request, code):
     ticket_id = int(post["ticket"]) if post.get("ticket", "").isdigit() else 0
     try:
         if action == "sign_in":
-            window = hall.windows.filter(pk=post.get("window") or 0).first()
+            window = hall.windows.filter(pk=int_param(post, "window", 0, high=2**31)).first()
             if window is None:
                 raise NotFound(_("No such window."))
             services.sign_in(user, window.pk)
@@ -310,8 +311,8 @@ def _supervisor_only(request):
 
 
 def _period(request) -> tuple[dt.date, dt.date]:
-    until = _parse_date(request.GET.get("until", "")) or clock.today()
-    since = _parse_date(request.GET.get("since", "")) or until - dt.timedelta(days=29)
+    until = date_param(request.GET, "until") or clock.today()
+    since = date_param(request.GET, "since") or max(until - dt.timedelta(days=29), FIRST_DATE)
     return (since, until) if since <= until else (until, since)
 
 
@@ -358,7 +359,7 @@ def _what_if(request, hall: Hall, since: dt.date, until: dt.date) -> dict | None
         return None
     model = selectors.hall_model(hall, since, until)
     try:
-        days = min(max(int(request.GET.get("days", 60)), 1), 200)
+        days = int_param(request.GET, "days", 60, low=1, high=200)
         now_figures = queueing.simulate_hall(model, days=days, seed=1)
         changed = queueing.simulate_hall(model.with_comprehensive(chosen), days=days, seed=1)
     except ValueError as error:
