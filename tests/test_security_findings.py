@@ -313,3 +313,20 @@ def test_the_reported_inputs_answer_4xx_naming_the_field(demo, api_client, token
         "/api/v1/cases", {**body, "item": "RS-001"}, content_type="application/json", **key
     )
     assert bundle.status_code in (201, 422) and as_item.status_code in (409, 422)
+
+
+# 9. A reviewer reading other departments' parts of a bundle case -------------------------------------
+
+
+def test_a_reviewer_sees_only_their_departments_part_of_a_bundle(as_user, today, api_client):
+    from onewindow.cases.tests.test_bundle_cases import file_bundle
+
+    bundle = file_bundle(as_user).json()
+    as_reviewer = as_user("reviewer-ybj", "get", f"/api/v1/bundle-cases/{bundle['id']}").json()
+    assert [child["item"]["code"] for child in as_reviewer["children"]] == ["YB-001"]
+    assert len(as_user("clerk", "get", f"/api/v1/bundle-cases/{bundle['id']}").json()["children"]) == 3
+    api_client.login(username="reviewer-ybj", password="demo")
+    page = api_client.get(f"/bundle-cases/{bundle['id']}/").content.decode()
+    ids = {c["item"]["code"]: c["id"] for c in bundle["children"]}
+    assert f'href="/cases/{ids["YB-001"]}/"' in page
+    assert f'href="/cases/{ids["RS-001"]}/"' not in page and f'href="/cases/{ids["GJ-001"]}/"' not in page

@@ -303,8 +303,8 @@ class BundleActionIn(Schema):
     tracking_number: str = Field("", max_length=40)
 
 
-def _bundle_case_out(parent) -> dict:
-    children = parent.children.select_related("item", "department").order_by("pk")
+def _bundle_case_out(parent, user) -> dict:
+    children = bundle_services.visible_children(parent, user)
     return {
         "id": parent.pk,
         "number": parent.number,
@@ -336,7 +336,7 @@ def create_bundle_case(
         payload.materials,
         idempotency_key,
     )
-    return Status(201, _bundle_case_out(parent))
+    return Status(201, _bundle_case_out(parent, request.auth))
 
 
 @router.get("/bundle-cases/{bundle_case_id}", response=BundleCaseOut, summary="A bundle case and its items")
@@ -344,7 +344,7 @@ def get_bundle_case(request, bundle_case_id: int):
     parent = bundle_services.visible_bundle_cases(request.auth).filter(pk=bundle_case_id).first()
     if parent is None:
         raise NotFound("No such bundle case")
-    return _bundle_case_out(parent)
+    return _bundle_case_out(parent, request.auth)
 
 
 @router.post(
@@ -359,7 +359,7 @@ def bundle_case_action(request, bundle_case_id: int, payload: BundleActionIn):
         parent = bundle_services.deliver_bundle(
             request.auth, bundle_case_id, payload.delivery_method, payload.tracking_number
         )
-    return _bundle_case_out(parent)
+    return _bundle_case_out(parent, request.auth)
 
 
 class UploadOut(Schema):

@@ -49,6 +49,15 @@ def visible_bundle_cases(user: User):
     return found.filter(applicant_user=user)
 
 
+def visible_children(parent: BundleCase, user: User):
+    """The parts of a bundle case `user` may see: a reviewer only their department's part (the other
+    departments' numbers, states and material checks are not theirs to read)."""
+    children = parent.children.select_related("item", "department").order_by("pk")
+    if user.role == Role.REVIEWER:
+        return children.filter(department_id=user.department_id)
+    return children
+
+
 def submit_bundle(
     actor: User,
     bundle_code: str,

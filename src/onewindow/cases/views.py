@@ -318,7 +318,7 @@ def bundle_case_detail(request, bundle_case_id, errors=None, failed=None, status
     parent = bundle_services.visible_bundle_cases(request.user).filter(pk=bundle_case_id).first()
     if parent is None:
         raise Http404(_("No such case."))
-    children = list(parent.children.select_related("item", "department").order_by("pk"))
+    children = list(bundle_services.visible_children(parent, request.user))
     owner = parent.applicant_user_id == request.user.pk or request.user.role in STAFF
     rows: dict[str, dict] = {}
     for child in children:
