@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from urllib.parse import unquote
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -81,20 +82,23 @@ def id_problem(id_type: str, number: str) -> str | None:
 
 
 def mask(number: str) -> str:
-    """All but the first and last four characters hidden: for pages and logs."""
+    """All but the first and last two characters hidden (all of a short one): for pages and logs."""
     number = str(number or "")
-    if len(number) <= 8:
+    if len(number) <= 6:
         return "*" * len(number)
-    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+    return number[:2] + "*" * (len(number) - 4) + number[-2:]
 
 
 # Resident IDs (15 or 18 characters), USCCs (18) and Vietnamese citizen IDs (12 digits), as they may
-# turn up inside free text such as a logged request line.
+# turn up inside free text such as a logged request line, also glued to letters ("id=…", "x110…").
 _ID_LIKE = re.compile(
-    r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}|\d{15}|\d{12})(?![0-9A-Za-z])"
+    r"(?<!\d)(?:\d{17}[\dXx]|[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}|\d{15}|\d{12})(?!\d)"
 )
 
 
 def mask_in_text(text: str) -> str:
-    """`text` with everything that looks like an ID number masked."""
+    """`text` with everything that looks like an ID number masked, percent-encoded ones too (the
+    text is URL-decoded first, as a logged address may hide an ID behind %31%31…)."""
+    if "%" in text:
+        text = unquote(text)
     return _ID_LIKE.sub(lambda found: mask(found.group()), text)

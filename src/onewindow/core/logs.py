@@ -26,16 +26,33 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": mask_in_text(record.getMessage()),
         }
-        entry.update((key, value) for key, value in vars(record).items() if key not in _STANDARD)
+        entry.update((key, _masked(value)) for key, value in vars(record).items() if key not in _STANDARD)
         if record.exc_info:
             entry["exception"] = mask_in_text(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
+def _masked(value):
+    """A record's extra field for the log: numbers as they are, anything else (a request's repr with
+    its address, say) as masked text."""
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return mask_in_text(str(value))
+
+
+class MaskedTextFormatter(logging.Formatter):
+    """Plain text for a developer's terminal and the demo server, with ID numbers masked as well."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_in_text(super().format(record))
+
+
 def logging_config(log_format: str, level: str) -> dict:
     """The LOGGING setting: JSON lines, or plain text for a developer's terminal."""
     formatter = (
-        {"()": JsonFormatter} if log_format == "json" else {"format": "%(levelname)s %(name)s %(message)s"}
+        {"()": JsonFormatter}
+        if log_format == "json"
+        else {"()": MaskedTextFormatter, "format": "%(levelname)s %(name)s %(message)s"}
     )
     return {
         "version": 1,

@@ -162,7 +162,7 @@ def test_roles(as_user, today):
     assert as_user("citizen", "get", "/api/v1/cases").json()["count"] == 0
     # a supervisor sees everything, with ID numbers masked
     seen = as_user("supervisor", "get", f"/api/v1/cases/{case['id']}").json()
-    assert seen["applicant"]["id_number"] == "1101**********002X"
+    assert seen["applicant"]["id_number"] == "11**************2X"
     assert as_user("clerk", "get", f"/api/v1/cases/{case['id']}").json()["applicant"]["id_number"] == VALID_ID
     assert as_user("clerk", "get", "/api/v1/cases", HTTP_AUTHORIZATION="Bearer nope").status_code == 401
 
@@ -285,7 +285,7 @@ def test_apology_notice_before_a_case_goes_late(
     with django_capture_on_commit_callbacks(execute=True):
         act(as_user, "clerk", case["id"], "accept")  # due Wednesday 5 March
     assert mailoutbox[-1].to == ["zhang@example.com"] and "2025-03-05" in mailoutbox[-1].body
-    assert "SMS to 1380***8000" in caplog.text and "13800138000" not in caplog.text  # masked in logs
+    assert "SMS to 13*******00" in caplog.text and "13800138000" not in caplog.text  # masked in logs
 
     call_command("cases", "apologize", "--date", "2025-03-03")  # two working days left: nothing yet
     assert Case.objects.get(pk=case["id"]).apology_date is None

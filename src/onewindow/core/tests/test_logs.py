@@ -18,7 +18,7 @@ def test_a_record_is_one_json_object_with_its_extra_fields_and_no_id_numbers():
     line = JsonFormatter().format(record)
     entry = json.loads(line)
     assert entry["level"] == "WARNING" and entry["logger"] == "onewindow.cases" and entry["case"] == 42
-    assert entry["message"] == "case of 1101**********002X"
+    assert entry["message"] == "case of 11**************2X"
     assert entry["time"].endswith("+00:00")
     assert "\n" not in line
 
@@ -40,6 +40,27 @@ def test_id_numbers_in_text_are_masked_and_other_numbers_kept():
     for number in ("11010519491231002X", "91350100M000100Y7A", "001099012345"):
         assert number not in masked
     assert "441900-20261124-0000006" in masked and "n=12345" in masked
+
+
+def test_every_field_of_every_record_is_masked_in_both_formats():
+    from django.test import RequestFactory
+
+    from onewindow.core.logs import MaskedTextFormatter
+
+    request = RequestFactory().get("/track/x/", {"t": "11010519491231002X"})
+    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Not Found: %s", ("/x",), None)
+    record.request, record.status_code = request, 404
+    entry = json.loads(JsonFormatter().format(record))
+    assert entry["status_code"] == 404 and "WSGIRequest" in entry["request"]
+    assert "11010519491231002X" not in entry["request"]
+    for text in (
+        "GET /cases/?item=id11010519491231002Xabc",  # glued to letters
+        "GET /track/?t=%31%31%30%31%30%35%31%39%34%39%31%32%33%31%30%30%32%58",  # percent-encoded
+    ):
+        record = logging.LogRecord("django.server", logging.INFO, __file__, 1, text, (), None)
+        for formatter in (JsonFormatter(), MaskedTextFormatter("%(levelname)s %(message)s")):
+            line = formatter.format(record)
+            assert "11010519491231002X" not in line and "11**************2X" in line, line
 
 
 def _settings(**env) -> dict:
