@@ -330,3 +330,34 @@ def test_a_reviewer_sees_only_their_departments_part_of_a_bundle(as_user, today,
     ids = {c["item"]["code"]: c["id"] for c in bundle["children"]}
     assert f'href="/cases/{ids["YB-001"]}/"' in page
     assert f'href="/cases/{ids["RS-001"]}/"' not in page and f'href="/cases/{ids["GJ-001"]}/"' not in page
+
+
+# 12. Hygiene ---------------------------------------------------------------------------------------
+
+
+def test_spreadsheet_exports_neutralise_formula_like_text(demo):
+    import csv
+    import io
+
+    from django.test import Client
+    from openpyxl import load_workbook
+
+    from onewindow.catalog.models import Department
+    from onewindow.core.exports import safe_cell
+
+    Department.objects.filter(code="gjj").update(name='=HYPERLINK("http://evil.example","点我")')
+    client = Client()
+    client.login(username="supervisor", password="demo")
+    csv_text = client.get("/evaluation/index/", {"period": "2025-03", "export": "csv"}).content.decode(
+        "utf-8-sig"
+    )
+    names = [row[3] for row in csv.reader(io.StringIO(csv_text))]
+    assert '\'=HYPERLINK("http://evil.example","点我")' in names
+    sheet = load_workbook(
+        io.BytesIO(client.get("/evaluation/index/", {"period": "2025-03", "export": "xlsx"}).content)
+    ).active
+    cells = [cell.value for cell in sheet["D"]]
+    assert not any(isinstance(v, str) and v.startswith("=") for v in cells)
+    assert [safe_cell(v) for v in ("+cmd", "-2", "@SUM(A1)", "ok", 3, -2, None)] == [
+        "'+cmd", "'-2", "'@SUM(A1)", "ok", 3, -2, None,
+    ]  # fmt: skip

@@ -3,7 +3,6 @@ the cases behind every figure, CSV and XLSX exports."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from onewindow.core import charts, clock
+from onewindow.core.exports import SafeCsvWriter, safe_row
 from onewindow.core.models import SUPERVISORS
 
 from . import selectors
@@ -117,7 +117,7 @@ def _export(rows, level, since, until, kind) -> HttpResponse:
     name = f"index-{level}-{since}-{until}"
     if kind == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = SafeCsvWriter(buffer)
         writer.writerow(header)
         writer.writerows(body)
         response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
@@ -127,9 +127,9 @@ def _export(rows, level, since, until, kind) -> HttpResponse:
         book = Workbook()
         sheet = book.active
         sheet.title = "index"
-        sheet.append(header)
+        sheet.append(safe_row(header))
         for line in body:
-            sheet.append(line)
+            sheet.append(safe_row(line))
         buffer = io.BytesIO()
         book.save(buffer)
         response = HttpResponse(

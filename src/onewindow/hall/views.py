@@ -3,7 +3,6 @@ appointments, and the supervisor's analytics. Every write goes through `services
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 from django.contrib import messages
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 from onewindow.cases.models import CaseEvent
 from onewindow.core import charts, clock
 from onewindow.core.errors import InvalidInput
+from onewindow.core.exports import SafeCsvWriter
 from onewindow.core.models import SUPERVISORS, Role
 from onewindow.core.params import FIRST_DATE, date_param, int_param
 from onewindow.core.permissions import Conflict, Forbidden, NotFound
@@ -371,7 +371,7 @@ def _csv(hall, tickets, group, since, until, export) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{hall.code}-{export}-{since}-{until}.csv"'
     response.write("\ufeff")  # spreadsheet programs read the Chinese names as UTF-8 with the mark
-    out = csv.writer(response)
+    out = SafeCsvWriter(response)
     if export == "tickets":
         out.writerow(
             ["date", "number", "category", "priority", "status", "window", "clerk", "issued_at", "called_at",
