@@ -361,3 +361,29 @@ def test_spreadsheet_exports_neutralise_formula_like_text(demo):
     assert [safe_cell(v) for v in ("+cmd", "-2", "@SUM(A1)", "ok", 3, -2, None)] == [
         "'+cmd", "'-2", "'@SUM(A1)", "ok", 3, -2, None,
     ]  # fmt: skip
+
+
+def test_applicants_read_roles_and_public_notes_not_staff_names_and_internal_notes(
+    as_user, today, api_client
+):
+    case = online(as_user).json()
+    act(as_user, "clerk", case["id"], "request_supplement", note="请补交近期照片", supplement=["photo"])
+    internal = act(
+        as_user,
+        "supervisor",
+        case["id"],
+        "assign",
+        note="内部：申请人多次投诉，注意态度",
+        assignee="reviewer-rsj",
+    )
+    seen = as_user("citizen", "get", f"/api/v1/cases/{case['id']}").json()
+    assert all(event["actor"] is None for event in seen["events"]) and seen["assignee"] is None
+    notes = [event["note"] for event in seen["events"]]
+    assert "请补交近期照片" in notes and not any("内部" in note for note in notes)
+    assert {"clerk", "supervisor"} <= {event["actor_role"] for event in seen["events"]}
+    staff_view = as_user("clerk", "get", f"/api/v1/cases/{case['id']}").json()
+    assert "clerk" in [event["actor"] for event in staff_view["events"]]
+    api_client.login(username="citizen", password="demo")
+    page = api_client.get(f"/cases/{case['id']}/").content.decode()
+    assert "请补交近期照片" in page and "内部" not in page and "reviewer-rsj" not in page
+    assert internal.status_code == 200, internal.content

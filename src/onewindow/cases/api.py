@@ -12,7 +12,7 @@ from onewindow.core.auth import bearer
 from onewindow.core.errors import FieldError, InvalidInput
 from onewindow.core.i18n import translated_value
 from onewindow.core.ids import mask
-from onewindow.core.models import SUPERVISORS
+from onewindow.core.models import SUPERVISORS, Role
 from onewindow.core.pagination import MAX_LIMIT
 from onewindow.core.permissions import Forbidden, NotFound
 from onewindow.core.schemas import Out
@@ -164,6 +164,9 @@ def _summary_of_row(row: dict) -> dict:
     }
 
 
+STAFF_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN})
+
+
 def _detail(request, case: Case) -> dict:
     running, _clock_error = selectors.case_clock_or_error(case)
     shows_id = selectors.sees_id_numbers(request.auth)
@@ -183,7 +186,8 @@ def _detail(request, case: Case) -> dict:
         "suspended_working_days": running.suspended_working_days if running else None,
         "late": running.late if running else False,
         "extension_days": case.extension_days,
-        "assignee": case.assignee.username if case.assignee else None,
+        # Staff names are not the applicant's to read (the history shows roles to them too).
+        "assignee": case.assignee.username if case.assignee and request.auth.role in STAFF_ROLES else None,
         "apology_date": case.apology_date,
         "delivery_method": case.delivery_method,
         "pickup_code": case.pickup_code,
@@ -193,19 +197,7 @@ def _detail(request, case: Case) -> dict:
             for m in case.materials.all()
         ],
         "allowed_actions": states.allowed_actions(case.machine_state()),
-        "events": [
-            {
-                "at": e.at,
-                "actor": e.actor.username if e.actor else None,
-                "actor_role": e.actor_role,
-                "action": e.action,
-                "from_status": e.from_status,
-                "to_status": e.to_status,
-                "note": e.note,
-                "data": e.data,
-            }
-            for e in selectors.case_history(case)
-        ],
+        "events": [vars(entry) for entry in selectors.history_as_seen_by(request.auth, case)],
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import F, Q, QuerySet
 
@@ -93,6 +94,47 @@ def case_for_detail(user: User, case_id: int) -> Case | None:
         sql = f"SELECT {rows.columns(model, 's')} FROM {model._meta.db_table} s WHERE s.case_id = %s {order}"
         rows.prefetched(case, name, [row[0] for row in rows.fetch(sql, [case.pk], model)])
     return case
+
+
+# What an applicant reads of their case's history: the role that acted, never the person; the notes
+# written to them (what to supplement, why refused or denied), not staff's internal notes.
+PUBLIC_NOTES = frozenset({"submit", "request_supplement", "refuse", "deny", "resubmit", "withdraw"})
+PUBLIC_DATA = frozenset(
+    {"supplement", "due_date", "provisional", "from", "new_date", "delivery_method", "material", "channel"}
+)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: dt.datetime
+    actor: str | None
+    actor_role: str
+    action: str
+    from_status: str
+    to_status: str
+    note: str
+    data: dict
+
+
+def history_as_seen_by(user: User, case: Case) -> list[HistoryEntry]:
+    """The case's history for `user`: staff see all of it, the applicant what is theirs to read."""
+    staff = user.role not in (Role.CITIZEN, Role.ENTERPRISE)
+    entries = []
+    for event in case_history(case):
+        public = staff or event.action in PUBLIC_NOTES
+        entries.append(
+            HistoryEntry(
+                at=event.at,
+                actor=(event.actor.username if event.actor else None) if staff else None,
+                actor_role=event.actor_role,
+                action=event.action,
+                from_status=event.from_status,
+                to_status=event.to_status,
+                note=event.note if public else "",
+                data=event.data if staff else {k: v for k, v in event.data.items() if k in PUBLIC_DATA},
+            )
+        )
+    return entries
 
 
 def case_history(case: Case) -> list[CaseEvent]:

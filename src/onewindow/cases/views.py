@@ -76,7 +76,7 @@ def case_detail(request, case_id, errors=None, status=200):
             "case": case,
             "clock": clock,
             "clock_error": clock_error,
-            "events": selectors.case_history(case),
+            "events": selectors.history_as_seen_by(request.user, case),
             "materials": case.materials.all(),
             "actions": _actions_for(case, request.user),
             "applicant_view": case.applicant_user_id == request.user.pk and request.user.role in APPLICANTS,
