@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "onewindow.core.middleware.StaffIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "onewindow.core.middleware.SecurityHeadersMiddleware",
@@ -174,6 +175,12 @@ ONEWINDOW_LOGIN_ATTEMPTS = int(os.environ.get("ONEWINDOW_LOGIN_ATTEMPTS", 5))
 ONEWINDOW_LOGIN_ACCOUNT_ATTEMPTS = int(os.environ.get("ONEWINDOW_LOGIN_ACCOUNT_ATTEMPTS", 20))
 ONEWINDOW_LOGIN_ADDRESS_ATTEMPTS = int(os.environ.get("ONEWINDOW_LOGIN_ADDRESS_ATTEMPTS", 100))
 ONEWINDOW_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("ONEWINDOW_LOGIN_LOCKOUT_SECONDS", 15 * 60))
+# API tokens work this many days (or until revoked); rating links this many days.
+ONEWINDOW_TOKEN_DAYS = int(os.environ.get("ONEWINDOW_TOKEN_DAYS", 90))
+ONEWINDOW_RATING_LINK_DAYS = int(os.environ.get("ONEWINDOW_RATING_LINK_DAYS", 180))
+# Sessions: staff are signed out after this many idle minutes; everyone after this many days.
+ONEWINDOW_STAFF_IDLE_MINUTES = int(os.environ.get("ONEWINDOW_STAFF_IDLE_MINUTES", 30))
+SESSION_COOKIE_AGE = int(os.environ.get("ONEWINDOW_SESSION_DAYS", 7)) * 24 * 3600
 # Proxies in front of the app servers that append the client's address to X-Forwarded-For (0: none,
 # the address is the connection's own).
 ONEWINDOW_PROXY_COUNT = int(os.environ.get("ONEWINDOW_PROXY_COUNT", 0))

@@ -28,9 +28,16 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("user", "label", "created_at", "last_used_at")
-    readonly_fields = ("user", "label", "created_at", "last_used_at")
+    list_display = ("user", "label", "created_at", "last_used_at", "expires_at", "revoked_at")
+    readonly_fields = ("user", "label", "created_at", "last_used_at", "expires_at", "revoked_at")
     search_fields = ("user__username", "label")
+    actions = ["revoke"]
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request, queryset):
+        from django.utils import timezone
+
+        queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
 
     def has_add_permission(self, request):
         return False  # tokens are shown once, so they are made with `onewindow token USERNAME`

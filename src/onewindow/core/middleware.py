@@ -60,3 +60,31 @@ class RequestSizeLimitMiddleware:
                 status=413,
             )
         return self.get_response(request)
+
+
+class StaffIdleTimeoutMiddleware:
+    """Staff are signed out after ONEWINDOW_STAFF_IDLE_MINUTES without a request: a window clerk's
+    screen left open shows other people's cases. The time of the last request is kept in the session,
+    written at most once a minute."""
+
+    SESSION_KEY = "onewindow_last_seen"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        import time
+
+        from django.conf import settings
+        from django.contrib.auth import logout
+
+        from .models import Role
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.role not in (Role.CITIZEN, Role.ENTERPRISE):
+            now, last = time.time(), request.session.get(self.SESSION_KEY)
+            if last is not None and now - last > settings.ONEWINDOW_STAFF_IDLE_MINUTES * 60:
+                logout(request)
+            elif last is None or now - last > 60:
+                request.session[self.SESSION_KEY] = now
+        return self.get_response(request)

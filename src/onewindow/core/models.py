@@ -1,3 +1,4 @@
+import datetime as dt
 import hashlib
 import secrets
 
@@ -60,9 +61,10 @@ class ApiTokenQuerySet(models.QuerySet):
         """The token with its (active) user, or None; every API request asks, so the SQL is plain."""
         sql = (
             f"SELECT {rows.columns(ApiToken, 't')}, {rows.columns(User, 'u')} FROM core_apitoken t "
-            "JOIN core_user u ON u.id = t.user_id WHERE t.digest = %s AND u.is_active"
+            "JOIN core_user u ON u.id = t.user_id WHERE t.digest = %s AND u.is_active "
+            "AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > %s)"
         )
-        found = rows.fetch_one(sql, [_digest(raw_token)], ApiToken, User)
+        found = rows.fetch_one(sql, [_digest(raw_token), timezone.now()], ApiToken, User)
         if found is None:
             return None
         token, user = found
@@ -78,6 +80,9 @@ class ApiToken(models.Model):
     label = models.CharField(_("label"), max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A token works until it expires (ONEWINDOW_TOKEN_DAYS after it is made) or is revoked.
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -89,9 +94,17 @@ class ApiToken(models.Model):
         return f"{self.user} {self.label or self.created_at:%Y-%m-%d}"
 
     @classmethod
-    def issue(cls, user: User, label: str = "") -> tuple["ApiToken", str]:
+    def issue(cls, user: User, label: str = "", days: int | None = None) -> tuple["ApiToken", str]:
+        from django.conf import settings
+
         raw = "ow_" + secrets.token_urlsafe(32)
-        return cls.objects.create(user=user, digest=_digest(raw), label=label), raw
+        days = settings.ONEWINDOW_TOKEN_DAYS if days is None else days
+        expires = timezone.now() + dt.timedelta(days=days)
+        return cls.objects.create(user=user, digest=_digest(raw), label=label, expires_at=expires), raw
+
+    @classmethod
+    def revoke_all(cls, user: User) -> int:
+        return cls.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
 class AppendOnlyQuerySet(models.QuerySet):

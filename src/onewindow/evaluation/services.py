@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -51,7 +52,7 @@ def rating_token(case: Case, round_: int = 1) -> str:
 
 def read_rating_token(token: str) -> tuple[Case, int]:
     try:
-        data = signing.loads(token, salt=TOKEN_SALT)
+        data = signing.loads(token, salt=TOKEN_SALT, max_age=settings.ONEWINDOW_RATING_LINK_DAYS * 86400)
         case = Case.objects.select_related("department", "item").get(pk=data["case"])
     except (signing.BadSignature, KeyError, TypeError, Case.DoesNotExist):
         raise NotFound(_("This rating link is not valid.")) from None
@@ -216,7 +217,6 @@ def _may_work_on(user: User, rectification: Rectification) -> bool:
 def _send_second_round_link(rectification: Rectification) -> None:
     """The rater may rate the handling of their complaint: the link goes to the applicant alone (the
     department that handled it never holds it)."""
-    from django.conf import settings
     from django.urls import reverse
 
     from onewindow.cases.notifications import send_to_applicant
