@@ -167,9 +167,11 @@ def _summary_of_row(row: dict) -> dict:
 STAFF_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN})
 
 
-def _detail(request, case: Case) -> dict:
+def _detail(request, case: Case, revealed: bool = False) -> dict:
+    """`revealed`: the full ID number and phone, for staff who asked to see them (recorded). The
+    applicant always sees their own in full."""
     running, _clock_error = selectors.case_clock_or_error(case)
-    shows_id = selectors.sees_id_numbers(request.auth)
+    shows_id = revealed or case.applicant_user_id == request.auth.pk
     return {
         **_summary(case),
         "applicant": {
@@ -226,8 +228,17 @@ def create_case(
 
 
 @router.get("/cases/{case_id}", response=CaseOut, summary="A case with its clock, materials and history")
-def get_case(request, case_id: int):
-    return _detail(request, _get(request, case_id))
+def get_case(
+    request,
+    case_id: int,
+    reveal: bool = Query(
+        False,
+        description="Staff: show the full ID number and phone (masked otherwise); each reveal is recorded",
+    ),
+):
+    case = _get(request, case_id)
+    revealed = selectors.record_access(request.auth, case, "api", reveal=reveal)
+    return _detail(request, case, revealed=revealed)
 
 
 def _decode_cursor(cursor: str) -> int:

@@ -42,9 +42,9 @@ def visible_bundle_cases(user: User):
     found = BundleCase.objects.select_related("bundle")
     if not user.is_authenticated:
         return found.none()
-    if user.role in (Role.ADMIN, Role.SUPERVISOR, Role.CLERK):
+    if user.role in (Role.ADMIN, Role.SUPERVISOR):
         return found
-    if user.role == Role.REVIEWER:
+    if user.role in (Role.REVIEWER, Role.CLERK):
         return found.filter(pk__in=visible_cases(user).values("parent_id"))
     return found.filter(applicant_user=user)
 

@@ -105,6 +105,15 @@ class Case(models.Model):
         blank=True,
         related_name="cases",
     )
+    # The window clerk who filed the case for the applicant: they keep seeing it wherever they work.
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("taken in by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     applicant_name = models.CharField(_("applicant"), max_length=200)
     applicant_id_type = models.CharField(_("ID type"), max_length=16, choices=IdType.choices)
     applicant_id_number = models.CharField(_("ID number"), max_length=32)
@@ -320,3 +329,32 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class CaseAccess(AppendOnly):
+    """Staff access to a case's personal data: each day's first read of a case by a user, and every
+    reveal of a full ID number or phone (which are masked until revealed)."""
+
+    class Kind(models.TextChoices):
+        READ = "read", _("Read")
+        REVEAL = "reveal", _("Revealed the ID number")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    day = models.DateField(_("day"))
+    at = models.DateTimeField(_("time"))
+    channel = models.CharField(_("channel"), max_length=8)  # page or api
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("access to personal data")
+        verbose_name_plural = _("accesses to personal data")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "case", "day"], condition=models.Q(kind="read"), name="one_read_per_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.kind} {self.case_id} {self.at:%Y-%m-%d %H:%M}"

@@ -19,7 +19,8 @@ from .clock import Clock, clock
 from .models import Case, CaseEvent, CaseMaterial, Suspension
 
 # Staff who see every case; the ID numbers they see are unmasked for clerks and reviewers only.
-_SEE_ALL = {Role.ADMIN, Role.SUPERVISOR, Role.CLERK}
+_SEE_ALL = {Role.ADMIN, Role.SUPERVISOR}
+# Who may reveal a full ID number or phone (masked until revealed, and each reveal recorded).
 SEES_ID_NUMBERS = {Role.ADMIN, Role.CLERK, Role.REVIEWER}
 
 
@@ -45,21 +46,46 @@ SUMMARY_FIELDS = (
 )
 
 
-def _visibility(user: User) -> dict | None:
-    """The column values that limit `user` to the cases they may see; None when they see none."""
+@dataclass(frozen=True)
+class Scope:
+    """The cases a user may see, as an ORM condition and as the same condition in SQL on `c`."""
+
+    condition: Q
+    sql: str = ""
+    params: tuple = ()
+
+
+# A window clerk's service centre: the departments of the regions of the halls they staff.
+_CLERK_DEPARTMENTS = (
+    "SELECT d.id FROM catalog_department d JOIN hall_hall h ON h.region_id = d.region_id "
+    "JOIN hall_hall_staff s ON s.hall_id = h.id WHERE s.user_id = %s"
+)
+
+
+def _visibility(user: User) -> Scope | None:
+    """What limits `user` to the cases they may see; None when they see none. Supervisors see every
+    case; a clerk those of their service centre's departments and those they took in themselves; a
+    reviewer their department's; an applicant their own."""
     if not user.is_authenticated or not user.is_active:
         return None
     if user.role in _SEE_ALL:
-        return {}
+        return Scope(Q())
+    if user.role == Role.CLERK:
+        centre = Department.objects.filter(region__halls__staff=user).values("id")
+        return Scope(
+            Q(department_id__in=centre) | Q(taken_by_id=user.pk),
+            f" AND (c.department_id IN ({_CLERK_DEPARTMENTS}) OR c.taken_by_id = %s)",
+            (user.pk, user.pk),
+        )
     if user.role == Role.REVIEWER:
-        return {"department_id": user.department_id}
-    return {"applicant_user_id": user.pk}
+        return Scope(Q(department_id=user.department_id), " AND c.department_id = %s", (user.department_id,))
+    return Scope(Q(applicant_user_id=user.pk), " AND c.applicant_user_id = %s", (user.pk,))
 
 
 def visible_cases(user: User) -> QuerySet[Case]:
     cases = Case.objects.select_related("item", "department")
-    conditions = _visibility(user)
-    return cases.none() if conditions is None else cases.filter(**conditions)
+    scope = _visibility(user)
+    return cases.none() if scope is None else cases.filter(scope.condition)
 
 
 def _case_sql() -> str:
@@ -74,12 +100,11 @@ def _case_sql() -> str:
 def case_for_detail(user: User, case_id: int) -> Case | None:
     """A case `user` may see, with its item, department, assignee, suspensions and materials loaded:
     what a case's page and its API answer show. Every case read asks, so the SQL is plain (rows.py)."""
-    conditions = _visibility(user)
-    if conditions is None:
+    scope = _visibility(user)
+    if scope is None:
         return None
-    where = "".join(f' AND c."{column}" = %s' for column in conditions)
     found = rows.fetch_one(
-        _case_sql() + where, [case_id, *conditions.values()], Case, ServiceItem, Department, User
+        _case_sql() + scope.sql, [case_id, *scope.params], Case, ServiceItem, Department, User
     )
     if found is None:
         return None
@@ -152,6 +177,21 @@ def case_history(case: Case) -> list[CaseEvent]:
 
 def sees_id_numbers(user: User) -> bool:
     return user.role in SEES_ID_NUMBERS
+
+
+def record_access(user: User, case: Case, channel: str, reveal: bool = False) -> bool:
+    """A staff member's read of a case (its first each day), or a reveal of its full ID number and
+    phone (every one); returns whether the numbers may be shown in full. Applicants read their own
+    data unrecorded."""
+    if user.role in (Role.CITIZEN, Role.ENTERPRISE):
+        return False
+    from .models import CaseAccess
+
+    now = platform_clock.now()
+    kind = CaseAccess.Kind.REVEAL if reveal and sees_id_numbers(user) else CaseAccess.Kind.READ
+    access = CaseAccess(case=case, user=user, kind=kind, day=platform_clock.today(), at=now, channel=channel)
+    CaseAccess.objects.bulk_create([access], ignore_conflicts=kind == CaseAccess.Kind.READ)
+    return kind == CaseAccess.Kind.REVEAL
 
 
 def case_clock(case: Case, today: dt.date | None = None) -> Clock | None:

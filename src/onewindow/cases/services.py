@@ -221,6 +221,7 @@ def _create_case(
         department=item.department,
         channel=submission.channel,
         applicant_user=actor if actor.role in (Role.CITIZEN, Role.ENTERPRISE) else None,
+        taken_by=actor if actor.role in (Role.CLERK, Role.ADMIN) else None,
         applicant_name=applicant.name.strip(),
         applicant_id_type=applicant.id_type,
         applicant_id_number=applicant.id_number.strip().upper(),

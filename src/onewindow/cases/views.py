@@ -66,8 +66,10 @@ def _actions_for(case: Case, user) -> list[str]:
 
 
 @login_required
-def case_detail(request, case_id, errors=None, status=200):
+def case_detail(request, case_id, errors=None, status=200, revealed=False):
     case = _case_or_404(request, case_id)
+    if not revealed:
+        selectors.record_access(request.user, case, "page")
     clock, clock_error = selectors.case_clock_or_error(case)
     return render(
         request,
@@ -81,7 +83,8 @@ def case_detail(request, case_id, errors=None, status=200):
             "actions": _actions_for(case, request.user),
             "applicant_view": case.applicant_user_id == request.user.pk and request.user.role in APPLICANTS,
             "rating_url": _own_rating_url(request, case),
-            "shows_id": selectors.sees_id_numbers(request.user),
+            "shows_id": revealed or case.applicant_user_id == request.user.pk,
+            "may_reveal": selectors.sees_id_numbers(request.user) and not revealed,
             "errors": errors or [],
             "delivery_methods": DeliveryMethod.choices,
             "reviewers": case.department.staff.filter(role=Role.REVIEWER, is_active=True),
@@ -89,6 +92,15 @@ def case_detail(request, case_id, errors=None, status=200):
         },
         status=status,
     )
+
+
+@login_required
+@require_POST
+def case_reveal(request, case_id):
+    """The full ID number and phone, shown once for this page and recorded as an access."""
+    case = _case_or_404(request, case_id)
+    revealed = selectors.record_access(request.user, case, "page", reveal=True)
+    return case_detail(request, case_id, revealed=revealed)
 
 
 @login_required

@@ -163,7 +163,10 @@ def test_roles(as_user, today):
     # a supervisor sees everything, with ID numbers masked
     seen = as_user("supervisor", "get", f"/api/v1/cases/{case['id']}").json()
     assert seen["applicant"]["id_number"] == "11**************2X"
-    assert as_user("clerk", "get", f"/api/v1/cases/{case['id']}").json()["applicant"]["id_number"] == VALID_ID
+    # staff read it masked too, unless they reveal it (recorded)
+    assert as_user("clerk", "get", f"/api/v1/cases/{case['id']}").json()["applicant"]["id_number"] != VALID_ID
+    revealed = as_user("clerk", "get", f"/api/v1/cases/{case['id']}?reveal=true").json()
+    assert revealed["applicant"]["id_number"] == VALID_ID
     assert as_user("clerk", "get", "/api/v1/cases", HTTP_AUTHORIZATION="Bearer nope").status_code == 401
 
 
