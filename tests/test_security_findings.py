@@ -498,3 +498,71 @@ def test_a_clerk_reads_only_their_centres_cases_masked_unless_revealed_and_recor
         as_user("citizen", "get", f"/api/v1/cases/{case['id']}").json()["applicant"]["id_number"] == VALID_ID
     )
     assert not CaseAccess.objects.filter(case_id=case["id"], user__username="citizen").exists()
+
+
+# 6. Flooding the hall queue, with priority claimed freely ----------------------------------------------
+
+
+@pytest.fixture
+def hall_open(monkeypatch):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from onewindow.core import clock
+
+    moment = timezone.make_aware(dt.datetime(2025, 3, 3, 10))
+    monkeypatch.setattr(clock, "now", lambda: moment)
+
+
+def test_citizens_and_strangers_cannot_issue_tickets_or_claim_priority(demo, hall_open, as_user):
+    from django.test import Client
+
+    from onewindow.hall.models import Ticket
+
+    flood = [
+        as_user(
+            "citizen",
+            "post",
+            "/api/v1/halls/DG-CENTRE/tickets",
+            {"category": "social", "priority": "elderly"},
+        )
+        for _ in range(3)
+    ]
+    assert {r.status_code for r in flood} == {403}
+    stranger = Client()
+    page = stranger.post("/hall/DG-CENTRE/kiosk/", {"category": "social", "priority": "elderly"})
+    assert page.status_code == 403
+    assert stranger.post("/hall/DG-CENTRE/kiosk/enrol/", {"name": "my laptop"}).status_code == 302  # to login
+    citizen = Client()
+    citizen.login(username="citizen", password="demo")
+    citizen.post("/hall/DG-CENTRE/kiosk/enrol/", {"name": "my laptop"})
+    assert citizen.post("/hall/DG-CENTRE/kiosk/", {"category": "social"}).status_code == 403
+    assert not Ticket.objects.exists()
+
+
+def test_an_enrolled_kiosk_and_staff_issue_within_a_limit_per_minute(demo, hall_open, as_user, settings):
+    from django.test import Client
+
+    from onewindow.hall.models import KioskDevice, Ticket
+    from onewindow.hall.services import KIOSK_COOKIE
+
+    settings.ONEWINDOW_TICKETS_PER_MINUTE = 3
+    staff = Client()
+    staff.login(username="clerk", password="demo")
+    staff.post("/hall/DG-CENTRE/kiosk/enrol/", {"name": "entrance"})
+    kiosk = Client()
+    kiosk.cookies[KIOSK_COOKIE] = staff.cookies[KIOSK_COOKIE].value
+    answers = [
+        kiosk.post("/hall/DG-CENTRE/kiosk/", {"category": "social", "priority": "elderly"}) for _ in range(5)
+    ]
+    assert [a.status_code for a in answers] == [302] * 5
+    assert Ticket.objects.filter(device__name="entrance").count() == 3  # the rest refused with a message
+    # A kiosk of one hall does not work for another, and a retired one not at all.
+    assert kiosk.post("/hall/NC-TOWN/kiosk/", {"category": "social"}).status_code == 403
+    KioskDevice.objects.update(active=False)
+    assert kiosk.post("/hall/DG-CENTRE/kiosk/", {"category": "social"}).status_code == 403
+    by_api = [
+        as_user("clerk", "post", "/api/v1/halls/DG-CENTRE/tickets", {"category": "social"}) for _ in range(4)
+    ]
+    assert [r.status_code for r in by_api] == [201, 201, 201, 429]

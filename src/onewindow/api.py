@@ -16,7 +16,7 @@ from onewindow.cases.api import router as cases_router
 from onewindow.catalog.api import router as catalog_router
 from onewindow.core.api import router as core_router
 from onewindow.core.errors import InvalidInput
-from onewindow.core.permissions import Conflict, Forbidden, NotFound
+from onewindow.core.permissions import Conflict, Forbidden, NotFound, Throttled
 from onewindow.core.workdays import UnknownYear
 from onewindow.evaluation.api import router as evaluation_router
 from onewindow.hall.api import router as hall_router
@@ -89,6 +89,11 @@ def on_hidden(request, exc):
 @api.exception_handler(Forbidden)
 def on_forbidden(request, exc):
     return _error(request, 403, str(exc))
+
+
+@api.exception_handler(Throttled)
+def on_throttled(request, exc):
+    return _error(request, 429, str(exc))
 
 
 @api.exception_handler(Conflict)

@@ -185,6 +185,11 @@ SESSION_COOKIE_AGE = int(os.environ.get("ONEWINDOW_SESSION_DAYS", 7)) * 24 * 360
 # the address is the connection's own).
 ONEWINDOW_PROXY_COUNT = int(os.environ.get("ONEWINDOW_PROXY_COUNT", 0))
 
+# Queue tickets a kiosk device, or a staff account, may issue per minute; and whether any browser may
+# use the kiosk pages without being enrolled (the demo only: `onewindow demo` turns it on).
+ONEWINDOW_TICKETS_PER_MINUTE = int(os.environ.get("ONEWINDOW_TICKETS_PER_MINUTE", 12))
+ONEWINDOW_OPEN_KIOSKS = _env_flag("ONEWINDOW_OPEN_KIOSKS")
+
 # Appointments per person: upcoming bookings at once, and missed ones in 30 days before booking pauses.
 ONEWINDOW_APPOINTMENT_LIMIT = int(os.environ.get("ONEWINDOW_APPOINTMENT_LIMIT", 3))
 ONEWINDOW_APPOINTMENT_NO_SHOW_LIMIT = int(os.environ.get("ONEWINDOW_APPOINTMENT_NO_SHOW_LIMIT", 3))

@@ -27,6 +27,16 @@ def test_kiosk_window_board_and_case(browser, live_server, demo, hall_open):
     visitor = browser.new_context(
         java_script_enabled=False, locale="en-US", base_url=live_server.url
     ).new_page()
+    # A clerk makes this screen a kiosk of the hall, then signs out and leaves it to the visitors.
+    visitor.goto("/hall/DG-CENTRE/kiosk/")
+    assert visitor.get_by_role("button", name="A Social and medical insurance").count() == 0
+    visitor.goto("/accounts/login/?next=/hall/DG-CENTRE/kiosk/")
+    visitor.get_by_label("User name").fill("clerk")
+    visitor.get_by_label("Password").fill("demo")
+    visitor.get_by_role("button", name="Log in").click()
+    visitor.get_by_label("Where it stands (for example: entrance, left)").fill("entrance")
+    visitor.get_by_role("button", name="Enrol this screen").click()
+    visitor.get_by_role("button", name="Log out clerk").click()
     visitor.goto("/hall/DG-CENTRE/kiosk/")
     visitor.get_by_label("Elderly").check()
     visitor.get_by_role("button", name="A Social and medical insurance").click()

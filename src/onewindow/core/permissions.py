@@ -15,3 +15,7 @@ class Conflict(Exception):
     def __init__(self, message: str, allowed: list[str] | None = None):
         super().__init__(message)
         self.allowed = allowed or []
+
+
+class Throttled(Exception):
+    """Too many requests of this kind from this device or account for now (HTTP 429)."""

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.core.admin import ReadOnlyAdmin
 
-from .models import Appointment, Category, Hall, HallEvent, Ticket, Window
+from .models import Appointment, Category, Hall, HallEvent, KioskDevice, Ticket, Window
 
 
 class CategoryInline(admin.TabularInline):
@@ -38,6 +38,19 @@ class HallAdmin(admin.ModelAdmin):
     search_fields = ("code", "name", "address")
     filter_horizontal = ("staff",)
     inlines = [CategoryInline]
+
+
+@admin.register(KioskDevice)
+class KioskDeviceAdmin(admin.ModelAdmin):
+    """Devices are enrolled from the kiosk page by the hall's staff; here they are retired."""
+
+    list_display = ("hall", "name", "enrolled_by", "enrolled_at", "active")
+    list_filter = ("hall", "active")
+    fields = ("hall", "name", "enrolled_by", "enrolled_at", "active")
+    readonly_fields = ("hall", "name", "enrolled_by", "enrolled_at")
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Window)

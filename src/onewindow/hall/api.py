@@ -212,10 +212,15 @@ def list_halls(request):
     ]
 
 
-@router.post("/halls/{code}/tickets", response={201: TicketOut}, summary="Take a queue ticket (kiosk, app)")
+@router.post(
+    "/halls/{code}/tickets", response={201: TicketOut}, summary="Issue a queue ticket (the hall's staff)"
+)
 def take_ticket(request, code: str, payload: TicketIn):
+    """For the hall's staff (a reception tablet, say); kiosks use their page, citizens book appointments."""
+    hall = _hall(code)
+    services.authorize_issuer(hall, request.auth)
     ticket = services.issue_ticket(
-        _hall(code), payload.category, payload.priority, source=Ticket.Source.API, actor=request.auth
+        hall, payload.category, payload.priority, source=Ticket.Source.API, actor=request.auth
     )
     return Status(201, _ticket_out(request, ticket))
 

@@ -210,6 +210,33 @@ def new_token() -> str:
     return secrets.token_urlsafe(12)
 
 
+class KioskDevice(models.Model):
+    """A ticket machine (or any screen) enrolled by the hall's staff: only enrolled devices and staff
+    issue queue tickets, so nobody can flood a queue from home or claim a priority group remotely.
+    The device keeps a signed cookie with its id and secret; only the secret's digest is stored."""
+
+    hall = models.ForeignKey(
+        Hall, verbose_name=_("service hall"), on_delete=models.CASCADE, related_name="kiosks"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    secret_digest = models.CharField(max_length=64, unique=True, editable=False)
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("enrolled by"), on_delete=models.PROTECT, related_name="+"
+    )
+    enrolled_at = models.DateTimeField(_("enrolled at"))
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("Untick to retire a lost or replaced device.")
+    )
+
+    class Meta:
+        ordering = ["hall", "name"]
+        verbose_name = _("kiosk device")
+        verbose_name_plural = _("kiosk devices")
+
+    def __str__(self):
+        return f"{self.hall.code} {self.name}"
+
+
 class Ticket(models.Model):
     """A queue ticket. A transfer ends the ticket ("transferred") and queues a new one with the same
     number, so each ticket is one wait and at most one service, and the analytics stay exact."""
@@ -237,6 +264,18 @@ class Ticket(models.Model):
     number = models.CharField(_("number"), max_length=8)
     priority = models.CharField(_("priority"), max_length=12, choices=Priority.choices, default=Priority.NONE)
     source = models.CharField(_("issued by"), max_length=10, choices=Source.choices)
+    # Who issued it, for the per-device and per-account limits (none for check-ins and transfers).
+    device = models.ForeignKey(
+        KioskDevice,
+        verbose_name=_("kiosk"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.WAITING)
     token = models.CharField(max_length=24, default=new_token, unique=True, editable=False)
 

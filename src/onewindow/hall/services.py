@@ -5,9 +5,11 @@ where two people could race (the category for numbering and booking, the hall fo
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 
 from django.conf import settings
+from django.core import signing
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -17,14 +19,16 @@ from onewindow.cases.models import Case
 from onewindow.catalog.calendars import calendar
 from onewindow.core import clock
 from onewindow.core.errors import FieldError, InvalidInput
-from onewindow.core.models import Role, User
-from onewindow.core.permissions import Conflict, Forbidden, NotFound
+from onewindow.core.models import SUPERVISORS, Role, User
+from onewindow.core.permissions import Conflict, Forbidden, NotFound, Throttled
 from onewindow.core.workdays import UnknownYear
 
 from . import rules
-from .models import Appointment, Category, Hall, HallEvent, Priority, Ticket, Window
+from .models import Appointment, Category, Hall, HallEvent, KioskDevice, Priority, Ticket, Window
 
 WINDOW_STAFF = {Role.CLERK, Role.ADMIN}
+KIOSK_SALT = "onewindow.kiosk"
+KIOSK_COOKIE = "onewindow_kiosk"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud and typed at kiosks
 
 
@@ -79,13 +83,72 @@ def _new_ticket(category: Category, now: dt.datetime, **fields) -> Ticket:
     )
 
 
+# Kiosk devices and who may issue tickets -----------------------------------------------------------
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def is_hall_staff(user, hall: Hall) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    if user.role in SUPERVISORS:
+        return True
+    return user.role == Role.CLERK and hall.staff.filter(pk=user.pk).exists()
+
+
+def enroll_kiosk(hall: Hall, user: User, name: str) -> tuple[KioskDevice, str]:
+    """Make the screen `user` stands at a kiosk of `hall`; returns the device and the value of the
+    cookie it keeps (its id and secret, signed)."""
+    if not is_hall_staff(user, hall):
+        raise Forbidden(_("Only the hall's staff enrol kiosks."))
+    name = name.strip()[:100]
+    if not name:
+        raise InvalidInput([FieldError("name", _("Name the device (where it stands)."))])
+    secret = secrets.token_urlsafe(24)
+    device = KioskDevice.objects.create(
+        hall=hall, name=name, secret_digest=_digest(secret), enrolled_by=user, enrolled_at=clock.now()
+    )
+    _log(hall, "enrol_kiosk", actor=user, device=device.pk, name=name)
+    return device, signing.dumps({"device": device.pk, "secret": secret}, salt=KIOSK_SALT)
+
+
+def kiosk_from_cookie(hall: Hall, value: str) -> KioskDevice | None:
+    """The active, enrolled device of `hall` that a browser's kiosk cookie names, or None."""
+    try:
+        data = signing.loads(value or "", salt=KIOSK_SALT)
+        device_id, secret = int(data["device"]), str(data["secret"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    return KioskDevice.objects.filter(
+        pk=device_id, hall=hall, active=True, secret_digest=_digest(secret)
+    ).first()
+
+
+def authorize_issuer(hall: Hall, actor=None, device: KioskDevice | None = None) -> None:
+    """Tickets come from the hall's enrolled kiosks or its staff, each at most
+    ONEWINDOW_TICKETS_PER_MINUTE a minute; nobody else (a citizen's token, a browser at home) takes
+    one or claims a priority group. Appointments are the citizens' way in (check-in)."""
+    if device is None and not is_hall_staff(actor, hall):
+        raise Forbidden(_("Queue tickets are issued at the hall's kiosks or by its staff."))
+    since = clock.now() - dt.timedelta(minutes=1)
+    recent = Ticket.objects.filter(issued_at__gte=since)
+    recent = recent.filter(device=device) if device else recent.filter(issued_by=actor)
+    if recent.count() >= settings.ONEWINDOW_TICKETS_PER_MINUTE:
+        raise Throttled(_("Too many tickets from here in the last minute; please wait a moment."))
+
+
 def issue_ticket(
     hall: Hall,
     category_code: str,
     priority: str = Priority.NONE,
     source: str = Ticket.Source.KIOSK,
     actor=None,
+    device: KioskDevice | None = None,
 ) -> Ticket:
+    """A ticket for the next place in line. Callers at the boundary (kiosk page, API) check the
+    issuer first with authorize_issuer."""
     if priority not in (Priority.NONE, *rules.PRIORITY_GROUPS):
         choices = ", ".join((Priority.NONE, *rules.PRIORITY_GROUPS))
         raise InvalidInput([FieldError("priority", _("Choose one of: %(choices)s") % {"choices": choices})])
@@ -93,7 +156,10 @@ def issue_ticket(
     _ensure_open_day(hall, now)
     with transaction.atomic():
         category = category_of(hall, category_code, lock=True)
-        ticket = _new_ticket(category, now, priority=priority, source=source)
+        issued_by = actor if actor is not None and actor.is_authenticated else None
+        ticket = _new_ticket(
+            category, now, priority=priority, source=source, device=device, issued_by=issued_by
+        )
         _log(hall, "issue", actor=actor, ticket=ticket, number=ticket.number, priority=priority)
     return ticket
 

@@ -12,6 +12,7 @@ urlpatterns = [
     ),
     path("hall/tickets/<str:token>/", views.ticket_page, name="hall-ticket"),
     path("hall/<str:code>/kiosk/", views.kiosk, name="hall-kiosk"),
+    path("hall/<str:code>/kiosk/enrol/", views.kiosk_enrol, name="hall-kiosk-enrol"),
     path("hall/<str:code>/check-in/", views.check_in, name="hall-check-in"),
     path("hall/<str:code>/check-in/<str:appointment_code>/", views.check_in, name="hall-check-in-code"),
     path("hall/<str:code>/board/", views.board, name="hall-board"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -21,7 +22,7 @@ from onewindow.core.errors import InvalidInput
 from onewindow.core.exports import SafeCsvWriter
 from onewindow.core.models import SUPERVISORS, Role
 from onewindow.core.params import FIRST_DATE, date_param, int_param
-from onewindow.core.permissions import Conflict, Forbidden, NotFound
+from onewindow.core.permissions import Conflict, Forbidden, NotFound, Throttled
 from onewindow.core.views import report_refusal
 
 from . import queueing, selectors, services
@@ -45,18 +46,30 @@ def hall_list(request):
 # Kiosk and tickets -----------------------------------------------------------------------------
 
 
+def _kiosk_device(request, hall):
+    return services.kiosk_from_cookie(hall, request.COOKIES.get(services.KIOSK_COOKIE, ""))
+
+
 def kiosk(request, code):
     hall = _hall(code)
+    device = _kiosk_device(request, hall)
+    staff = services.is_hall_staff(request.user, hall)
+    usable = device is not None or staff or settings.ONEWINDOW_OPEN_KIOSKS
     if request.method == "POST":
         try:
+            if not settings.ONEWINDOW_OPEN_KIOSKS:
+                services.authorize_issuer(hall, request.user, device)
             ticket = services.issue_ticket(
                 hall,
                 request.POST.get("category", ""),
                 request.POST.get("priority") or Priority.NONE,
                 source=Ticket.Source.KIOSK,
                 actor=request.user,
+                device=device,
             )
-        except (InvalidInput, Conflict) as error:
+        except Forbidden as error:
+            return render(request, "hall/kiosk.html", {"hall": hall, "refusal": str(error)}, status=403)
+        except (InvalidInput, Conflict, Throttled) as error:
             report_refusal(request, error)
             return redirect("hall-kiosk", code=hall.code)
         return redirect(reverse("hall-ticket", args=[ticket.token]) + "?new=1")
@@ -65,10 +78,38 @@ def kiosk(request, code):
         "hall/kiosk.html",
         {
             "hall": hall,
+            "usable": usable,
+            "may_enrol": staff and device is None,
             "categories": hall.categories.all(),
             "priorities": [(v, label) for v, label in Priority.choices if v != Priority.APPOINTMENT],
         },
     )
+
+
+@login_required
+@require_POST
+def kiosk_enrol(request, code):
+    """Staff make the screen they stand at a kiosk of the hall (a long-lived cookie), then sign out."""
+    hall = _hall(code)
+    try:
+        device, cookie = services.enroll_kiosk(hall, request.user, request.POST.get("name", ""))
+    except (Forbidden, InvalidInput) as error:
+        report_refusal(request, error)
+        return redirect("hall-kiosk", code=hall.code)
+    response = redirect("hall-kiosk", code=hall.code)
+    response.set_cookie(
+        services.KIOSK_COOKIE,
+        cookie,
+        max_age=5 * 365 * 24 * 3600,
+        httponly=True,
+        secure=request.is_secure(),
+        samesite="Strict",
+    )
+    messages.success(
+        request,
+        _("This screen is now the kiosk “%(name)s”. Sign out before leaving it.") % {"name": device.name},
+    )
+    return response
 
 
 def check_in(request, code, appointment_code=""):

@@ -12,7 +12,17 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def client(demo):
-    return Client()
+    """A browser at an enrolled kiosk of DG-CENTRE."""
+    from onewindow.core.models import User
+    from onewindow.hall import services
+    from onewindow.hall.models import Hall
+
+    _device, cookie = services.enroll_kiosk(
+        Hall.objects.get(code="DG-CENTRE"), User.objects.get(username="clerk"), "entrance"
+    )
+    browser = Client()
+    browser.cookies[services.KIOSK_COOKIE] = cookie
+    return browser
 
 
 def test_kiosk_issues_a_ticket_with_its_qr_code(client, hall_clock):
