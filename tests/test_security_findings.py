@@ -566,3 +566,24 @@ def test_an_enrolled_kiosk_and_staff_issue_within_a_limit_per_minute(demo, hall_
         as_user("clerk", "post", "/api/v1/halls/DG-CENTRE/tickets", {"category": "social"}) for _ in range(4)
     ]
     assert [r.status_code for r in by_api] == [201, 201, 201, 429]
+
+
+def test_an_applicant_account_files_only_under_its_verified_id(as_user, today):
+    from django.contrib.auth import get_user_model
+
+    from onewindow.cases.models import CaseEvent
+
+    other_person = {"name": "李四", "id_type": "resident_id", "id_number": "110105194912310038"}
+    refused = online(as_user, applicant=other_person)
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0] == {
+        "field": "applicant.id_number",
+        "message": "an account applies under its own verified ID only",
+    }
+    get_user_model().objects.filter(username="citizen").update(verified_id_number="")
+    unverified = online(as_user)
+    assert unverified.status_code == 422 and "not verified" in unverified.json()["errors"][0]["message"]
+    # At the window the clerk checks the person's document, and the case says so.
+    at_window = new_case(as_user, "clerk", applicant=other_person).json()
+    submitted = CaseEvent.objects.get(case_id=at_window["id"], action="submit")
+    assert submitted.data["identity_checked_by_clerk"] is True and submitted.actor.username == "clerk"

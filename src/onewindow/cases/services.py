@@ -121,6 +121,22 @@ def _request_hash(submission: Submission) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+def _own_identity_errors(actor: User, applicant: Applicant) -> list[FieldError]:
+    """An applicant account files under its own verified ID only; at the window, the clerk checks the
+    person's document instead (recorded on the submit event)."""
+    if not actor.verified_id_number:
+        return [
+            FieldError(
+                "applicant.id_number",
+                "this account's identity is not verified yet: verify it at a window, or apply there",
+            )
+        ]
+    own = (actor.verified_id_type, actor.verified_id_number.strip().upper())
+    if (applicant.id_type, applicant.id_number.strip().upper()) != own:
+        return [FieldError("applicant.id_number", "an account applies under its own verified ID only")]
+    return []
+
+
 def _validate_submission(
     submission: Submission, actor: User, *, platform_statuses: bool = False
 ) -> tuple[ServiceItem, Checklist]:
@@ -138,6 +154,8 @@ def _validate_submission(
         errors.append(FieldError("applicant.id_type", f"use one of {', '.join(IdType.values)}"))
     elif problem := id_problem(applicant.id_type, applicant.id_number):
         errors.append(FieldError("applicant.id_number", problem))
+    if actor.role in (Role.CITIZEN, Role.ENTERPRISE):
+        errors += _own_identity_errors(actor, applicant)
     if applicant.id_type == IdType.USCC and not item.for_enterprise:
         errors.append(FieldError("applicant.id_type", "this item serves persons, not enterprises"))
     if applicant.id_type != IdType.USCC and applicant.id_type in IdType.values and not item.for_person:
@@ -251,6 +269,8 @@ def _create_case(
     rows.prefetched(case, "materials", materials)
     rows.prefetched(case, "suspensions", [])
     submitted = {"channel": case.channel}
+    if case.taken_by_id:
+        submitted["identity_checked_by_clerk"] = True  # the window saw the person's ID document
     if parent is not None:
         submitted.update(bundle_case=parent.number, waiting_for=case.waiting_for)
     _record(case, actor, "submit", "", states.SUBMITTED, "", submitted)

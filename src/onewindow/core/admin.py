@@ -22,7 +22,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "role", "department", "is_active", "is_staff")
     list_filter = ("role", "department", "is_active", "is_staff")
-    fieldsets = (*DjangoUserAdmin.fieldsets, (_("Role"), {"fields": ("role", "department")}))
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Role"), {"fields": ("role", "department", "verified_id_type", "verified_id_number")}),
+    )
     add_fieldsets = (*DjangoUserAdmin.add_fieldsets, (_("Role"), {"fields": ("role", "department")}))
 
 

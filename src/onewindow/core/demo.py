@@ -20,16 +20,27 @@ DEMO_USERS = [
     ("citizen", Role.CITIZEN),
     ("enterprise", Role.ENTERPRISE),
 ]
+# The demo applicant accounts' real-name verification: each files only under its own ID.
+DEMO_CITIZEN_ID = "11010519491231002X"
 
 
 def demo_catalog_text() -> str:
     return files("onewindow.catalog").joinpath("fixtures/demo_catalog.yaml").read_text(encoding="utf-8")
 
 
-def ensure_user(username: str, role: str, department=None) -> bool:
+def ensure_user(username: str, role: str, department=None, verified_id: tuple[str, str] = ("", "")) -> bool:
     user, created = User.objects.get_or_create(
-        username=username, defaults={"role": role, "department": department}
+        username=username,
+        defaults={
+            "role": role,
+            "department": department,
+            "verified_id_type": verified_id[0],
+            "verified_id_number": verified_id[1],
+        },
     )
+    if not created and verified_id[1] and not user.verified_id_number:  # a demo made before verification
+        user.verified_id_type, user.verified_id_number = verified_id
+        user.save(update_fields=["verified_id_type", "verified_id_number"])
     if created:
         user.is_staff = role in {Role.ADMIN, Role.SUPERVISOR}
         user.is_superuser = role == Role.ADMIN
@@ -42,7 +53,14 @@ def ensure_user(username: str, role: str, department=None) -> bool:
 def load_demo() -> tuple[ImportSummary, int]:
     """Load (or refresh) the demo catalog and users; running it again changes nothing."""
     summary = import_catalog(demo_catalog_text())
-    created = sum(ensure_user(username, role) for username, role in DEMO_USERS)
+    verified = {
+        "citizen": ("resident_id", DEMO_CITIZEN_ID),
+        "enterprise": ("uscc", DEMO_ENTERPRISE_ID),
+    }
+    created = sum(
+        ensure_user(username, role, verified_id=verified.get(username, ("", "")))
+        for username, role in DEMO_USERS
+    )
     for department in Department.objects.all():
         created += ensure_user(f"reviewer-{department.code}", Role.REVIEWER, department)
     from onewindow.hall.demo import load_demo_halls
@@ -60,6 +78,8 @@ def _enterprise_code(body: str) -> str:
     first17 = f"91441900{body}"
     return first17 + uscc_check_character(first17)
 
+
+DEMO_ENTERPRISE_ID = _enterprise_code("MA4W7X2K3")
 
 # (filed by, item, applicant, ID type, ID number, answers, channel, then (user, action, extra) steps)
 _RETIRE = {"insured_as": "employee", "retire_type": "normal", "other_province": "none", "years": "enough"}
@@ -147,7 +167,7 @@ DEMO_CASES = [
         "SC-001",
         "东莞市新晨科技有限公司",
         "uscc",
-        _enterprise_code("MA4W7X2K3"),
+        DEMO_ENTERPRISE_ID,
         {"shareholders": "natural_persons", "premises": "leased", "agent": "self"},
         "online",
         [],
@@ -157,7 +177,7 @@ DEMO_CASES = [
         "GA-002",
         "张小明",
         "resident_id",
-        _person_id("360102", "19990730", 505),
+        DEMO_CITIZEN_ID,
         {"basis": "job"},
         "mobile",
         [],

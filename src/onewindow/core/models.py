@@ -34,6 +34,15 @@ class User(AbstractUser):
         related_name="staff",
         help_text=_("Required for department reviewers: the department whose cases they review."),
     )
+    # Real-name verification of an applicant account: it files only under this ID (people and firms
+    # cannot file in somebody else's name from an account).
+    verified_id_type = models.CharField(_("verified ID type"), max_length=16, blank=True)
+    verified_id_number = models.CharField(
+        _("verified ID number"),
+        max_length=32,
+        blank=True,
+        help_text=_("Set after real-name verification; an applicant account files only under this ID."),
+    )
 
     class Meta:
         verbose_name = _("user")
