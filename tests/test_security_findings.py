@@ -587,3 +587,26 @@ def test_an_applicant_account_files_only_under_its_verified_id(as_user, today):
     at_window = new_case(as_user, "clerk", applicant=other_person).json()
     submitted = CaseEvent.objects.get(case_id=at_window["id"], action="submit")
     assert submitted.data["identity_checked_by_clerk"] is True and submitted.actor.username == "clerk"
+
+
+def test_a_cases_rating_links_can_be_revoked(delivered, api_client):
+    import datetime as dt
+    from unittest import mock
+
+    from django.test import Client
+
+    from onewindow.evaluation.services import rating_token
+
+    link = f"/rate/{rating_token(delivered)}/"
+    assert api_client.get(link).status_code == 200
+    admin = Client()
+    admin.login(username="admin", password="demo")
+    added = admin.post(
+        "/admin/evaluation/ratinglinkrevocation/add/", {"case": delivered.pk, "reason": "receipt lost"}
+    )
+    assert added.status_code == 302
+    assert api_client.get(link).status_code == 404
+    later = dt.datetime.now(dt.UTC).timestamp() + 5
+    with mock.patch("time.time", return_value=later):
+        fresh = f"/rate/{rating_token(delivered)}/"
+    assert api_client.get(fresh).status_code == 200

@@ -241,3 +241,23 @@ class DailyFigure(models.Model):
 
     def __str__(self):
         return f"{self.department_id} {self.day}"
+
+
+class RatingLinkRevocation(AppendOnly):
+    """Every rating link of a case issued before `revoked_at` stops working (a receipt lost or handed
+    to the wrong person); links sent afterwards work again."""
+
+    case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="+")
+    revoked_at = models.DateTimeField(_("revoked at"))
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("revoked by"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+
+    class Meta:
+        ordering = ["-revoked_at"]
+        verbose_name = _("rating link revocation")
+        verbose_name_plural = _("rating link revocations")
+
+    def __str__(self):
+        return f"{self.case} {self.revoked_at:%Y-%m-%d %H:%M}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -26,6 +27,7 @@ from .models import (
     Level,
     Rating,
     RatingChannel,
+    RatingLinkRevocation,
     ReasonTag,
     Rectification,
     RectificationStep,
@@ -51,11 +53,17 @@ def rating_token(case: Case, round_: int = 1) -> str:
 
 
 def read_rating_token(token: str) -> tuple[Case, int]:
+    """The case and round of a rating link that is signed, not older than
+    ONEWINDOW_RATING_LINK_DAYS, and not revoked (RatingLinkRevocation); NotFound otherwise."""
     try:
         data = signing.loads(token, salt=TOKEN_SALT, max_age=settings.ONEWINDOW_RATING_LINK_DAYS * 86400)
         case = Case.objects.select_related("department", "item").get(pk=data["case"])
-    except (signing.BadSignature, KeyError, TypeError, Case.DoesNotExist):
+        issued = dt.datetime.fromtimestamp(signing.b62_decode(token.rsplit(":", 2)[1]), dt.UTC)
+    except (signing.BadSignature, KeyError, TypeError, ValueError, IndexError, Case.DoesNotExist):
         raise NotFound(_("This rating link is not valid.")) from None
+    # The link's time has whole seconds: a revocation in the same second as the issue revokes it.
+    if RatingLinkRevocation.objects.filter(case=case, revoked_at__gte=issued).exists():
+        raise NotFound(_("This rating link is not valid."))
     return case, int(data["round"])
 
 
