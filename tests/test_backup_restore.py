@@ -42,7 +42,7 @@ STATE = (
 @pytest.mark.skipif(not ONEWINDOW.exists(), reason="the onewindow script is not installed")
 def test_backup_then_restore_brings_back_the_database_and_the_files(instance, tmp_path):
     run, data_dir = instance
-    run("demo", "--no-serve")
+    run("demo", "--no-serve", "--history-weeks", "0")
     private = data_dir / "private" / "cases" / "upload.pdf"
     private.parent.mkdir(parents=True, exist_ok=True)
     private.write_bytes(b"%PDF-1.4 the applicant's file")

@@ -16,7 +16,7 @@ def test_demo_prepares_a_wal_database_with_a_generated_secret_and_is_idempotent(
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "ONEWINDOW_DATA_DIR"}}
     data_dir = tmp_path / "instance"
     run = lambda: subprocess.run(  # noqa: E731
-        [ONEWINDOW, "demo", "--no-serve", "--data-dir", str(data_dir)],
+        [ONEWINDOW, "demo", "--no-serve", "--data-dir", str(data_dir), "--history-weeks", "2"],
         env=env,
         capture_output=True,
         text=True,
@@ -30,6 +30,7 @@ def test_demo_prepares_a_wal_database_with_a_generated_secret_and_is_idempotent(
     first = run()
     assert f"{entries} created" in first.stdout and "24 demo users created" in first.stdout
     assert "8 demo cases and " in first.stdout and " tickets of hall history created" in first.stdout
+    assert "written through the services" in first.stdout
     secret = (data_dir / "secret_key").read_text()
     assert len(secret) >= 50
     assert oct((data_dir / "secret_key").stat().st_mode)[-3:] == "600"

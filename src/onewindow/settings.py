@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "onewindow.cases",
     "onewindow.hall",
     "onewindow.evaluation",
+    "onewindow.ops",
 ]
 
 MIDDLEWARE = [

@@ -88,7 +88,7 @@ def instance(tmp_path_factory):
         env["DATABASE_URL"], drop = new_postgres_database(url, f"onewindow_reliability_{os.getpid()}")
 
     found = Instance(env)
-    found.run("demo", "--no-serve")
+    found.run("demo", "--no-serve", "--history-weeks", "0")
     yield found
     found.kill()
     if drop:

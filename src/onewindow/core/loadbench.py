@@ -50,7 +50,7 @@ class Server:
         ).stdout
 
     def __enter__(self):
-        self.run("demo", "--no-serve")
+        self.run("demo", "--no-serve", "--history-weeks", "0")
         command = [ONEWINDOW, "serve", "--no-migrate", "--addr", f"127.0.0.1:{self.port}"]
         self.process = subprocess.Popen(
             [*command, "--workers", str(self.workers), "--threads", str(self.threads)],

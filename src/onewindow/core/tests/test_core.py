@@ -42,7 +42,7 @@ def test_loading_the_demo_twice_changes_nothing(demo):
 
 def test_demo_command_prepares_without_serving(demo):
     out = io.StringIO()
-    call_command("demo", "--no-serve", stdout=out)
+    call_command("demo", "--no-serve", "--history-weeks", "0", stdout=out)
     assert "0 created, 0 updated" in out.getvalue()
 
 

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from onewindow.core.demo import DEMO_PASSWORD, load_demo, load_demo_cases
 from onewindow.hall.demo import load_demo_history
@@ -21,17 +21,34 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-serve", action="store_true", help="Prepare the database and data, then stop"
         )
+        parser.add_argument(
+            "--history-weeks",
+            type=int,
+            default=13,
+            help="Weeks of history written through the services the first time (default 13; 0: none)",
+        )
 
-    def handle(self, *args, addr, no_serve, **options):
+    def handle(self, *args, addr, no_serve, history_weeks, **options):
+        if not 0 <= history_weeks <= 104:
+            raise CommandError("--history-weeks must be from 0 to 104")
         call_command("migrate", interactive=False, verbosity=0)
         summary, users = load_demo()
-        cases = load_demo_cases()
+        from onewindow.ops.history import ensure_history
+
+        history = ensure_history(weeks=history_weeks)
+        # Today's few cases: after a history just written, or into an empty case table.
+        cases = load_demo_cases(only_into_empty=history is None)
         tickets = load_demo_history()
         self.stdout.write(f"Data folder: {settings.DATA_DIR}")
         self.stdout.write(
             f"Demo catalog: {summary}; {users} demo users created (password: {DEMO_PASSWORD}); "
             f"{cases} demo cases and {tickets} tickets of hall history created"
         )
+        if history is not None:
+            self.stdout.write(
+                f"History of {history.first_day}–{history.last_day}: {history.cases} cases, "
+                f"{history.ratings} ratings, written through the services in {history.seconds:.0f} s"
+            )
         if no_serve:
             return
         self.stdout.write(f"Serving on http://{addr}/  (API docs: http://{addr}/api/docs)")
