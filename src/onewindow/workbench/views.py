@@ -1,0 +1,35 @@
+"""Each role's start page: where a person lands after logging in."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from onewindow.core.charts import bars
+from onewindow.core.models import SUPERVISORS, Role
+
+from . import selectors
+
+
+@login_required
+def start(request):
+    user = request.user
+    if user.role in (Role.CITIZEN, Role.ENTERPRISE):
+        context = {"kind": "applicant", **selectors.applicant(user)}
+    elif user.role == Role.CLERK:
+        context = {"kind": "clerk", **selectors.clerk(user)}
+    elif user.role == Role.REVIEWER:
+        context = {"kind": "reviewer", **selectors.reviewer(user)}
+    elif user.role in SUPERVISORS:
+        context = {"kind": "supervisor", **selectors.supervisor(user)}
+        context["filed_chart"] = bars(context["filed_by_day"], _("Cases filed per day"))
+        from onewindow.catalog import calendars
+        from onewindow.core import clock
+
+        context["calendar_warnings"] = calendars.missing_next_year(clock.today())
+        context["next_year"] = clock.today().year + 1
+    else:
+        context = {"kind": "other"}
+    from onewindow.core import clock
+
+    context["today"] = clock.today()
+    return render(request, "workbench/start.html", context)
