@@ -117,14 +117,13 @@ def supervisor(user: User) -> dict:
 
     today, now = clock.today(), clock.now()
     cases = Case.objects.all()
-    month_start = today.replace(day=1)
     last_30 = today - dt.timedelta(days=30)
     decided = cases.filter(decided_on__gt=last_30, decided_on__lte=today, due_date__isnull=False)
     decided_counts = decided.aggregate(
         n=Count("id"), on_time=Count("id", filter=Q(decided_on__lte=F("due_date")))
     )
     on_time = decided_counts["on_time"] / decided_counts["n"] if decided_counts["n"] else None
-    period = {"since": last_30.isoformat(), "until": today.isoformat()}
+    index_query = urlencode({"since": last_30 + dt.timedelta(days=1), "until": today})
     halls = []
     for hall in Hall.objects.annotate(
         waiting=Count(
@@ -140,7 +139,8 @@ def supervisor(user: User) -> dict:
     for back in range(13, -1, -1):
         day = today - dt.timedelta(days=back)
         filed_by_day.append((f"{day:%m-%d}", cases.filter(submitted_at__date=day).count()))
-    ranking = evaluation.index_table("department", month_start, today)
+    # The last 30 days, compared with the 30 before: early in a month, the month alone says little.
+    ranking = evaluation.index_table("department", last_30 + dt.timedelta(days=1), today)
     rectifications = evaluation.rectifications_for(user, "open")
     return {
         "figures": [
@@ -158,7 +158,7 @@ def supervisor(user: User) -> dict:
             ),
             Figure(_("Open rectifications"), rectifications.count(), reverse("rectifications")),
         ],
-        "period": period,
+        "index_query": index_query,
         "halls": halls,
         "filed_by_day": filed_by_day,
         "ranking": ranking,

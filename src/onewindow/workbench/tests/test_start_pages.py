@@ -56,8 +56,8 @@ def test_each_role_finds_its_work(history):
     assert 'class="late"' in texts["reviewer-ga"]  # public security is often late
     supervisor = texts["supervisor"]
     assert "Decided on time, last 30 days" in supervisor and "%" in supervisor
-    assert "<svg" in supervisor and "Service-quality index this month" in supervisor
-    ranking = supervisor.split("Service-quality index this month", 2)[2]
+    assert "<svg" in supervisor and "Service-quality index, last 30 days" in supervisor
+    ranking = supervisor.split("Service-quality index, last 30 days", 2)[2]
     assert "/evaluation/index/department/gjj/" in ranking
 
 
