@@ -190,6 +190,8 @@ ONEWINDOW_PROXY_COUNT = int(os.environ.get("ONEWINDOW_PROXY_COUNT", 0))
 # use the kiosk pages without being enrolled (the demo only: `onewindow demo` turns it on).
 ONEWINDOW_TICKETS_PER_MINUTE = int(os.environ.get("ONEWINDOW_TICKETS_PER_MINUTE", 12))
 ONEWINDOW_OPEN_KIOSKS = _env_flag("ONEWINDOW_OPEN_KIOSKS")
+# The demo's "Try it" box on the home page (`onewindow demo` turns it on).
+ONEWINDOW_DEMO = _env_flag("ONEWINDOW_DEMO")
 
 # Appointments per person: upcoming bookings at once, and missed ones in 30 days before booking pauses.
 ONEWINDOW_APPOINTMENT_LIMIT = int(os.environ.get("ONEWINDOW_APPOINTMENT_LIMIT", 3))

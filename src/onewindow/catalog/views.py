@@ -3,6 +3,7 @@ so it works without JavaScript or a session, back and forward, and a checklist c
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -33,6 +34,7 @@ def home(request):
             "enterprise_events": [e for e in events if e.audience == LifeEvent.Audience.ENTERPRISE],
             "departments": selectors.departments_with_counts(),
             "calendar_warnings": calendar_warnings,
+            "demo": settings.ONEWINDOW_DEMO,
             "next_year": clock.today().year + 1,
         },
     )

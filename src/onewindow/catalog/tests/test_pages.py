@@ -184,3 +184,13 @@ def test_pre_review_consultation_then_planning(client):
 def test_checklist_page_gives_channel_advice(client):
     page = text(client.get("/services/GJ-004/checklist/"))
     assert "网上办理，无需到现场" in page
+
+
+def test_the_demo_says_how_to_try_it(demo, settings):
+    from django.test import Client
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert "Try it" not in client.get("/").content.decode()
+    settings.ONEWINDOW_DEMO = True
+    page = client.get("/").content.decode()
+    assert "Try it" in page and "resident-01" in page and "docs/demo.md" in page

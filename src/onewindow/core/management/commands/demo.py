@@ -52,6 +52,8 @@ class Command(BaseCommand):
         if no_serve:
             return
         self.stdout.write(f"Serving on http://{addr}/  (API docs: http://{addr}/api/docs)")
-        # A visitor to the demo tries the kiosk from their own browser; a real hall enrols its kiosks.
+        # A visitor to the demo tries the kiosk from their own browser (a real hall enrols its kiosks),
+        # and the home page says how to try the rest.
         settings.ONEWINDOW_OPEN_KIOSKS = True
+        settings.ONEWINDOW_DEMO = True
         call_command("runserver", addr, insecure_serving=True, use_reloader=False, use_threading=True)
