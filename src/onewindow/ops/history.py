@@ -12,6 +12,7 @@ The generator is seeded: the same seed and days give the same history.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 import random
 import time
@@ -73,6 +74,16 @@ def build_history(
 ) -> Counter:
     """Write the history of the `weeks` before `until` (default today); returns what was made."""
     started = time.monotonic()
+    # The history's notices are written like real ones, but thousands of log lines help nobody.
+    notices = logging.getLogger("onewindow.notifications")
+    level, notices.level = notices.level, logging.WARNING
+    try:
+        return _build(seed, weeks, per_day, until, started)
+    finally:
+        notices.setLevel(level)
+
+
+def _build(seed: int, weeks: int, per_day: float, until: dt.date | None, started: float) -> Counter:
     rng = random.Random(seed)
     cn = calendar("CN")
     until = until or clock.today()
