@@ -12,7 +12,7 @@ from onewindow.core.auth import bearer
 from onewindow.core.errors import FieldError, InvalidInput
 from onewindow.core.i18n import translated_value
 from onewindow.core.ids import mask
-from onewindow.core.models import SUPERVISORS, Role
+from onewindow.core.models import STAFF, SUPERVISORS
 from onewindow.core.pagination import MAX_LIMIT
 from onewindow.core.permissions import Forbidden, NotFound
 from onewindow.core.schemas import Out
@@ -164,9 +164,6 @@ def _summary_of_row(row: dict) -> dict:
     }
 
 
-STAFF_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN})
-
-
 def _detail(request, case: Case, revealed: bool = False) -> dict:
     """`revealed`: the full ID number and phone, for staff who asked to see them (recorded). The
     applicant always sees their own in full."""
@@ -189,7 +186,7 @@ def _detail(request, case: Case, revealed: bool = False) -> dict:
         "late": running.late if running else False,
         "extension_days": case.extension_days,
         # Staff names are not the applicant's to read (the history shows roles to them too).
-        "assignee": case.assignee.username if case.assignee and request.auth.role in STAFF_ROLES else None,
+        "assignee": case.assignee.username if case.assignee and request.auth.role in STAFF else None,
         "apology_date": case.apology_date,
         "delivery_method": case.delivery_method,
         "pickup_code": case.pickup_code,

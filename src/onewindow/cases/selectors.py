@@ -11,7 +11,7 @@ from onewindow.catalog.models import DaysUnit, Department, ServiceItem
 from onewindow.catalog.selectors import department_calendar
 from onewindow.core import clock as platform_clock
 from onewindow.core import rows
-from onewindow.core.models import Role, User
+from onewindow.core.models import STAFF, Role, User
 from onewindow.core.workdays import UnknownYear
 
 from . import states
@@ -143,7 +143,7 @@ class HistoryEntry:
 
 def history_as_seen_by(user: User, case: Case) -> list[HistoryEntry]:
     """The case's history for `user`: staff see all of it, the applicant what is theirs to read."""
-    staff = user.role not in (Role.CITIZEN, Role.ENTERPRISE)
+    staff = user.role in STAFF
     entries = []
     for event in case_history(case):
         public = staff or event.action in PUBLIC_NOTES
@@ -183,7 +183,7 @@ def record_access(user: User, case: Case, channel: str, reveal: bool = False) ->
     """A staff member's read of a case (its first each day), or a reveal of its full ID number and
     phone (every one); returns whether the numbers may be shown in full. Applicants read their own
     data unrecorded."""
-    if user.role in (Role.CITIZEN, Role.ENTERPRISE):
+    if user.role not in STAFF:
         return False
     from .models import CaseAccess
 

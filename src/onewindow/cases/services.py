@@ -22,7 +22,7 @@ from onewindow.core import clock as platform_clock
 from onewindow.core import rows
 from onewindow.core.errors import FieldError, InvalidInput
 from onewindow.core.ids import id_problem
-from onewindow.core.models import Role, User
+from onewindow.core.models import APPLICANTS, STAFF, Role, User
 from onewindow.core.permissions import Conflict, Forbidden, NotFound
 from onewindow.core.workdays import add_working_days, working_days_between
 
@@ -46,8 +46,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_REVIEW_STEPS = [{"code": "review", "name": "审核"}, {"code": "decide", "name": "决定"}]
 IMMEDIATE_REVIEW_STEPS = [{"code": "decide", "name": "决定"}]
-# Who records a material's status at the window, and what they may record.
-MATERIAL_STAFF = frozenset({Role.CLERK, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN})
+# What staff may record of a material at the window (the rest is the platform's to set).
 STAFF_MATERIAL_STATUSES = (MaterialStatus.RECEIVED, MaterialStatus.ORIGINAL_SEEN, MaterialStatus.MISSING)
 _PRESENT = {
     MaterialStatus.RECEIVED,
@@ -92,7 +91,7 @@ def material_status_errors(role: str, known: Iterable[str], updates: dict[str, s
         field_name = f"materials.{code}"
         if code not in known:
             errors.append(FieldError(field_name, "not a material of this case"))
-        elif role not in MATERIAL_STAFF:
+        elif role not in STAFF:
             errors.append(
                 FieldError(field_name, "applicants upload files; only the window records a material's status")
             )
@@ -154,7 +153,7 @@ def _validate_submission(
         errors.append(FieldError("applicant.id_type", f"use one of {', '.join(IdType.values)}"))
     elif problem := id_problem(applicant.id_type, applicant.id_number):
         errors.append(FieldError("applicant.id_number", problem))
-    if actor.role in (Role.CITIZEN, Role.ENTERPRISE):
+    if actor.role in APPLICANTS:
         errors += _own_identity_errors(actor, applicant)
     if applicant.id_type == IdType.USCC and not item.for_enterprise:
         errors.append(FieldError("applicant.id_type", "this item serves persons, not enterprises"))

@@ -66,10 +66,9 @@ def _actions_for(case: Case, user) -> list[str]:
 
 
 @login_required
-def case_detail(request, case_id, errors=None, status=200, revealed=False):
+def case_detail(request, case_id, errors=None, status=200, reveal=False):
     case = _case_or_404(request, case_id)
-    if not revealed:
-        selectors.record_access(request.user, case, "page")
+    revealed = selectors.record_access(request.user, case, "page", reveal=reveal)
     clock, clock_error = selectors.case_clock_or_error(case)
     return render(
         request,
@@ -98,9 +97,7 @@ def case_detail(request, case_id, errors=None, status=200, revealed=False):
 @require_POST
 def case_reveal(request, case_id):
     """The full ID number and phone, shown once for this page and recorded as an access."""
-    case = _case_or_404(request, case_id)
-    revealed = selectors.record_access(request.user, case, "page", reveal=True)
-    return case_detail(request, case_id, revealed=revealed)
+    return case_detail(request, case_id, reveal=True)
 
 
 @login_required

@@ -468,8 +468,7 @@ def _working_calendar(query: WorkdaysQuery):
 
 
 def _workdays_answer(working_calendar, first: dt.date, last: dt.date, **answer) -> dict:
-    first, last = min(first, last), max(first, last)
-    years = [y for y in range(first.year, last.year + 1) if y in working_calendar.provisional_years]
+    years = working_calendar.provisional_years_between(first, last)
     return {
         "calendar": working_calendar.code,
         **answer,

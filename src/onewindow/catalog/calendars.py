@@ -302,13 +302,13 @@ def _add_day(target: dict, day: dt.date, name: str, place) -> None:
 
 def _check(years: list[ParsedYear]) -> list[Problem]:
     problems: list[Problem] = []
-    departments = {d.code: d for d in Department.objects.all()}
-    seen: dict[tuple, object] = {}
+    departments = set(Department.objects.values_list("code", flat=True))
+    seen: set[tuple] = set()
+
+    def problem(where, path, message):
+        problems.append(Problem(where if isinstance(where, int) else None, path, message))
+
     for year in years:
-
-        def problem(where, path, message, year=year):
-            problems.append(Problem(where if isinstance(where, int) else None, path, message))
-
         if (year.calendar is None) == (year.department is None):
             problem(year.where, "calendar", "give either a calendar or a department")
         elif year.calendar and year.calendar not in CALENDAR_CODES:
@@ -320,13 +320,11 @@ def _check(years: list[ParsedYear]) -> list[Problem]:
         key = (year.calendar, year.department, year.year)
         if key in seen:
             problem(year.where, "year", f"{year.year} is given twice for the same calendar")
-        seen[key] = year.where
+        seen.add(key)
         if year.source_date > timezone.localdate() + dt.timedelta(days=1):
             problem(year.where, "source.date", "lies in the future")
         for kind in ("days_off", "working_days"):
-            for day, (_name, places) in sorted(
-                year.days_off.items() if kind == "days_off" else year.working_days.items()
-            ):
+            for day, (_name, places) in sorted(getattr(year, kind).items()):
                 line, path = places[-1]
                 if len(places) > 1:
                     problem(line, path, f"{day.isoformat()} is given twice")

@@ -78,10 +78,10 @@ class StaffIdleTimeoutMiddleware:
         from django.conf import settings
         from django.contrib.auth import logout
 
-        from .models import Role
+        from .models import STAFF
 
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.role not in (Role.CITIZEN, Role.ENTERPRISE):
+        if user is not None and user.is_authenticated and user.role in STAFF:
             now, last = time.time(), request.session.get(self.SESSION_KEY)
             if last is not None and now - last > settings.ONEWINDOW_STAFF_IDLE_MINUTES * 60:
                 logout(request)

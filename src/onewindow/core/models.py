@@ -21,6 +21,8 @@ class Role(models.TextChoices):
 
 
 SUPERVISORS = frozenset({Role.SUPERVISOR, Role.ADMIN})  # oversight: reports, analytics, the index, appeals
+APPLICANTS = frozenset({Role.CITIZEN, Role.ENTERPRISE})  # people and firms applying for themselves
+STAFF = frozenset(Role) - APPLICANTS  # everyone working for the administration
 
 
 class User(AbstractUser):
@@ -61,7 +63,8 @@ class User(AbstractUser):
             raise ValidationError({"department": _("A department reviewer must be bound to a department.")})
 
 
-def _digest(raw_token: str) -> str:
+def secret_digest(raw_token: str) -> str:
+    """What is stored of a secret (an API token, a kiosk's key): its SHA-256, never the secret."""
     return hashlib.sha256(raw_token.encode()).hexdigest()
 
 
@@ -73,7 +76,7 @@ class ApiTokenQuerySet(models.QuerySet):
             "JOIN core_user u ON u.id = t.user_id WHERE t.digest = %s AND u.is_active "
             "AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > %s)"
         )
-        found = rows.fetch_one(sql, [_digest(raw_token), timezone.now()], ApiToken, User)
+        found = rows.fetch_one(sql, [secret_digest(raw_token), timezone.now()], ApiToken, User)
         if found is None:
             return None
         token, user = found
@@ -109,7 +112,7 @@ class ApiToken(models.Model):
         raw = "ow_" + secrets.token_urlsafe(32)
         days = settings.ONEWINDOW_TOKEN_DAYS if days is None else days
         expires = timezone.now() + dt.timedelta(days=days)
-        return cls.objects.create(user=user, digest=_digest(raw), label=label, expires_at=expires), raw
+        return cls.objects.create(user=user, digest=secret_digest(raw), label=label, expires_at=expires), raw
 
     @classmethod
     def revoke_all(cls, user: User) -> int:

@@ -58,10 +58,14 @@ class Calendar:
             return False
         return day.weekday() < 5
 
+    def provisional_years_between(self, start: dt.date, end: dt.date) -> list[int]:
+        """The provisional years an answer reading the days between `start` and `end` rests on."""
+        first, last = sorted((start.year, end.year))
+        return [year for year in range(first, last + 1) if year in self.provisional_years]
+
     def is_provisional(self, start: dt.date, end: dt.date | None = None) -> bool:
         """Whether an answer that reads the days from `start` to `end` rests on a provisional year."""
-        end = end or start
-        return any(year in self.provisional_years for year in range(start.year, end.year + 1))
+        return bool(self.provisional_years_between(start, end or start))
 
     def with_overrides(
         self, closures: Iterable[dt.date] = (), extra_working_days: Iterable[dt.date] = ()

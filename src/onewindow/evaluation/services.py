@@ -16,7 +16,7 @@ from onewindow.catalog.calendars import calendar
 from onewindow.catalog.selectors import department_calendar
 from onewindow.core import clock
 from onewindow.core.errors import FieldError, InvalidInput
-from onewindow.core.models import SUPERVISORS, Role, User
+from onewindow.core.models import STAFF, SUPERVISORS, Role, User
 from onewindow.core.permissions import Conflict, Forbidden, NotFound
 from onewindow.core.workdays import UnknownYear, add_working_days
 
@@ -77,7 +77,7 @@ def refuse_staff(rater: User | None) -> User | None:
     applicant's round."""
     if rater is None or not rater.is_authenticated:
         return None
-    if rater.role not in (Role.CITIZEN, Role.ENTERPRISE):
+    if rater.role in STAFF:
         raise Forbidden(_("Staff cannot rate a service: only its applicant can."))
     return rater
 

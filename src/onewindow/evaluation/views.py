@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from onewindow.catalog.models import Department
 from onewindow.core import clock
 from onewindow.core.errors import InvalidInput
-from onewindow.core.models import SUPERVISORS, Role
+from onewindow.core.models import STAFF, SUPERVISORS
 from onewindow.core.params import int_param
 from onewindow.core.permissions import Conflict, Forbidden, NotFound
 from onewindow.core.views import report_refusal
@@ -22,8 +22,6 @@ from onewindow.core.views import report_refusal
 from . import rectification as stages
 from . import selectors, services
 from .models import Appeal, Level, RatingChannel, ReasonTag, Rectification
-
-STAFF = {Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN, Role.CLERK}
 
 
 def rate(request, token):
@@ -66,9 +64,10 @@ def _rating_refusal(case, round_) -> str:
 def _rating_page(request, subject: dict, channel: str, rate_with, refusal=lambda: ""):
     """The rating form of a case or a visit: shown, re-shown with its errors, or answered.
     `refusal()` says why the form is not offered at all (asked only when showing it)."""
-    if request.user.is_authenticated and request.user.role not in (Role.CITIZEN, Role.ENTERPRISE):
-        message = _("Staff cannot rate a service: only its applicant can.")
-        return render(request, "evaluation/rated.html", {**subject, "message": message}, status=403)
+    try:
+        services.refuse_staff(request.user)
+    except Forbidden as error:
+        return render(request, "evaluation/rated.html", {**subject, "message": str(error)}, status=403)
     form = {"level": "", "tags": [], "text": "", "consent": False}
     errors = []
     if request.method == "POST":

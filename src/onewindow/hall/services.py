@@ -5,7 +5,6 @@ where two people could race (the category for numbering and booking, the hall fo
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 
 from django.conf import settings
@@ -19,7 +18,7 @@ from onewindow.cases.models import Case
 from onewindow.catalog.calendars import calendar
 from onewindow.core import clock
 from onewindow.core.errors import FieldError, InvalidInput
-from onewindow.core.models import SUPERVISORS, Role, User
+from onewindow.core.models import SUPERVISORS, Role, User, secret_digest
 from onewindow.core.permissions import Conflict, Forbidden, NotFound, Throttled
 from onewindow.core.workdays import UnknownYear
 
@@ -86,10 +85,6 @@ def _new_ticket(category: Category, now: dt.datetime, **fields) -> Ticket:
 # Kiosk devices and who may issue tickets -----------------------------------------------------------
 
 
-def _digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 def is_hall_staff(user, hall: Hall) -> bool:
     if user is None or not user.is_authenticated:
         return False
@@ -108,7 +103,7 @@ def enroll_kiosk(hall: Hall, user: User, name: str) -> tuple[KioskDevice, str]:
         raise InvalidInput([FieldError("name", _("Name the device (where it stands)."))])
     secret = secrets.token_urlsafe(24)
     device = KioskDevice.objects.create(
-        hall=hall, name=name, secret_digest=_digest(secret), enrolled_by=user, enrolled_at=clock.now()
+        hall=hall, name=name, secret_digest=secret_digest(secret), enrolled_by=user, enrolled_at=clock.now()
     )
     _log(hall, "enrol_kiosk", actor=user, device=device.pk, name=name)
     return device, signing.dumps({"device": device.pk, "secret": secret}, salt=KIOSK_SALT)
@@ -122,7 +117,7 @@ def kiosk_from_cookie(hall: Hall, value: str) -> KioskDevice | None:
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
     return KioskDevice.objects.filter(
-        pk=device_id, hall=hall, active=True, secret_digest=_digest(secret)
+        pk=device_id, hall=hall, active=True, secret_digest=secret_digest(secret)
     ).first()
 
 

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from onewindow.core.charts import bars
-from onewindow.core.models import SUPERVISORS, Role
+from onewindow.core.models import APPLICANTS, SUPERVISORS, Role
 
 from . import selectors
 
@@ -13,7 +13,7 @@ from . import selectors
 @login_required
 def start(request):
     user = request.user
-    if user.role in (Role.CITIZEN, Role.ENTERPRISE):
+    if user.role in APPLICANTS:
         context = {"kind": "applicant", **selectors.applicant(user)}
     elif user.role == Role.CLERK:
         context = {"kind": "clerk", **selectors.clerk(user)}

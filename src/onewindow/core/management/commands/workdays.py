@@ -81,10 +81,7 @@ class Command(BaseCommand):
                 text = str(working_days_between(cal, start, end))
         except UnknownYear as error:
             raise CommandError(str(error)) from error
-        if cal.is_provisional(min(start, end), max(start, end)):
-            years = sorted(
-                y for y in range(min(start, end).year, max(start, end).year + 1) if y in cal.provisional_years
-            )
+        if years := cal.provisional_years_between(start, end):
             text += (
                 f" (provisional: the {cal.code} calendar for {', '.join(map(str, years))} is not published)"
             )
