@@ -326,7 +326,7 @@ def test_a_reviewer_sees_only_their_departments_part_of_a_bundle(as_user, today,
     bundle = file_bundle(as_user).json()
     as_reviewer = as_user("reviewer-ybj", "get", f"/api/v1/bundle-cases/{bundle['id']}").json()
     assert [child["item"]["code"] for child in as_reviewer["children"]] == ["YB-001"]
-    assert len(as_user("clerk", "get", f"/api/v1/bundle-cases/{bundle['id']}").json()["children"]) == 3
+    assert len(as_user("clerk", "get", f"/api/v1/bundle-cases/{bundle['id']}").json()["children"]) == 4
     api_client.login(username="reviewer-ybj", password="demo")
     page = api_client.get(f"/bundle-cases/{bundle['id']}/").content.decode()
     ids = {c["item"]["code"]: c["id"] for c in bundle["children"]}

@@ -311,8 +311,25 @@ class BundlePage(Schema):
     items: list[BundleSummary]
 
 
+class BundleFiguresOut(Schema):
+    answers: dict[str, str] = Field(description="The typical applicant's situation the figures are for")
+    materials_if_separate: int
+    materials_in_bundle: int
+    legal_days_if_separate: int = Field(
+        description="The items' legal limits added up (filed one after another)"
+    )
+    days_in_bundle: int = Field(description="Promised working days in the bundle, typical situation")
+    fastest_days_in_bundle: int = Field(description="Promised working days in the bundle, fastest situation")
+    visits_if_separate: int
+    visits_in_bundle: int
+
+
 class BundleDetail(BundleSummary):
     questions: list[QuestionOut]
+    figures: BundleFiguresOut | None = Field(
+        description="What the bundle saves; null without a typical situation"
+    )
+    assumptions: str = Field(description="What the figures assume where the public record is silent")
 
 
 class BundleMaterialOut(MaterialOut):
@@ -342,6 +359,9 @@ class BundleChecklistOut(Schema):
     materials_in_bundle: int
     days_if_separate: int
     days_in_bundle: int
+    legal_days_if_separate: int
+    visits_if_separate: int
+    visits_in_bundle: int
     channel_advice: AdviceOut
 
 
@@ -386,6 +406,8 @@ def get_bundle(request, code: str):
     return {
         **_bundle_summary(bundle, items),
         "questions": [_question(q) for q in selectors.merged_question_rows(items)],
+        "figures": figures.as_dict() if (figures := selectors.bundle_figures(bundle, items)) else None,
+        "assumptions": bundle.tr("assumptions"),
     }
 
 
@@ -433,6 +455,9 @@ def bundle_checklist(request, code: str, payload: ChecklistIn):
         "materials_in_bundle": resolution.materials_in_bundle,
         "days_if_separate": resolution.days_if_separate,
         "days_in_bundle": resolution.days_in_bundle,
+        "legal_days_if_separate": resolution.legal_days_if_separate,
+        "visits_if_separate": resolution.visits_if_separate,
+        "visits_in_bundle": resolution.visits_in_bundle,
         "channel_advice": dict(zip(("code", "visits"), selectors.bundle_advice(result), strict=True)),
     }
 

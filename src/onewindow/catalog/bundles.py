@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .rules import AnswersError, ItemRules, QuestionSpec, answer_errors, resolve
+from .rules import AnswersError, ItemRules, QuestionSpec, answer_errors, next_question, resolve
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,26 @@ class BundleResolution:
         limits = self.limits_by_item[code]
         return 0 if limits["immediate"] else int(limits["promised_days"])
 
+    def legal_days(self, code: str) -> int:
+        """The item's legal limit; an item without one is held to its promise."""
+        legal = self.limits_by_item[code]["legal_days"]
+        return self.days(code) if legal is None else int(legal)
+
+    @property
+    def legal_days_if_separate(self) -> int:
+        """The legal limits added up: what the law lets the departments take one after another."""
+        return sum(self.legal_days(code) for code in self.materials_by_item)
+
+    @property
+    def visits_if_separate(self) -> int:
+        """Each department's own visits, added up."""
+        return sum(int(limits["max_visits"]) for limits in self.limits_by_item.values())
+
+    @property
+    def visits_in_bundle(self) -> int:
+        """One window takes the application and hands out the results: the most any item needs."""
+        return max((int(limits["max_visits"]) for limits in self.limits_by_item.values()), default=0)
+
     @property
     def days_if_separate(self) -> int:
         """One item after another, as an applicant going from department to department would."""
@@ -71,6 +91,59 @@ class BundleResolution:
             for code in stage:
                 finish[code] = self.days(code) + max((finish[w] for w in self.waits_for[code]), default=0)
         return max(finish.values(), default=0)
+
+
+@dataclass(frozen=True)
+class BundleFigures:
+    """What the bundle saves a typical applicant, and its fastest time over every situation."""
+
+    typical: BundleResolution
+    fastest_days: int
+    situations: int
+
+    def as_dict(self) -> dict[str, Any]:
+        typical = self.typical
+        return {
+            "answers": typical.answers,
+            "materials_if_separate": typical.materials_if_separate,
+            "materials_in_bundle": typical.materials_in_bundle,
+            "legal_days_if_separate": typical.legal_days_if_separate,
+            "days_in_bundle": typical.days_in_bundle,
+            "fastest_days_in_bundle": self.fastest_days,
+            "visits_if_separate": typical.visits_if_separate,
+            "visits_in_bundle": typical.visits_in_bundle,
+        }
+
+
+MAX_SITUATIONS = 5000
+
+
+def situations(questions: Sequence[QuestionSpec], limit: int = MAX_SITUATIONS) -> list[dict[str, str]]:
+    """Every complete set of answers, asking each question only where it applies (ValueError past
+    `limit`: a bundle with that many situations needs its fastest time stated, not searched)."""
+    found: list[dict[str, str]] = []
+
+    def extend(answers: dict[str, str]) -> None:
+        question = next_question(questions, answers)
+        if question is None:
+            found.append(answers)
+            if len(found) > limit:
+                raise ValueError(f"more than {limit} situations")
+            return
+        for option in question.options:
+            extend({**answers, question.code: option})
+
+    extend({})
+    return found
+
+
+def bundle_figures(parts: Sequence[BundlePart], typical_answers: Mapping[str, Any]) -> BundleFigures:
+    """The figures a bureau reports for a bundle, computed from its items' data: materials and legal
+    days if filed separately against the bundle for the typical applicant, and the fastest time."""
+    typical = resolve_bundle(parts, typical_answers)
+    every = situations(merged_questions(parts))
+    fastest = min(resolve_bundle(parts, answers).days_in_bundle for answers in every)
+    return BundleFigures(typical, fastest, len(every))
 
 
 def merged_questions(parts: Sequence[BundlePart]) -> list[QuestionSpec]:

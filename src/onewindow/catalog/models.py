@@ -553,7 +553,7 @@ class SituationRule(models.Model):
 class Bundle(Translatable):
     """A "one thing" (一件事): items of several departments handled as one application."""
 
-    translatable_fields = ("name", "description")
+    translatable_fields = ("name", "description", "assumptions")
 
     code = models.CharField(_("code"), max_length=40, unique=True, validators=[code_validator])
     name = models.CharField(_("name"), max_length=200)
@@ -567,6 +567,19 @@ class Bundle(Translatable):
         related_name="bundles",
     )
     keywords = models.CharField(_("search keywords"), max_length=300, blank=True)
+    typical_answers = models.JSONField(
+        _("typical situation"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Answers of a typical applicant: the bundle's page shows what the bundle saves in this situation."
+        ),
+    )
+    assumptions = models.TextField(
+        _("assumptions"),
+        blank=True,
+        help_text=_("What the figures assume where the public record is silent."),
+    )
     position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:

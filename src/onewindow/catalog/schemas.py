@@ -150,6 +150,8 @@ class BundleEntry(_Entry):
     description: str = ""
     life_event: Code | None = None
     keywords: str = ""
+    typical_answers: dict[Code, Code] = {}
+    assumptions: str = ""
     translations: Translations = {}
     items: Annotated[list[BundleItemEntry], Field(min_length=2)]
 

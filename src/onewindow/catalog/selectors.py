@@ -241,6 +241,14 @@ def bundle_parts(bundle: Bundle, items: dict[str, ServiceItem]) -> list[bundles.
     ]
 
 
+def bundle_figures(bundle: Bundle, items: dict[str, ServiceItem]) -> bundles.BundleFigures | None:
+    """What the bundle saves its typical applicant, or None when it names no complete situation."""
+    try:
+        return bundles.bundle_figures(bundle_parts(bundle, items), bundle.typical_answers)
+    except (rules.AnswersError, ValueError):
+        return None
+
+
 def merged_question_rows(items: dict[str, ServiceItem]) -> list[Question]:
     """Each question of the bundle once (the first item's wording), for display."""
     rows: dict[str, Question] = {}

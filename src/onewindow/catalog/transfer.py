@@ -287,6 +287,7 @@ def _bundle_problems(catalog: CatalogFile, events: set[str]) -> list[tuple[Path,
     seen = set()
     for index, bundle in enumerate(catalog.bundles):
         path: Path = ("bundles", index)
+        found_before = len(problems)
         if bundle.code in seen:
             problems.append(((*path, "code"), f"duplicate {bundle.code!r}"))
         seen.add(bundle.code)
@@ -307,7 +308,31 @@ def _bundle_problems(catalog: CatalogFile, events: set[str]) -> list[tuple[Path,
         problems += [
             ((*path, "items"), message) for message in bundles.static_dependency_errors(parts, materials_of)
         ]
+        if bundle.typical_answers and len(problems) == found_before:
+            problems += [
+                ((*path, *_parse_dotted(("typical_answers",), field.removeprefix("answers."))), message)
+                for field, message in _typical_answer_errors(catalog, bundle)
+            ]
     return problems
+
+
+def _typical_answer_errors(catalog: CatalogFile, bundle: BundleEntry) -> list[tuple[str, str]]:
+    """The typical answers must describe one complete situation of the bundle's items."""
+    in_file = {item.code: item for item in sorted(catalog.items, key=lambda i: i.version)}
+    parts = []
+    for part in bundle.items:
+        if part.item in in_file:
+            entry = in_file[part.item]
+            item_rules, result = item_rules_of(entry), entry.result_material
+        else:
+            item = ServiceItem.objects.filter(code=part.item).order_by("-version").first()
+            item_rules, result = item.rules(), item.result_material
+        parts.append(bundles.BundlePart(part.item, item_rules, result, tuple(part.after)))
+    try:
+        bundles.resolve_bundle(parts, bundle.typical_answers)
+    except rules.AnswersError as error:
+        return error.problems
+    return []
 
 
 def _content(entry: ItemEntry) -> dict:
@@ -452,6 +477,8 @@ def _apply(catalog: CatalogFile, summary: ImportSummary) -> None:
                 "name": entry.name,
                 "description": entry.description,
                 "keywords": entry.keywords,
+                "typical_answers": entry.typical_answers,
+                "assumptions": entry.assumptions,
                 "life_event": events.get(entry.life_event) if entry.life_event else None,
                 "translations": entry.translations,
                 "position": position,

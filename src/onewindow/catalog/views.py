@@ -215,7 +215,24 @@ def _bundle_or_404(code: str):
 
 def bundle_detail(request, code):
     bundle, items = _bundle_or_404(code)
-    return render(request, "catalog/bundle.html", {"bundle": bundle, "items": items.values()})
+    figures = selectors.bundle_figures(bundle, items)
+    typical_situation = []
+    if figures:
+        for question in selectors.merged_question_rows(items):
+            chosen = figures.typical.answers.get(question.code)
+            option = next((o for o in question.options.all() if o.code == chosen), None)
+            if option:
+                typical_situation.append((question.tr("text"), option.tr("text")))
+    return render(
+        request,
+        "catalog/bundle.html",
+        {
+            "bundle": bundle,
+            "items": items.values(),
+            "figures": figures,
+            "typical_situation": typical_situation,
+        },
+    )
 
 
 def bundle_guide(request, code):

@@ -120,7 +120,6 @@ DEMO_CASES = [
         "window",
         [
             ("clerk", "accept", {}),
-            ("reviewer-gjj", "review", {}),
             ("reviewer-gjj", "approve", {}),
             ("clerk", "deliver", {"delivery_method": "window"}),
         ],

@@ -228,3 +228,75 @@ def simulate_hall(model: HallModel, days: int = 100, seed: int = 1) -> dict:
         "windows": len(model.windows),
         "categories": {code: figures(values) for code, values in sorted(waits.items())},
     }
+
+
+# Pre-review (审前服务) as a what-if on a whole day. -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class PreReviewScenario:
+    """A busy comprehensive section of a city hall before and after pre-review desks at the entrance.
+
+    Dongguan reports the average wait falling from 10.1 to 6.88 minutes once pre-review (needs
+    consultation, route planning, material pre-check, channel recommendation) began; the record gives
+    nothing else, so everything below is assumed and stated. Before: applicants with incomplete
+    materials take a window's time only to be turned away (and come back complete another day, so the
+    complete applications arrive as usual), and plain enquiries queue for a window too. After: the
+    pre-review desk answers the enquiries and stops the incomplete applications before they take a
+    ticket, and a pre-checked file is served a little faster. Arrivals vary by the hour (a morning and
+    an afternoon peak), which is where the waits come from.
+    """
+
+    windows: int = 16
+    applications_per_hour: float = 70.0  # complete applications, mean over the day
+    hourly_profile: tuple[float, ...] = (0.8, 1.3, 1.4, 0.9, 0.6, 1.1, 1.2, 0.7)  # 9:00 … 16:00
+    service_minutes: float = 12.0
+    incomplete_share: float = 0.05  # of applications: turned away at the window before pre-review
+    turned_away_minutes: float = 5.0
+    enquiry_share: float = 0.03  # of applications: visitors who only need an answer
+    enquiry_minutes: float = 4.0
+    minutes_saved_by_pre_check: float = 0.25
+    opens_hour: int = 9
+
+    def _rates(self, share: float) -> list[float]:
+        return [self.applications_per_hour * share * weight for weight in self.hourly_profile]
+
+    def _windows(self) -> list[WindowModel]:
+        return [WindowModel(f"{n:02d}", None) for n in range(1, self.windows + 1)]
+
+    def before(self) -> HallModel:
+        return HallModel(
+            self.opens_hour,
+            {
+                "application": self._rates(1),
+                "incomplete": self._rates(self.incomplete_share),
+                "enquiry": self._rates(self.enquiry_share),
+            },
+            {
+                "application": ServiceTime(self.service_minutes),
+                "incomplete": ServiceTime(self.turned_away_minutes),
+                "enquiry": ServiceTime(self.enquiry_minutes),
+            },
+            self._windows(),
+        )
+
+    def after(self) -> HallModel:
+        return HallModel(
+            self.opens_hour,
+            {"application": self._rates(1)},
+            {"application": ServiceTime(self.service_minutes - self.minutes_saved_by_pre_check)},
+            self._windows(),
+        )
+
+
+def simulate_pre_review(scenario: PreReviewScenario, days: int = 200, seed: int = 1) -> dict:
+    """The scenario simulated before and after with the same visitors (same seed); JSON-ready."""
+    before = simulate_hall(scenario.before(), days, seed)
+    after = simulate_hall(scenario.after(), days, seed)
+    return {
+        "scenario": asdict(scenario),
+        "days": days,
+        "seed": seed,
+        "before": {k: before[k] for k in ("mean_wait_minutes", "p_wait", "utilisation", "served")},
+        "after": {k: after[k] for k in ("mean_wait_minutes", "p_wait", "utilisation", "served")},
+    }

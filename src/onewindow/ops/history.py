@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from onewindow.catalog import rules
 from onewindow.catalog.calendars import calendar
-from onewindow.catalog.models import ItemStatus, ServiceItem
+from onewindow.catalog.models import Bundle, ItemStatus, ServiceItem
 from onewindow.catalog.selectors import checklist, item_with_parts
 from onewindow.core import clock
 from onewindow.core.demo import ensure_user
@@ -34,6 +34,7 @@ from onewindow.core.models import Role, User
 from onewindow.core.permissions import Conflict, Forbidden, NotFound
 
 REFUSED_STEPS = (InvalidInput, Conflict, Forbidden, NotFound)
+BUNDLE_SHARE = 0.06  # "one thing" applications per single-item case
 RESIDENTS = 30  # online applicants with verified accounts: resident-01 … resident-30
 FAMILY_NAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
 GIVEN_NAMES = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红"
@@ -66,6 +67,7 @@ class Plan:
     deny: bool
     suspend: bool
     extend: bool
+    bundle_case_id: int | None = None  # a child of a bundle case: accepted and delivered with it
     done: set = field(default_factory=set)
 
 
@@ -94,6 +96,7 @@ def _build(seed: int, weeks: int, per_day: float, until: dt.date | None, started
     ]
     users = _users()
     items = list(item_with_parts(ServiceItem.objects.filter(status=ItemStatus.PUBLISHED)).order_by("code"))
+    bundles = list(Bundle.objects.order_by("code"))
     made: Counter = Counter()
     plans: list[Plan] = []
     rectifications: list[int] = []
@@ -104,6 +107,8 @@ def _build(seed: int, weeks: int, per_day: float, until: dt.date | None, started
                 plan = _file(rng, items, users, day, moments, made)
                 if plan:
                     plans.append(plan)
+            for _ in range(_poisson(rng, per_day * BUNDLE_SHARE)):
+                plans += _file_bundle(rng, bundles, users, day, moments, made)
             for plan in [p for p in plans if p.due <= day]:
                 # Several steps can fall on one day (an immediate item is accepted and decided at once).
                 for _step in range(8):
@@ -217,6 +222,58 @@ def _file(rng, items, users, day, moments, made) -> Plan | None:
     )
 
 
+def _file_bundle(rng, bundles, users, day, moments, made) -> list[Plan]:
+    """A "one thing" application at the window, accepted at once; a plan for each of its items."""
+    from onewindow.cases import bundle_services, services
+    from onewindow.catalog.bundles import merged_questions
+    from onewindow.catalog.selectors import bundle_checklist, bundle_items, bundle_parts
+
+    bundle = rng.choice(bundles)
+    questions = merged_questions(bundle_parts(bundle, bundle_items(bundle)))
+    answers: dict[str, str] = {}
+    while (question := rules.next_question(questions, answers)) is not None:
+        answers[question.code] = rng.choice(question.options)
+    asked = [m.code for m in bundle_checklist(bundle, answers).resolution.materials if m.asked]
+    if bundle.life_event is not None and bundle.life_event.audience == "enterprise":
+        name, id_type = f"东莞市{_name(rng)}科技有限公司", "uscc"
+        number = _enterprise_id(rng.randint(401, 800))
+    else:
+        name, id_type, number = _name(rng), "resident_id", _resident_id(rng.randint(100, 4000))
+    applicant = services.Applicant(name, id_type, number, phone=f"139{rng.randint(0, 10**8 - 1):08d}")
+    clerk = users[f"clerk{rng.choice(['', '02', '03'])}"]
+    try:
+        with clock.at(moments.next()):
+            parent = bundle_services.submit_bundle(
+                clerk, bundle.code, applicant, answers, "window", dict.fromkeys(asked, "received")
+            )
+        with clock.at(moments.next()):
+            bundle_services.accept_bundle(clerk, parent.pk)
+    except REFUSED_STEPS:
+        made["refused_bundle_filings"] += 1
+        return []
+    made["bundle_cases"] += 1
+    plans = []
+    for child in parent.children.select_related("department").order_by("pk"):  # producers first
+        made["cases"] += 1
+        trait = TRAITS.get(child.department.code, USUAL)
+        steps = max(1, len(child.review_steps))
+        plans.append(
+            Plan(
+                case_id=child.pk,
+                due=day + dt.timedelta(days=1),
+                steps_left=len(child.review_steps),
+                pace=child.promised_days * trait.speed * rng.uniform(0.6, 1.2) / steps,
+                supplement=False,
+                refuse=False,
+                deny=rng.random() < 0.03,
+                suspend=False,
+                extend=False,
+                bundle_case_id=parent.pk,
+            )
+        )
+    return plans
+
+
 def _advance(rng, plan, users, day, later_days, moments, made, rectifications) -> bool:
     """One step of the case's plan on `day`; False once nothing more will happen to it."""
     from onewindow.cases import services
@@ -248,6 +305,11 @@ def _advance(rng, plan, users, day, later_days, moments, made, rectifications) -
         else:
             plan.due = dt.date.max
 
+    if plan.bundle_case_id and status == "submitted":
+        later(1)  # waits for another item's result; the platform starts it when that is decided
+        return True
+    if plan.bundle_case_id and status in ("approved", "denied"):
+        return _deliver_bundle(rng, plan, clerk, trait, moments, made, rectifications, later)
     missing = {m.code: "received" for m in case.materials.all() if m.required and m.status == "missing"}
     if status == "submitted":
         if plan.supplement and "supplement" not in plan.done:
@@ -299,6 +361,28 @@ def _advance(rng, plan, users, day, later_days, moments, made, rectifications) -
         if ok and rng.random() < trait.rated:
             _rate(rng, plan.case_id, trait, moments, made, rectifications)
         return False
+    return False
+
+
+def _deliver_bundle(rng, plan, clerk, trait, moments, made, rectifications, later) -> bool:
+    """The bundle goes out once, when its last item is decided; until then its decided items wait."""
+    from onewindow.cases import bundle_services
+    from onewindow.cases.models import BundleCase
+
+    parent = BundleCase.objects.get(pk=plan.bundle_case_id)
+    if bundle_services.bundle_status(parent) != "ready":
+        later(1)
+        return True
+    try:
+        with clock.at(moments.next()):
+            bundle_services.deliver_bundle(clerk, parent.pk, rng.choice(["window", "electronic"]))
+    except REFUSED_STEPS:
+        made["skipped_steps"] += 1
+        return False
+    made["bundle_deliveries"] += 1
+    for child_id in parent.children.filter(status="delivered").values_list("pk", flat=True):
+        if rng.random() < trait.rated:
+            _rate(rng, child_id, trait, moments, made, rectifications)
     return False
 
 

@@ -18,6 +18,7 @@ BROUGHT = {
         "photo",
         "bank_card",
         "medical_years_form",
+        "fund_withdrawal_form",
     )
 }
 
@@ -47,16 +48,15 @@ def test_retirement_bundle_runs_in_order_and_in_parallel_and_is_delivered_once(a
     bundle = created.json()
     kids = children(bundle)
     assert {code: kid["status"] for code, kid in kids.items()} == dict.fromkeys(
-        ["RS-001", "YB-001", "GJ-001"], "submitted"
+        ["RS-001", "YB-001", "GJ-001", "RS-008"], "submitted"
     )
     assert kids["YB-001"]["waiting_for"] == ["RS-001"] and kids["RS-001"]["waiting_for"] == []
 
     accepted = bundle_action(as_user, bundle["id"], action="accept").json()
     kids = children(accepted)
     assert (kids["RS-001"]["status"], kids["YB-001"]["status"]) == ("accepted", "submitted")
-    assert (
-        accepted["due_date"] == "2025-03-06"
-    )  # Mon 3 March + 2 (pension) + 1 (medical or fund, in parallel)
+    # Mon 3 March + 2 (pension); medical, fund and community registration on the spot once it is decided
+    assert accepted["due_date"] == "2025-03-05"
     early = act(as_user, "clerk", kids["YB-001"]["id"], "accept")
     assert early.status_code == 409 and "waits for the decision" in early.json()["detail"]
 
@@ -69,7 +69,11 @@ def test_retirement_bundle_runs_in_order_and_in_parallel_and_is_delivered_once(a
     assert [e.action for e in medical.events.all()] == ["submit", "input_ready", "accept"]
 
     assert bundle_action(as_user, bundle["id"], action="deliver", delivery_method="window").status_code == 409
-    for code, reviewer in (("YB-001", "reviewer-ybj"), ("GJ-001", "reviewer-gjj")):
+    for code, reviewer in (
+        ("YB-001", "reviewer-ybj"),
+        ("GJ-001", "reviewer-gjj"),
+        ("RS-008", "reviewer-rsj"),
+    ):
         act(as_user, reviewer, kids[code]["id"], "review")
         act(as_user, reviewer, kids[code]["id"], "approve")
     ready = as_user("clerk", "get", f"/api/v1/bundle-cases/{bundle['id']}").json()
@@ -88,7 +92,7 @@ def test_a_denied_input_refuses_the_items_waiting_for_it_and_the_rest_is_deliver
     pension = children(bundle)["RS-001"]["id"]
     act(as_user, "reviewer-rsj", pension, "deny", note="缴费年限核定不足")
     kids = children(as_user("clerk", "get", f"/api/v1/bundle-cases/{bundle['id']}").json())
-    assert (kids["YB-001"]["status"], kids["GJ-001"]["status"]) == ("refused", "refused")
+    assert {kids[code]["status"] for code in ("YB-001", "GJ-001", "RS-008")} == {"refused"}
     reason = Case.objects.get(pk=kids["GJ-001"]["id"]).events.get(action="refuse").note
     assert "RS-001" in reason
     partial = bundle_action(as_user, bundle["id"], action="deliver", delivery_method="window").json()

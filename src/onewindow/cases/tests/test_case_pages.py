@@ -7,7 +7,14 @@ from onewindow.cases.models import Case, CaseEvent
 
 VALID_ID = "11010519491231002X"
 ANSWERS = "a.insured_as=employee&a.retire_type=normal&a.other_province=none&a.years=enough"
-MATERIALS = ("id_card", "pension_application_form", "personnel_file", "photo", "bank_card")
+MATERIALS = (
+    "id_card",
+    "household_register",
+    "pension_application_form",
+    "personnel_file",
+    "photo",
+    "bank_card",
+)
 
 
 def login(username):

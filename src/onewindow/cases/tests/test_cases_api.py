@@ -9,7 +9,14 @@ VALID_ID = "11010519491231002X"
 ANSWERS = {"insured_as": "employee", "retire_type": "normal", "other_province": "none", "years": "enough"}
 RECEIVED = {
     code: "received"
-    for code in ("id_card", "pension_application_form", "personnel_file", "photo", "bank_card")
+    for code in (
+        "id_card",
+        "household_register",
+        "pension_application_form",
+        "personnel_file",
+        "photo",
+        "bank_card",
+    )
 }
 
 

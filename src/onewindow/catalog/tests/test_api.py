@@ -117,15 +117,16 @@ def test_checklist_for_a_normal_retirement(api_client):
     body = response.json()
     assert [m["code"] for m in body["materials"]] == [
         "id_card",
+        "household_register",
         "pension_application_form",
         "personnel_file",
         "photo",
         "bank_card",
     ]
-    form = body["materials"][1]
+    form = body["materials"][2]
     assert (form["copies"], form["original"], form["required"]) == (2, False, True)
     assert body["materials"][0]["original"] is True
-    assert (body["promised_days"], body["legal_days"], body["max_visits"]) == (2, 30, 1)
+    assert (body["promised_days"], body["legal_days"], body["max_visits"]) == (2, 20, 1)
     assert [s["code"] for s in body["steps"]] == ["apply", "accept", "review", "decide", "pay"]
 
 

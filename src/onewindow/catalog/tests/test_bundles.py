@@ -4,12 +4,14 @@ from hypothesis import strategies as st
 
 from onewindow.catalog.bundles import (
     BundlePart,
+    bundle_figures,
     merged_questions,
     resolve_bundle,
+    situations,
     stages,
     static_dependency_errors,
 )
-from onewindow.catalog.rules import AnswersError, ConditionalPart, ItemRules, QuestionSpec
+from onewindow.catalog.rules import AnswersError, ConditionalPart, ItemRules, LimitRule, QuestionSpec
 
 
 def item(materials, days, questions=(), immediate=False, when=None):
@@ -102,3 +104,40 @@ def test_the_bundle_never_takes_longer_than_applying_separately(days, data):
     assert max(days) <= result.days_in_bundle <= result.days_if_separate == sum(days)
     position = {code: index for index, stage in enumerate(result.stages) for code in stage}
     assert all(position[w] < position[code] for code, waits in result.waits_for.items() for w in waits)
+
+
+def test_situations_ask_a_conditional_question_only_where_it_applies():
+    questions = [
+        QuestionSpec("kind", ("employee", "flexible")),
+        QuestionSpec("employer", ("company", "agency"), {"q": "kind", "is": "employee"}),
+        QuestionSpec("years", ("enough", "short")),
+    ]
+    found = situations(questions)
+    assert len(found) == (2 + 1) * 2
+    assert {"kind": "flexible", "years": "short"} in found
+    assert all(("employer" in answers) == (answers["kind"] == "employee") for answers in found)
+    with pytest.raises(ValueError, match="more than 5 situations"):
+        situations(questions, limit=5)
+
+
+def test_figures_compare_the_typical_situation_and_find_the_fastest():
+    slow_for_flexible = ItemRules(
+        questions=(KIND,),
+        materials=(ConditionalPart("id_card"),),
+        limit_rules=(LimitRule({"q": "kind", "is": "flexible"}, {"promised_days": 1}),),
+        limits={"promised_days": 10, "immediate": False, "legal_days": 20, "max_visits": 2, "fee": 0},
+    )
+    parts = [
+        BundlePart("pension", slow_for_flexible, result_material="approval"),
+        BundlePart("fund", item(["id_card", "approval"], 3)),
+    ]
+    figures = bundle_figures(parts, {"kind": "employee"})
+    typical = figures.typical
+    assert (typical.materials_if_separate, typical.materials_in_bundle) == (3, 1)
+    # The fund has no legal limit: it is held to its promise.
+    assert (typical.legal_days_if_separate, typical.days_in_bundle) == (20 + 3, 10 + 3)
+    assert (figures.fastest_days, figures.situations) == (1 + 3, 2)
+    assert (typical.visits_if_separate, typical.visits_in_bundle) == (3, 2)
+    assert figures.as_dict()["answers"] == {"kind": "employee"}
+    with pytest.raises(AnswersError):
+        bundle_figures(parts, {})

@@ -66,7 +66,7 @@ def test_guide_walks_one_question_per_page_to_the_checklist(client):
     assert response.status_code == 302
     checklist = client.get(response["Location"])
     page = text(checklist)
-    assert "本人人事档案" in page and "居民户口簿" not in page and "劳动能力鉴定结论书" not in page
+    assert "本人人事档案" in page and "《延长缴费申请表》" not in page and "劳动能力鉴定结论书" not in page
     assert "承诺 2 个工作日内办结" in page
 
 
@@ -149,13 +149,16 @@ def test_login_page_and_demo_login(client):
 def test_bundle_guide_asks_shared_questions_once_and_shows_the_savings(client):
     home = text(client.get("/"))
     assert "退休一件事" in home
-    assert "开始情形引导" in text(client.get("/bundles/retirement/"))
+    bundle_page = text(client.get("/bundles/retirement/"))
+    assert "开始情形引导" in bundle_page
+    assert "7 份，分开办理需 17 份" in bundle_page and "分别办理的法定时限 30 个工作日" in bundle_page
+    assert "最快 2 个工作日" in bundle_page and "20 + 5 + 3 + 2" in bundle_page
     response = follow_guide_at(
         client, "/bundles/retirement/guide/", ["employee", "normal", "none", "enough", "enough"]
     )
     assert response.status_code == 302 and response["Location"].startswith("/bundles/retirement/checklist/?")
     page = text(client.get(response["Location"]))
-    assert "6 份，分开办理需 11 份" in page
+    assert "7 份，分开办理需 17 份" in page and "一件事承诺时限 2 个工作日" in page
     assert (
         "职工基本养老保险待遇核定表" in page and "职工基本养老保险退休待遇申领" in page
     )  # passed on, from RS-001

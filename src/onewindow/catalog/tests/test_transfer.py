@@ -224,3 +224,19 @@ def test_question_text_translations_only_for_translatable_fields(db):
     problems = _problems(MINIMAL.replace("text: 哪种？", "text: 哪种？\n    translations: {en: {colour: x}}"))
     assert problems[0].field == "items[0].questions[0].translations.en.colour"
     assert not Question.objects.filter(item__code="T-1").exists()
+
+
+def test_a_bundles_typical_situation_must_fit_its_items(db):
+    second = MINIMAL.split("items:\n")[1].replace("T-1", "T-2").replace("name: 测试事项", "name: 第二事项")
+    bundle = textwrap.dedent("""\
+        bundles:
+        - code: both
+          name: 两件事
+          typical_answers: {kind: c}
+          items: [{item: T-1}, {item: T-2}]
+        """)
+    problems = _problems(MINIMAL + second + bundle)
+    assert [(p.field, p.message) for p in problems] == [
+        ("bundles[0].typical_answers.kind", "unknown option 'c' (options: a, b)")
+    ]
+    import_catalog(MINIMAL + second + bundle.replace("{kind: c}", "{kind: b}"))

@@ -7,7 +7,7 @@ import pytest
 from django.db import transaction
 from django.db.models import Count, F, Q
 
-from onewindow.cases.models import Case, CaseEvent
+from onewindow.cases.models import BundleCase, Case, CaseEvent
 from onewindow.core import clock
 from onewindow.evaluation import rollups
 from onewindow.evaluation.models import Rating
@@ -35,6 +35,7 @@ def history_counts(seed: int) -> Counter:
 def test_the_same_seed_gives_the_same_history_through_the_services(demo):
     first, second = history_counts(7), history_counts(7)
     assert first == second
+    assert first["bundle_cases"] > 5 and first["bundle_deliveries"] > 2
     assert first["cases"] > 100 and first["accept"] > 80 and first["deliver"] > 50 and first["ratings"] > 10
     assert first["stored_equals_raw"]  # the index's running totals equal a recomputation
     assert history_counts(8) != first
@@ -61,6 +62,11 @@ def test_the_history_tells_a_story_of_departments(demo):
         assert Case.objects.filter(first_visit_complete=False).exists()  # come-backs
         first_day = Case.objects.order_by("submitted_at").first().submitted_at.date()
         assert first_day >= UNTIL - dt.timedelta(weeks=6)
+        delivered_bundles = BundleCase.objects.filter(delivered_at__isnull=False)
+        assert delivered_bundles.count() > 3
+        for parent in delivered_bundles:  # one delivery for the whole application
+            delivered = parent.children.filter(status="delivered")
+            assert {child.delivered_at for child in delivered} == {parent.delivered_at}
         transaction.set_rollback(True)
 
 

@@ -4,13 +4,14 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from onewindow.core import clock
-from onewindow.hall.queueing import erlang_c, simulate, simulate_hall
+from onewindow.hall.queueing import PreReviewScenario, erlang_c, simulate, simulate_hall, simulate_pre_review
 
 
 class Command(BaseCommand):
     help = (
         "The service hall: `erlang` (Erlang C, M/M/c) and `simulate` (SimPy) print JSON; `simulate --hall` "
-        "simulates a hall from its history (with --comprehensive for the what-if); `no-shows` records "
+        "simulates a hall from its history (with --comprehensive for the what-if); `pre-review` runs the "
+        "pre-review scenario of docs/hall.md; `no-shows` records "
         "missed appointments (run every few minutes)."
     )
 
@@ -36,12 +37,21 @@ class Command(BaseCommand):
             help="hall: make these windows comprehensive",
         )
         sub.add_parser("no-shows", help="Record booked appointments whose check-in has closed as no-shows")
+        pre_review = sub.add_parser(
+            "pre-review", help="The pre-review scenario (docs/hall.md): the mean wait before and after"
+        )
+        pre_review.add_argument("--days", type=int, default=200, help="opening days simulated")
+        pre_review.add_argument("--seed", type=int, default=1)
 
     def handle(self, *args, action, **options):
         if action == "no-shows":
             from onewindow.hall.services import record_no_shows
 
             self.stdout.write(json.dumps({"no_shows": record_no_shows()}))
+            return
+        if action == "pre-review":
+            figures = simulate_pre_review(PreReviewScenario(), options["days"], options["seed"])
+            self.stdout.write(json.dumps(figures))
             return
         try:
             if action == "simulate" and options["hall"]:
