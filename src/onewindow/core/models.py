@@ -57,6 +57,12 @@ class User(AbstractUser):
             )
         ]
 
+    @property
+    def is_staff_member(self) -> bool:
+        """Works for the administration (clerk, reviewer, supervisor, admin): pages leave out what only
+        applicants do, such as booking their own appointments."""
+        return self.role in STAFF
+
     def clean(self):
         super().clean()
         if self.role == Role.REVIEWER and self.department_id is None:

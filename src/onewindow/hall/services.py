@@ -159,13 +159,18 @@ def issue_ticket(
     return ticket
 
 
-def _ensure_open_day(hall: Hall, now: dt.datetime) -> None:
+def is_open(hall: Hall, now: dt.datetime) -> bool:
+    """Whether the hall takes visitors at `now` (UnknownYear past the calendar's last year)."""
     local = timezone.localtime(now)
+    return hall_calendar(hall).is_working_day(local.date()) and hall.opens_at <= local.time() < hall.closes_at
+
+
+def _ensure_open_day(hall: Hall, now: dt.datetime) -> None:
     try:
-        working = hall_calendar(hall).is_working_day(local.date())
+        open_now = is_open(hall, now)
     except UnknownYear as error:
         raise InvalidInput([FieldError("date", str(error))]) from error
-    if not working or not (hall.opens_at <= local.time() < hall.closes_at):
+    if not open_now:
         raise Conflict(
             _("The hall is closed now; it opens on working days from %(opens)s to %(closes)s.")
             % {"opens": f"{hall.opens_at:%H:%M}", "closes": f"{hall.closes_at:%H:%M}"}

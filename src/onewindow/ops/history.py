@@ -94,7 +94,7 @@ def _build(seed: int, weeks: int, per_day: float, until: dt.date | None, started
         for n in range(weeks * 7, 0, -1)
         if cn.is_working_day(until - dt.timedelta(days=n))
     ]
-    users = _users()
+    users = demo_users()
     items = list(item_with_parts(ServiceItem.objects.filter(status=ItemStatus.PUBLISHED)).order_by("code"))
     bundles = list(Bundle.objects.order_by("code"))
     made: Counter = Counter()
@@ -104,7 +104,7 @@ def _build(seed: int, weeks: int, per_day: float, until: dt.date | None, started
         moments = _Moments(day)
         with transaction.atomic():
             for _ in range(_poisson(rng, per_day)):
-                plan = _file(rng, items, users, day, moments, made)
+                plan = file_case(rng, items, users, day, moments, made)
                 if plan:
                     plans.append(plan)
             for _ in range(_poisson(rng, per_day * BUNDLE_SHARE)):
@@ -112,7 +112,9 @@ def _build(seed: int, weeks: int, per_day: float, until: dt.date | None, started
             for plan in [p for p in plans if p.due <= day]:
                 # Several steps can fall on one day (an immediate item is accepted and decided at once).
                 for _step in range(8):
-                    if not _advance(rng, plan, users, day, days[index + 1 :], moments, made, rectifications):
+                    if not advance_case(
+                        rng, plan, users, day, days[index + 1 :], moments, made, rectifications
+                    ):
                         plans.remove(plan)
                         break
                     if plan.due > day:
@@ -146,7 +148,7 @@ def _poisson(rng: random.Random, mean: float) -> int:
         k += 1
 
 
-def _users() -> dict[str, User]:
+def demo_users() -> dict[str, User]:
     for n in range(1, RESIDENTS + 1):
         ensure_user(f"resident-{n:02d}", Role.CITIZEN, verified_id=("resident_id", _resident_id(n)))
     return {u.username: u for u in User.objects.all()}
@@ -174,7 +176,7 @@ def _answers(rng: random.Random, item: ServiceItem) -> dict[str, str]:
     return answers
 
 
-def _file(rng, items, users, day, moments, made) -> Plan | None:
+def file_case(rng, items, users, day, moments, made) -> Plan | None:
     from onewindow.cases import services
 
     item = rng.choice(items)
@@ -274,7 +276,7 @@ def _file_bundle(rng, bundles, users, day, moments, made) -> list[Plan]:
     return plans
 
 
-def _advance(rng, plan, users, day, later_days, moments, made, rectifications) -> bool:
+def advance_case(rng, plan, users, day, later_days, moments, made, rectifications) -> bool:
     """One step of the case's plan on `day`; False once nothing more will happen to it."""
     from onewindow.cases import services
     from onewindow.cases.models import Case

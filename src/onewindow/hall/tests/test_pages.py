@@ -137,3 +137,15 @@ def test_a_booking_without_a_valid_day_books_nothing(client, users, hall_clock):
     )
     assert "Choose a day." in page.content.decode()
     assert not Appointment.objects.exists()
+
+
+def test_staff_are_not_offered_booking_links_they_cannot_use(client, users, hall_clock):
+    from onewindow.core.models import User
+
+    for username in ("clerk", "reviewer-ga", "supervisor", "admin"):
+        client.force_login(User.objects.get(username=username))
+        halls = client.get("/hall/").content.decode()
+        assert "/hall/DG-CENTRE/appointments/" not in halls and "/hall/appointments/" not in halls, username
+        assert "/hall/DG-CENTRE/kiosk/" in halls
+    client.force_login(users["citizen"])
+    assert "/hall/DG-CENTRE/appointments/" in client.get("/hall/").content.decode()

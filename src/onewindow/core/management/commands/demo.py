@@ -22,15 +22,28 @@ class Command(BaseCommand):
             "--no-serve", action="store_true", help="Prepare the database and data, then stop"
         )
         parser.add_argument(
+            "--live",
+            action="store_true",
+            help="Keep the centre moving while serving: tickets taken and called, cases filed and advanced",
+        )
+        parser.add_argument(
+            "--live-pace",
+            type=float,
+            default=4.0,
+            help="Seconds between two live events, on average (default 4)",
+        )
+        parser.add_argument(
             "--history-weeks",
             type=int,
             default=13,
             help="Weeks of history written through the services the first time (default 13; 0: none)",
         )
 
-    def handle(self, *args, addr, no_serve, history_weeks, **options):
+    def handle(self, *args, addr, no_serve, history_weeks, live, live_pace, **options):
         if not 0 <= history_weeks <= 104:
             raise CommandError("--history-weeks must be from 0 to 104")
+        if not 0.2 <= live_pace <= 600:
+            raise CommandError("--live-pace must be from 0.2 to 600 seconds")
         call_command("migrate", interactive=False, verbosity=0)
         summary, users = load_demo()
         from onewindow.ops.history import ensure_history
@@ -56,4 +69,11 @@ class Command(BaseCommand):
         # and the home page says how to try the rest.
         settings.ONEWINDOW_OPEN_KIOSKS = True
         settings.ONEWINDOW_DEMO = True
+        if live:
+            from onewindow.ops import live as live_centre
+
+            live_centre.start(live_pace, announce=self.stdout.write)
+            self.stdout.write(
+                "Live: the centre moves every few seconds (the hall in its opening hours, cases at any hour)"
+            )
         call_command("runserver", addr, insecure_serving=True, use_reloader=False, use_threading=True)
