@@ -44,7 +44,7 @@ def test_citizen_files_the_retirement_bundle_with_uploads_and_the_window_accepts
     for answer in ("企业职工（由单位申报）", "正常退休（达到法定退休年龄）", "没有", "已满15年", "已达到"):
         citizen.get_by_label(answer).check()
         press(citizen, "继续")
-    assert "6 份，分开办理需 11 份" in citizen.locator(".facts").inner_text()
+    assert "7 份，分开办理需 17 份" in citizen.locator(".facts").inner_text()
     citizen.get_by_role("link", name="在线办理").click()
     citizen.get_by_label("申请人姓名或名称").fill("陈志强")
     citizen.get_by_label("证件号码").fill(ID_NUMBER)

@@ -7,13 +7,15 @@ from onewindow.cases.models import Case
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def signed_in(browser, live_server, username):
-    context = browser.new_context(java_script_enabled=False, locale="zh-CN", base_url=live_server.url)
+def signed_in(browser, live_server, username, locale="zh-CN"):
+    """A page without JavaScript, signed in through the login form (found by its fields, in any
+    language)."""
+    context = browser.new_context(java_script_enabled=False, locale=locale, base_url=live_server.url)
     page = context.new_page()
     page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("demo")
-    page.get_by_role("button", name="登录").click()
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill("demo")
+    page.locator("#id_password").press("Enter")
     return page
 
 

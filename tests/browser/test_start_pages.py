@@ -9,6 +9,8 @@ from django.utils import timezone
 from onewindow.core import clock
 from onewindow.ops.history import build_history
 
+from .test_case_flow import signed_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TODAY = dt.date(2025, 6, 30)  # a Monday
 ROLES = ("resident-01", "enterprise", "clerk", "reviewer-ga", "supervisor", "admin")
@@ -26,12 +28,7 @@ def history(demo, monkeypatch):
 
 
 def start_page(browser, live_server, username):
-    context = browser.new_context(java_script_enabled=False, locale="en-GB", base_url=live_server.url)
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill("demo")
-    page.get_by_role("button", name="Log in").click()
+    page = signed_in(browser, live_server, username, locale="en-GB")
     assert page.url == f"{live_server.url}/start/", username
     return page
 
