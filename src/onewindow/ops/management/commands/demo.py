@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from onewindow.core.demo import DEMO_PASSWORD, load_demo, load_demo_cases
 from onewindow.hall.demo import load_demo_history
+from onewindow.ops import live as live_centre
+from onewindow.ops.history import ensure_history
 
 
 class Command(BaseCommand):
@@ -46,8 +48,6 @@ class Command(BaseCommand):
             raise CommandError("--live-pace must be from 0.2 to 600 seconds")
         call_command("migrate", interactive=False, verbosity=0)
         summary, users = load_demo()
-        from onewindow.ops.history import ensure_history
-
         history = ensure_history(weeks=history_weeks)
         # Today's few cases: after a history just written, or into an empty case table.
         cases = load_demo_cases(only_into_empty=history is None)
@@ -70,8 +70,6 @@ class Command(BaseCommand):
         settings.ONEWINDOW_OPEN_KIOSKS = True
         settings.ONEWINDOW_DEMO = True
         if live:
-            from onewindow.ops import live as live_centre
-
             live_centre.start(live_pace, announce=self.stdout.write)
             self.stdout.write(
                 "Live: the centre moves every few seconds (the hall in its opening hours, cases at any hour)"
