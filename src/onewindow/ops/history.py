@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from onewindow.catalog import rules
 from onewindow.catalog.calendars import calendar
-from onewindow.catalog.models import Bundle, ItemStatus, ServiceItem
+from onewindow.catalog.models import Bundle, ServiceItem
 from onewindow.catalog.selectors import checklist, item_with_parts
 from onewindow.core import clock
 from onewindow.core.demo import ensure_user
@@ -95,7 +95,7 @@ def _build(seed: int, weeks: int, per_day: float, until: dt.date | None, started
         if cn.is_working_day(until - dt.timedelta(days=n))
     ]
     users = demo_users()
-    items = list(item_with_parts(ServiceItem.objects.filter(status=ItemStatus.PUBLISHED)).order_by("code"))
+    items = published_items_with_parts()
     bundles = list(Bundle.objects.order_by("code"))
     made: Counter = Counter()
     plans: list[Plan] = []
@@ -148,6 +148,11 @@ def _poisson(rng: random.Random, mean: float) -> int:
         k += 1
 
 
+def published_items_with_parts() -> list[ServiceItem]:
+    """What applicants can file, loaded once with everything filing reads."""
+    return list(item_with_parts(ServiceItem.objects.published()).order_by("code"))
+
+
 def demo_users() -> dict[str, User]:
     for n in range(1, RESIDENTS + 1):
         ensure_user(f"resident-{n:02d}", Role.CITIZEN, verified_id=("resident_id", _resident_id(n)))
@@ -169,18 +174,26 @@ def _name(rng: random.Random) -> str:
     return rng.choice(FAMILY_NAMES) + "".join(rng.choice(GIVEN_NAMES) for _ in range(rng.randint(1, 2)))
 
 
-def _answers(rng: random.Random, item: ServiceItem) -> dict[str, str]:
-    questions, answers = item.rules().questions, {}
+def _answers(rng: random.Random, questions) -> dict[str, str]:
+    """A situation drawn at random, asking each question only where it applies."""
+    answers: dict[str, str] = {}
     while (question := rules.next_question(questions, answers)) is not None:
         answers[question.code] = rng.choice(question.options)
     return answers
+
+
+def _pace(rng, case) -> float:
+    """Working days between review steps: together they take about the case's department's `speed`
+    of the promised time, more or less."""
+    trait = TRAITS.get(case.department.code, USUAL)
+    return case.promised_days * trait.speed * rng.uniform(0.6, 1.3) / max(1, len(case.review_steps))
 
 
 def file_case(rng, items, users, day, moments, made) -> Plan | None:
     from onewindow.cases import services
 
     item = rng.choice(items)
-    answers = _answers(rng, item)
+    answers = _answers(rng, item.rules().questions)
     result = checklist(item, answers)
     enterprise = item.for_enterprise and (not item.for_person or rng.random() < 0.5)
     online = "online" in item.channels and rng.random() < 0.35
@@ -214,8 +227,7 @@ def file_case(rng, items, users, day, moments, made) -> Plan | None:
         case_id=case.pk,
         due=day if not online else day + dt.timedelta(days=1),
         steps_left=len(case.review_steps),
-        # Taken together the steps take about `speed` of the promised time, more or less.
-        pace=case.promised_days * trait.speed * rng.uniform(0.6, 1.3) / max(1, len(case.review_steps)),
+        pace=_pace(rng, case),
         supplement=rng.random() < 0.12,
         refuse=rng.random() < 0.03,
         deny=rng.random() < 0.06,
@@ -227,15 +239,13 @@ def file_case(rng, items, users, day, moments, made) -> Plan | None:
 def _file_bundle(rng, bundles, users, day, moments, made) -> list[Plan]:
     """A "one thing" application at the window, accepted at once; a plan for each of its items."""
     from onewindow.cases import bundle_services, services
-    from onewindow.catalog.bundles import merged_questions
-    from onewindow.catalog.selectors import bundle_checklist, bundle_items, bundle_parts
+    from onewindow.catalog.bundles import merged_questions, resolve_bundle
+    from onewindow.catalog.selectors import bundle_items, bundle_parts
 
     bundle = rng.choice(bundles)
-    questions = merged_questions(bundle_parts(bundle, bundle_items(bundle)))
-    answers: dict[str, str] = {}
-    while (question := rules.next_question(questions, answers)) is not None:
-        answers[question.code] = rng.choice(question.options)
-    asked = [m.code for m in bundle_checklist(bundle, answers).resolution.materials if m.asked]
+    parts = bundle_parts(bundle, bundle_items(bundle))
+    answers = _answers(rng, merged_questions(parts))
+    asked = [m.code for m in resolve_bundle(parts, answers).materials if m.asked]
     if bundle.life_event is not None and bundle.life_event.audience == "enterprise":
         name, id_type = f"东莞市{_name(rng)}科技有限公司", "uscc"
         number = _enterprise_id(rng.randint(401, 800))
@@ -257,14 +267,12 @@ def _file_bundle(rng, bundles, users, day, moments, made) -> list[Plan]:
     plans = []
     for child in parent.children.select_related("department").order_by("pk"):  # producers first
         made["cases"] += 1
-        trait = TRAITS.get(child.department.code, USUAL)
-        steps = max(1, len(child.review_steps))
         plans.append(
             Plan(
                 case_id=child.pk,
                 due=day + dt.timedelta(days=1),
                 steps_left=len(child.review_steps),
-                pace=child.promised_days * trait.speed * rng.uniform(0.6, 1.2) / steps,
+                pace=_pace(rng, child),
                 supplement=False,
                 refuse=False,
                 deny=rng.random() < 0.03,

@@ -10,6 +10,7 @@ in its opening hours only (a closed hall issues no tickets); cases move at any h
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import random
 import threading
@@ -18,8 +19,7 @@ from collections import Counter
 from django.db import close_old_connections, connections
 
 from onewindow.cases.models import Case
-from onewindow.catalog.models import ItemStatus, ServiceItem
-from onewindow.catalog.selectors import item_with_parts
+from onewindow.catalog.models import ServiceItem
 from onewindow.core import clock
 from onewindow.core.models import User
 from onewindow.core.workdays import UnknownYear
@@ -46,13 +46,14 @@ class LiveCentre:
         self.rectifications: list[int] = []
         self.made: Counter = Counter()
         self.serving_steps: Counter = Counter()
-        self._users: dict[str, User] | None = None
 
-    @property
+    @functools.cached_property
     def users(self) -> dict[str, User]:
-        if self._users is None:
-            self._users = history.demo_users()
-        return self._users
+        return history.demo_users()
+
+    @functools.cached_property
+    def items(self) -> list[ServiceItem]:
+        return history.published_items_with_parts()
 
     def step(self) -> str:
         """One thing happens; a short description of it (empty when nothing could)."""
@@ -118,10 +119,7 @@ class LiveCentre:
         return f"window {window.number} finishes {ticket.number}"
 
     def _file_a_case(self) -> str:
-        items = list(
-            item_with_parts(ServiceItem.objects.filter(status=ItemStatus.PUBLISHED)).order_by("code")
-        )
-        plan = history.file_case(self.rng, items, self.users, clock.today(), _Now(), self.made)
+        plan = history.file_case(self.rng, self.items, self.users, clock.today(), _Now(), self.made)
         if plan is None:
             return ""
         plan.due = clock.today()

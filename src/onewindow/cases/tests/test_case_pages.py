@@ -5,16 +5,11 @@ from django.test import Client
 
 from onewindow.cases.models import Case, CaseEvent
 
+from .test_cases_api import RETIREMENT_MATERIALS
+
 VALID_ID = "11010519491231002X"
 ANSWERS = "a.insured_as=employee&a.retire_type=normal&a.other_province=none&a.years=enough"
-MATERIALS = (
-    "id_card",
-    "household_register",
-    "pension_application_form",
-    "personnel_file",
-    "photo",
-    "bank_card",
-)
+MATERIALS = RETIREMENT_MATERIALS
 
 
 def login(username):

@@ -7,17 +7,16 @@ from onewindow.core.workdays import base_calendar, working_days_between
 
 VALID_ID = "11010519491231002X"
 ANSWERS = {"insured_as": "employee", "retire_type": "normal", "other_province": "none", "years": "enough"}
-RECEIVED = {
-    code: "received"
-    for code in (
-        "id_card",
-        "household_register",
-        "pension_application_form",
-        "personnel_file",
-        "photo",
-        "bank_card",
-    )
-}
+# RS-001's materials for ANSWERS, all brought to the window
+RETIREMENT_MATERIALS = (
+    "id_card",
+    "household_register",
+    "pension_application_form",
+    "personnel_file",
+    "photo",
+    "bank_card",
+)
+RECEIVED = dict.fromkeys(RETIREMENT_MATERIALS, "received")
 
 
 def new_case(as_user, username="clerk", **overrides):
