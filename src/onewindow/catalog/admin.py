@@ -358,3 +358,26 @@ class BundleAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "life_event", "position")
     search_fields = ("code", "name", "keywords")
     inlines = [BundleItemInline]
+    readonly_fields = ("figures",)
+
+    @admin.display(description=_("figures for the typical situation"))
+    def figures(self, bundle: Bundle) -> str:
+        """What the bundle page will show, or why it shows nothing (typical answers that do not fit)."""
+        from . import bundles, selectors
+
+        if not bundle.pk:
+            return "—"
+        try:
+            items = selectors.bundle_items(bundle)
+            return str(
+                bundles.bundle_figures(
+                    selectors.bundle_parts(bundle, items), bundle.typical_answers
+                ).as_dict()
+            )
+        except rules.AnswersError as error:
+            return "; ".join(
+                f"typical_answers{field.removeprefix('answers')}: {message}"
+                for field, message in error.problems
+            )
+        except (ServiceItem.DoesNotExist, ValueError) as error:
+            return str(error)

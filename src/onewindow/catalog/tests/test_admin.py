@@ -146,3 +146,15 @@ def test_material_pre_checks_are_validated_in_the_admin(demo):
     )
     assert not bad.is_valid()
     assert "unknown types ['exe']" in " ".join(bad.errors[0]["checks"])
+
+
+def test_the_bundle_admin_shows_the_figures_or_why_there_are_none(admin_client):
+    from onewindow.catalog.models import Bundle
+
+    bundle = Bundle.objects.get(code="retirement")
+    page = admin_client.get(f"/admin/catalog/bundle/{bundle.pk}/change/").content.decode()
+    assert "&#x27;materials_if_separate&#x27;: 17" in page and "&#x27;fastest_days_in_bundle&#x27;: 2" in page
+    bundle.typical_answers = {"retire_type": "someday"}
+    bundle.save()
+    page = admin_client.get(f"/admin/catalog/bundle/{bundle.pk}/change/").content.decode()
+    assert "typical_answers.retire_type: unknown option &#x27;someday&#x27;" in page

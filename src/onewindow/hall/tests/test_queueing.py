@@ -130,6 +130,8 @@ def test_the_pre_review_scenario_reproduces_dongguans_waits():
     assert result["before"]["mean_wait_minutes"] == pytest.approx(10.1, abs=0.3)
     assert result["after"]["mean_wait_minutes"] == pytest.approx(6.88, abs=0.3)
     assert result["after"]["served"] < result["before"]["served"]  # enquiries and turn-aways left the queue
+    with pytest.raises(CommandError, match="days must be at least 1"):
+        call_command("hall", "pre-review", "--days", "0")
 
 
 def test_without_pre_review_effects_the_wait_does_not_change():

@@ -49,12 +49,10 @@ class Command(BaseCommand):
 
             self.stdout.write(json.dumps({"no_shows": record_no_shows()}))
             return
-        if action == "pre-review":
-            figures = simulate_pre_review(PreReviewScenario(), options["days"], options["seed"])
-            self.stdout.write(json.dumps(figures))
-            return
         try:
-            if action == "simulate" and options["hall"]:
+            if action == "pre-review":
+                result = simulate_pre_review(PreReviewScenario(), options["days"], options["seed"])
+            elif action == "simulate" and options["hall"]:
                 result = self._simulate_hall(options)
             else:
                 result = self._one_queue(action, options)
