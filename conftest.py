@@ -22,6 +22,14 @@ def _files_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture
+def worker(db):
+    """Runs the queued background tasks in this process, as `onewindow worker` would; returns how many."""
+    from onewindow.core.tasks import run_queued
+
+    return lambda: run_queued().ran
+
+
+@pytest.fixture
 def demo(db):
     """The demo catalog and users. Reloaded inside the test if a transactional test flushed them."""
     from onewindow.catalog.models import ServiceItem

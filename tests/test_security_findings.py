@@ -212,7 +212,7 @@ def test_a_case_filed_from_an_account_is_rated_from_that_account(delivered, api_
 
 
 def test_the_second_round_link_goes_to_the_applicant_not_the_department(
-    delivered, mailoutbox, caplog, django_capture_on_commit_callbacks
+    delivered, mailoutbox, caplog, worker
 ):
     from django.contrib.auth import get_user_model
     from django.test import Client
@@ -223,10 +223,10 @@ def test_the_second_round_link_goes_to_the_applicant_not_the_department(
     rating = services.rate_case(delivered, 1, services.RatingInput(level=1, channel="qr", text="慢"))
     rectification = rating.rectification
     caplog.set_level("INFO", logger="onewindow.notifications")
-    with django_capture_on_commit_callbacks(execute=True):
-        for note in ("属实", "已改进", "已答复"):
-            services.advance(users["reviewer-gjj"], rectification.pk, note)
-        services.advance(users["reviewer-gjj"], rectification.pk, "", satisfied=True)
+    for note in ("属实", "已改进", "已答复"):
+        services.advance(users["reviewer-gjj"], rectification.pk, note)
+    services.advance(users["reviewer-gjj"], rectification.pk, "", satisfied=True)
+    worker()
     staff = Client()
     staff.login(username="reviewer-gjj", password="demo")
     page = staff.get(f"/evaluation/rectifications/{rectification.pk}/")

@@ -20,6 +20,7 @@ from onewindow.core.permissions import Conflict, Forbidden, NotFound, Throttled
 from onewindow.core.workdays import UnknownYear
 from onewindow.evaluation.api import router as evaluation_router
 from onewindow.hall.api import router as hall_router
+from onewindow.integrations.api import router as integrations_router
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -132,3 +133,4 @@ api.add_router("/", catalog_router)
 api.add_router("/", cases_router)
 api.add_router("/", hall_router)
 api.add_router("/", evaluation_router)
+api.add_router("/", integrations_router)

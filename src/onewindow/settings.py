@@ -13,6 +13,9 @@ ONEWINDOW_CSRF_TRUSTED_ORIGINS  comma-separated origins (https://gov.example) fo
 ONEWINDOW_LOG_LEVEL  DEBUG, INFO (default), WARNING or ERROR
 ONEWINDOW_DB_POOL    "0" to open a PostgreSQL connection per request instead of pooling them (default 1)
 ONEWINDOW_DB_POOL_SIZE  connections at most per app-server process (default 4; keep ≥ its threads)
+ONEWINDOW_TASK_BACKEND  "database" (default: tasks wait in the database for `onewindow worker`) or
+                     "celery" (Celery workers on the broker at ONEWINDOW_BROKER_URL)
+ONEWINDOW_BROKER_URL the Celery broker (default amqp://guest:guest@127.0.0.1:5672//, RabbitMQ)
 """
 
 import os
@@ -64,11 +67,14 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "onewindow.core",
     "onewindow.catalog",
     "onewindow.cases",
     "onewindow.hall",
     "onewindow.evaluation",
+    "onewindow.integrations",
     "onewindow.ops",
 ]
 
@@ -200,6 +206,34 @@ ONEWINDOW_SMS_BACKEND = os.environ.get("ONEWINDOW_SMS_BACKEND", "onewindow.cases
 
 # Where citizens reach this installation: links sent by SMS and email start with it.
 ONEWINDOW_PUBLIC_URL = os.environ.get("ONEWINDOW_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Background work (docs/operations.md): every side effect that need not finish inside the request.
+ONEWINDOW_TASK_BACKEND = os.environ.get("ONEWINDOW_TASK_BACKEND", "database")
+ONEWINDOW_BROKER_URL = os.environ.get("ONEWINDOW_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "celery": "onewindow.core.celery.CeleryBackend",
+        }[ONEWINDOW_TASK_BACKEND],
+        "QUEUES": ["default"],
+    }
+}
+# A failed task is tried again after 2, 4, 8, … seconds times this base, at most this many times in
+# all, waiting at most the cap between tries; then it lands in the dead-letter list (admin).
+ONEWINDOW_TASK_RETRY_BASE_SECONDS = float(os.environ.get("ONEWINDOW_TASK_RETRY_BASE_SECONDS", 5))
+ONEWINDOW_TASK_RETRY_CAP_SECONDS = float(os.environ.get("ONEWINDOW_TASK_RETRY_CAP_SECONDS", 3600))
+ONEWINDOW_TASK_MAX_ATTEMPTS = int(os.environ.get("ONEWINDOW_TASK_MAX_ATTEMPTS", 8))
+# A worker that has not been heard of for this long is gone (kill -9, power cut): its running tasks
+# go back on the queue.
+ONEWINDOW_WORKER_LEASE_SECONDS = float(os.environ.get("ONEWINDOW_WORKER_LEASE_SECONDS", 30))
+# What `onewindow scheduler` runs, each slot once however many schedulers run (docs/operations.md).
+ONEWINDOW_SCHEDULE = [
+    {"name": "apologies", "run": "onewindow.cases.jobs.apologies", "daily_at": "07:30"},
+    {"name": "hall_no_shows", "run": "onewindow.hall.services.record_no_shows", "every_seconds": 300},
+    {"name": "index_reconcile", "run": "onewindow.evaluation.jobs.reconcile_yesterday", "daily_at": "01:30"},
+    {"name": "webhook_sweep", "run": "onewindow.integrations.delivery.wake_all", "every_seconds": 60},
+]
 
 EMAIL_BACKEND = os.environ.get("ONEWINDOW_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 

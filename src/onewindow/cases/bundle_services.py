@@ -7,21 +7,18 @@ when an input is denied, the children waiting for it are refused with that reaso
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.db import transaction
-
 from onewindow.catalog import rules
 from onewindow.catalog.models import Bundle, ServiceItem
-from onewindow.catalog.selectors import bundle_checklist, department_calendar
+from onewindow.catalog.selectors import bundle_checklist
 from onewindow.core import clock as platform_clock
+from onewindow.core import events
 from onewindow.core.errors import FieldError, InvalidInput
 from onewindow.core.models import Role, User
 from onewindow.core.permissions import Conflict, Forbidden, NotFound
-from onewindow.core.workdays import add_working_days
 
 from . import states
 from .models import BundleCase, Case, IdempotencyRecord, MaterialStatus
+from .selectors import bundle_due_date
 from .services import (
     ActionInput,
     Applicant,
@@ -34,6 +31,7 @@ from .services import (
     material_status_errors,
     upload_material,
 )
+from .signals import bundle_child_closed
 
 
 def visible_bundle_cases(user: User):
@@ -104,7 +102,7 @@ def submit_bundle(
             code, applicant, {k: v for k, v in resolution.answers.items() if k in own}, channel, statuses
         )
         children.append((submission, *_validate_submission(submission, actor, platform_statuses=True)))
-    with transaction.atomic():
+    with events.atomic():
         now = platform_clock.now()
         parent = BundleCase.objects.create(
             number=f"B-{now:%Y%m%d%H%M%S%f}",
@@ -140,7 +138,7 @@ def _bundle_case(actor: User, bundle_case_id: int) -> BundleCase:
     return BundleCase.objects.select_for_update().select_related("bundle").get(pk=bundle_case_id)
 
 
-@transaction.atomic
+@events.atomic()
 def accept_bundle(actor: User, bundle_case_id: int) -> BundleCase:
     """The window accepts the whole application: every child that is not waiting is accepted now."""
     parent = _bundle_case(actor, bundle_case_id)
@@ -162,34 +160,8 @@ def accept_bundle(actor: User, bundle_case_id: int) -> BundleCase:
     return parent
 
 
-def bundle_due_date(parent: BundleCase) -> tuple[dt.date, bool]:
-    """Acceptance plus the longest chain of the children's promised days, each in its own calendar;
-    and whether that date rests on a provisional year of any of them."""
-    children = {c.item.code: c for c in parent.children.select_related("item", "department")}
-    finish: dict[str, dt.date] = {}
-    pending = dict.fromkeys(children)
-    provisional = False
-    while pending:
-        for code in list(pending):
-            child = children[code]
-            waits = [w for w in _original_waits(child) if w in children]
-            if all(w in finish for w in waits):
-                start = max([finish[w] for w in waits], default=parent.accepted_on)
-                days = 0 if child.immediate else child.promised_days
-                calendar = department_calendar(child.department)
-                finish[code] = add_working_days(calendar, start, days)
-                provisional |= calendar.is_provisional(parent.accepted_on, finish[code])
-                del pending[code]
-    return max(finish.values()), provisional
-
-
-def _original_waits(child: Case) -> list[str]:
-    submitted = child.events.filter(action="submit").values_list("data", flat=True).first() or {}
-    return submitted.get("waiting_for", [])
-
-
 def release_dependents(decided: Case) -> None:
-    """Called inside `act` when a bundle child is decided or closed: its siblings may start, or cannot."""
+    """When a bundle child is decided or closed (inside `act`): its siblings may start, or cannot."""
     code = decided.item.code
     for sibling in (
         Case.objects.select_for_update().filter(parent_id=decided.parent_id).exclude(pk=decided.pk)
@@ -247,7 +219,7 @@ def bundle_status(parent: BundleCase) -> str:
     return "in_progress"
 
 
-@transaction.atomic
+@events.atomic()
 def deliver_bundle(actor: User, bundle_case_id: int, method: str, tracking_number: str = "") -> BundleCase:
     """One delivery for the whole bundle, once every child is decided or closed (a partial result is fine)."""
     parent = _bundle_case(actor, bundle_case_id)
@@ -267,7 +239,7 @@ def deliver_bundle(actor: User, bundle_case_id: int, method: str, tracking_numbe
     return parent
 
 
-@transaction.atomic
+@events.atomic()
 def upload_bundle_material(
     actor: User, bundle_case_id: int, code: str, name: str, content: bytes, data: dict
 ) -> list:
@@ -284,3 +256,10 @@ def upload_bundle_material(
     if not stored:
         raise NotFound(f"this application has no material {code!r} to upload")
     return stored
+
+
+def _child_closed(sender, case: Case, **kwargs) -> None:
+    release_dependents(case)
+
+
+bundle_child_closed.connect(_child_closed, dispatch_uid="cases-release-bundle-dependents")

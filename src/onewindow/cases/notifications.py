@@ -1,17 +1,21 @@
-"""Notices to the applicant: email through Django's email backend, SMS through a pluggable adapter.
+"""Notices to the applicant: email through Django's email backend, SMS through a pluggable adapter,
+both sent by the background worker (a slow SMS gateway never holds up a window).
 
 ONEWINDOW_SMS_BACKEND names a class with `send(phone, text)`; the default writes to the log.
 """
 
+import contextlib
+import contextvars
 import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from onewindow.core.ids import mask
+from onewindow.core.tasks import enqueue
 
 log = logging.getLogger("onewindow.notifications")
 
@@ -77,16 +81,40 @@ def notify_applicant(case, kind: str, note: str = "") -> list[str]:
     return send_to_applicant(case, _text(case, kind, note))
 
 
+_held_back = contextvars.ContextVar("notices_held_back", default=False)
+
+
+@contextlib.contextmanager
+def notices_held_back():
+    """Notices are recorded on the case but not queued (the demo's history, written after the fact)."""
+    token = _held_back.set(True)
+    try:
+        yield
+    finally:
+        _held_back.reset(token)
+
+
 def send_to_applicant(case, text: str) -> list[str]:
-    """`text` to the applicant by email and SMS once the transaction commits; the channels used."""
+    """`text` to the applicant by email and SMS, queued with the current transaction (never for a
+    change that is rolled back); the channels used. Written now, in the applicant's request language."""
     subject = _("OneWindow case %(number)s") % {"number": case.number}
     email, phone = case.applicant_email, case.applicant_phone
+    channels = [channel for channel, address in (("email", email), ("sms", phone)) if address]
+    if _held_back.get():
+        return channels
+    if email:
+        enqueue(send_email, subject, text, email)
+    if phone:
+        enqueue(send_sms, phone, text)
+    return channels
 
-    def send():
-        if email:
-            send_mail(subject, text, None, [email])
-        if phone:
-            sms_backend().send(phone, text)
 
-    transaction.on_commit(send)
-    return [channel for channel, address in (("email", email), ("sms", phone)) if address]
+# One task per channel, so that a retry after a failed SMS does not send the email again.
+@task()
+def send_email(subject: str, text: str, address: str) -> None:
+    send_mail(subject, text, None, [address])
+
+
+@task()
+def send_sms(phone: str, text: str) -> None:
+    sms_backend().send(phone, text)

@@ -12,11 +12,11 @@ from onewindow.catalog.selectors import department_calendar
 from onewindow.core import clock as platform_clock
 from onewindow.core import rows
 from onewindow.core.models import STAFF, Role, User
-from onewindow.core.workdays import UnknownYear
+from onewindow.core.workdays import UnknownYear, add_working_days
 
 from . import states
 from .clock import Clock, clock
-from .models import Case, CaseEvent, CaseMaterial, Suspension
+from .models import BundleCase, Case, CaseEvent, CaseMaterial, Suspension
 
 # Staff who see every case; the ID numbers they see are unmasked for clerks and reviewers only.
 _SEE_ALL = {Role.ADMIN, Role.SUPERVISOR}
@@ -280,3 +280,29 @@ def come_back_rate(cases: QuerySet[Case], group: str) -> list[dict]:
         }
         for row in rows
     ]
+
+
+def bundle_due_date(parent: BundleCase) -> tuple[dt.date, bool]:
+    """Acceptance plus the longest chain of the children's promised days, each in its own calendar;
+    and whether that date rests on a provisional year of any of them."""
+    children = {c.item.code: c for c in parent.children.select_related("item", "department")}
+    finish: dict[str, dt.date] = {}
+    pending = dict.fromkeys(children)
+    provisional = False
+    while pending:
+        for code in list(pending):
+            child = children[code]
+            waits = [w for w in _original_waits(child) if w in children]
+            if all(w in finish for w in waits):
+                start = max([finish[w] for w in waits], default=parent.accepted_on)
+                days = 0 if child.immediate else child.promised_days
+                calendar = department_calendar(child.department)
+                finish[code] = add_working_days(calendar, start, days)
+                provisional |= calendar.is_provisional(parent.accepted_on, finish[code])
+                del pending[code]
+    return max(finish.values()), provisional
+
+
+def _original_waits(child: Case) -> list[str]:
+    submitted = child.events.filter(action="submit").values_list("data", flat=True).first() or {}
+    return submitted.get("waiting_for", [])

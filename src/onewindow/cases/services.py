@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Q
 
 from onewindow.catalog import prechecks, rules
 from onewindow.catalog.models import ServiceItem
 from onewindow.catalog.selectors import Checklist, checklist, department_calendar, published_item
 from onewindow.core import clock as platform_clock
-from onewindow.core import rows
+from onewindow.core import events, rows
 from onewindow.core.errors import FieldError, InvalidInput
 from onewindow.core.ids import id_problem
 from onewindow.core.models import APPLICANTS, STAFF, Role, User
@@ -40,7 +40,8 @@ from .models import (
     Suspension,
 )
 from .notifications import notify_applicant
-from .selectors import case_clock, visible_cases
+from .selectors import bundle_due_date, case_clock, visible_cases
+from .signals import bundle_child_closed
 
 log = logging.getLogger(__name__)
 
@@ -197,7 +198,7 @@ def submit_case(actor: User, submission: Submission, idempotency_key: str | None
             return _replay(existing, request_hash), False
     item, result = _validate_submission(submission, actor)
     try:
-        with transaction.atomic():
+        with events.atomic():
             case = _create_case(actor, submission, item, result)
             if idempotency_key:
                 IdempotencyRecord.objects.create(
@@ -279,7 +280,9 @@ def _create_case(
 def _record(
     case: Case, actor: User | None, action: str, from_status: str, to_status: str, note: str, data: dict
 ):
-    return CaseEvent.objects.create(
+    """The case's own history entry, and the same change as an event in the outbox for the
+    departments' systems (what happened, not who the applicant is: they read the case for that)."""
+    entry = CaseEvent.objects.create(
         case=case,
         at=platform_clock.now(),
         actor=actor,
@@ -290,6 +293,39 @@ def _record(
         note=note,
         data=data,
     )
+    events.record(
+        CASE_EVENT_TYPES.get(action, f"case.{action}"),
+        subject=f"case:{case.number}",
+        department=case.department.code,
+        payload={
+            "case": case.number,
+            "case_id": case.pk,
+            "item": case.item.code,
+            "action": action,
+            "from_status": from_status,
+            "status": to_status,
+            "at": entry.at.isoformat(),
+            "actor_role": entry.actor_role,
+            **({"due_date": data["due_date"]} if "due_date" in data else {}),
+            **({"decision": action} if action in ("approve", "deny") else {}),
+            **({"bundle_case": data["bundle_case"]} if "bundle_case" in data else {}),
+        },
+    )
+    return entry
+
+
+# The events a case's actions make (the rest are "case.<action>": case.extend, case.assign, …).
+CASE_EVENT_TYPES = {
+    "submit": "case.filed",
+    "accept": "case.accepted",
+    "refuse": "case.refused",
+    "request_supplement": "case.supplement_requested",
+    "resubmit": "case.resubmitted",
+    "approve": "case.decided",
+    "deny": "case.decided",
+    "deliver": "case.delivered",
+    "withdraw": "case.withdrawn",
+}
 
 
 @dataclass
@@ -314,7 +350,7 @@ _NOTE_REQUIRED = {
 _SUSPENSION_KINDS = (Suspension.Kind.EXPERT_REVIEW, Suspension.Kind.HEARING)
 
 
-@transaction.atomic
+@events.atomic()
 def act(actor: User, case_id: int, request: ActionInput) -> Case:
     case = visible_cases(actor).select_for_update(of=("self",)).filter(pk=case_id).first()
     if case is None:
@@ -439,9 +475,7 @@ def act(actor: User, case_id: int, request: ActionInput) -> Case:
         data["notified"] = channels
     _record(case, actor, request.action, from_status, case.status, request.note.strip(), data)
     if case.parent_id and request.action in ("approve", "deny", "refuse", "withdraw"):
-        from .bundle_services import release_dependents
-
-        release_dependents(case)
+        bundle_child_closed.send(sender=Case, case=case)
     return case
 
 
@@ -464,7 +498,7 @@ def send_apologies(today=None, extra_days: int | None = None) -> list[Case]:
             continue
         if case.events.filter(action="apology", data__due_date=case.due_date.isoformat()).exists():
             continue
-        with transaction.atomic():
+        with events.atomic():
             case.apology_date = add_working_days(calendar, max(case.due_date, today), extra_days)
             case.save(update_fields=["apology_date"])
             channels = notify_applicant(case, "apology")
@@ -493,8 +527,6 @@ def recompute_due_dates(
     A date that moves is recorded as an event, and the applicant of a case still running is told;
     a date that only stops being provisional is stored quietly.
     Returns the moved cases with their old and new dates."""
-    from .bundle_services import bundle_due_date
-
     today = today or platform_clock.today()
     moved = []
     affected = Q(due_date_provisional=True)
@@ -564,7 +596,7 @@ def upload_material(
             extra={"checks": [r.as_dict() for r in results]},
         )
     ending = prechecks.FILE_ENDINGS[prechecks.file_kind(content)]
-    with transaction.atomic():
+    with events.atomic():
         case, material = _upload_target(actor, case_id, code, lock=True)  # the state may have moved on
         if material.file:
             material.file.delete(save=False)

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import ApiToken, User
+from .models import ApiToken, DeadLetter, Event, ScheduledRun, User
+from .tasks import retry_dead_letter
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -44,3 +45,48 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # tokens are shown once, so they are made with `onewindow token USERNAME`
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdmin):
+    list_display = ("id", "type", "subject", "department", "occurred_at")
+    list_filter = ("type", "department")
+    search_fields = ("subject",)
+
+
+@admin.register(DeadLetter)
+class DeadLetterAdmin(ReadOnlyAdmin):
+    """Tasks that failed on every try: read the error, then retry (after fixing the cause) or discard."""
+
+    list_display = ("task_path", "attempts", "failed_at", "short_error")
+    readonly_fields = (
+        "task_path",
+        "args_kwargs",
+        "queue_name",
+        "attempts",
+        "error",
+        "traceback",
+        "failed_at",
+    )
+    actions = ["retry", "discard"]
+
+    @admin.display(description=_("error"))
+    def short_error(self, letter):
+        return letter.error[:120]
+
+    @admin.action(description=_("Retry the selected tasks"))
+    def retry(self, request, queryset):
+        for letter in queryset:
+            retry_dead_letter(letter)
+        self.message_user(request, _("Back on the queue."))
+
+    @admin.action(description=_("Discard the selected tasks"))
+    def discard(self, request, queryset):
+        count, _deleted = queryset.delete()
+        self.message_user(request, _("%(count)d discarded.") % {"count": count})
+
+
+@admin.register(ScheduledRun)
+class ScheduledRunAdmin(ReadOnlyAdmin):
+    list_display = ("job", "slot", "outcome", "started_at", "finished_at", "scheduler")
+    list_filter = ("job", "outcome")

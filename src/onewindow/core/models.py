@@ -101,6 +101,8 @@ class ApiToken(models.Model):
     # A token works until it expires (ONEWINDOW_TOKEN_DAYS after it is made) or is revoked.
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    # What the token may do ("cases:read", "events:read", …); empty: everything its user's role allows.
+    scopes = models.JSONField(_("scopes"), default=list, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -112,13 +114,21 @@ class ApiToken(models.Model):
         return f"{self.user} {self.label or self.created_at:%Y-%m-%d}"
 
     @classmethod
-    def issue(cls, user: User, label: str = "", days: int | None = None) -> tuple["ApiToken", str]:
+    def issue(
+        cls, user: User, label: str = "", days: int | None = None, scopes: list[str] | None = None
+    ) -> tuple["ApiToken", str]:
         from django.conf import settings
 
         raw = "ow_" + secrets.token_urlsafe(32)
         days = settings.ONEWINDOW_TOKEN_DAYS if days is None else days
         expires = timezone.now() + dt.timedelta(days=days)
-        return cls.objects.create(user=user, digest=secret_digest(raw), label=label, expires_at=expires), raw
+        token = cls.objects.create(
+            user=user, digest=secret_digest(raw), label=label, expires_at=expires, scopes=scopes or []
+        )
+        return token, raw
+
+    def allows(self, scope: str) -> bool:
+        return not self.scopes or scope in self.scopes
 
     @classmethod
     def revoke_all(cls, user: User) -> int:
@@ -160,3 +170,79 @@ class LoginFailures(models.Model):
 
     def __str__(self):
         return f"{self.key[:8]}… {self.failures}"
+
+
+class Event(AppendOnly):
+    """A domain event in the outbox: written in the transaction that makes the change, so it exists
+    exactly when the change does. Its id is the events API's cursor and the order of delivery."""
+
+    type = models.CharField(_("type"), max_length=64, db_index=True)
+    # What the event is about ("case:DG-20261201-0000042"): deliveries keep this order per subject.
+    subject = models.CharField(_("subject"), max_length=80)
+    # The department whose systems may see it ("" for events of no department).
+    department = models.CharField(_("department"), max_length=32, blank=True, db_index=True)
+    payload = models.JSONField(_("payload"), default=dict)
+    occurred_at = models.DateTimeField(_("occurred at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.pk} {self.type} {self.subject}"
+
+
+class DeadLetter(models.Model):
+    """A task that failed on every try: shown to administrators with its error, to retry or discard."""
+
+    task_path = models.CharField(_("task"), max_length=200)
+    args_kwargs = models.JSONField(_("arguments"), default=dict)
+    queue_name = models.CharField(_("queue"), max_length=32, default="default")
+    attempts = models.PositiveIntegerField(_("attempts"))
+    error = models.TextField(_("error"))
+    traceback = models.TextField(_("traceback"), blank=True)
+    failed_at = models.DateTimeField(_("failed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("dead letter")
+        verbose_name_plural = _("dead letters")
+        ordering = ["-failed_at"]
+
+    def __str__(self):
+        return f"{self.task_path} ({self.attempts}×): {self.error[:80]}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A running `onewindow worker`, heard of every few seconds; silent ones lose their tasks."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    last_seen = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.worker_id} on {self.host} (pid {self.pid})"
+
+
+class ScheduledRun(models.Model):
+    """One run of a scheduled job for one slot. The unique slot is the lock that keeps two schedulers
+    from both running it."""
+
+    job = models.CharField(_("job"), max_length=64)
+    slot = models.DateTimeField(_("slot"))
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=16, default="running")
+    detail = models.TextField(_("detail"), blank=True)
+    scheduler = models.CharField(_("scheduler"), max_length=64)
+
+    class Meta:
+        verbose_name = _("scheduled run")
+        verbose_name_plural = _("scheduled runs")
+        ordering = ["-slot"]
+        constraints = [models.UniqueConstraint(fields=["job", "slot"], name="one_run_per_job_slot")]
+
+    def __str__(self):
+        return f"{self.job} {self.slot:%Y-%m-%d %H:%M} {self.outcome}"

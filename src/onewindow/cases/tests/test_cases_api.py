@@ -272,9 +272,7 @@ def test_an_expert_review_stops_the_clock_and_blocks_the_decision(as_user, today
     assert "review" in resumed["allowed_actions"]  # the decision may go on
 
 
-def test_apology_notice_before_a_case_goes_late(
-    as_user, today, mailoutbox, caplog, django_capture_on_commit_callbacks
-):
+def test_apology_notice_before_a_case_goes_late(as_user, today, mailoutbox, caplog, worker):
     from django.core.management import call_command
 
     caplog.set_level("INFO", logger="onewindow.notifications")
@@ -288,20 +286,20 @@ def test_apology_notice_before_a_case_goes_late(
             "email": "zhang@example.com",
         },
     ).json()
-    with django_capture_on_commit_callbacks(execute=True):
-        refused = act(as_user, "clerk", case["id"], "accept", materials={"photo": "missing"})
+    refused = act(as_user, "clerk", case["id"], "accept", materials={"photo": "missing"})
+    worker()
     assert refused.status_code == 422 and mailoutbox == []  # nothing is sent for a change rolled back
-    with django_capture_on_commit_callbacks(execute=True):
-        act(as_user, "clerk", case["id"], "accept")  # due Wednesday 5 March
+    act(as_user, "clerk", case["id"], "accept")  # due Wednesday 5 March
+    worker()
     assert mailoutbox[-1].to == ["zhang@example.com"] and "2025-03-05" in mailoutbox[-1].body
     assert "SMS to 13*******00" in caplog.text and "13800138000" not in caplog.text  # masked in logs
 
     call_command("cases", "apologize", "--date", "2025-03-03")  # two working days left: nothing yet
     assert Case.objects.get(pk=case["id"]).apology_date is None
     today.set(dt.date(2025, 3, 4))
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("cases", "apologize")
-        call_command("cases", "apologize")  # once per due date
+    call_command("cases", "apologize")
+    call_command("cases", "apologize")  # once per due date
+    worker()
     stored = Case.objects.get(pk=case["id"])
     assert stored.apology_date == dt.date(2025, 3, 12)  # 5 March + 5 working days
     apologies = CaseEvent.objects.filter(case_id=case["id"], action="apology")

@@ -55,7 +55,7 @@ def fresh_due_date(case):
 
 
 def test_loading_the_year_moves_provisional_dates_records_it_and_tells_the_applicant(
-    demo, today, mailoutbox, django_capture_on_commit_callbacks
+    demo, today, mailoutbox, worker
 ):
     clerk = User.objects.get(username="clerk")
     # Accepted on Thursday 4 February 2027, 2 working days: the statutory rules give the Spring
@@ -65,8 +65,8 @@ def test_loading_the_year_moves_provisional_dates_records_it_and_tells_the_appli
     provisional_due = case.due_date
     mailoutbox.clear()
 
-    with django_capture_on_commit_callbacks(execute=True):
-        calendars.import_calendar_file(CN_2027, "cn-2027.yaml")
+    calendars.import_calendar_file(CN_2027, "cn-2027.yaml")
+    worker()
     case.refresh_from_db()
     assert case.due_date_provisional is False
     assert case.due_date == D(2027, 2, 15)  # off until the 12th; Sunday the 14th is a working day

@@ -2,8 +2,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from onewindow.cases.notifications import notices_held_back
 from onewindow.core.demo import DEMO_PASSWORD, load_demo, load_demo_cases
 from onewindow.hall.demo import load_demo_history
+from onewindow.ops import background
 from onewindow.ops import live as live_centre
 from onewindow.ops.history import ensure_history
 
@@ -50,7 +52,8 @@ class Command(BaseCommand):
         summary, users = load_demo()
         history = ensure_history(weeks=history_weeks)
         # Today's few cases: after a history just written, or into an empty case table.
-        cases = load_demo_cases(only_into_empty=history is None)
+        with notices_held_back():  # the demo's own cases notify nobody
+            cases = load_demo_cases(only_into_empty=history is None)
         tickets = load_demo_history()
         self.stdout.write(f"Data folder: {settings.DATA_DIR}")
         self.stdout.write(
@@ -69,6 +72,7 @@ class Command(BaseCommand):
         # and the home page says how to try the rest.
         settings.ONEWINDOW_OPEN_KIOSKS = True
         settings.ONEWINDOW_DEMO = True
+        background.start(announce=self.stdout.write)
         if live:
             live_centre.start(live_pace, announce=self.stdout.write)
             self.stdout.write(

@@ -1,0 +1,75 @@
+"""The outbox: domain events written in the transaction that makes the change.
+
+Components call `record(...)` from their services; whoever delivers events (webhooks, the events API,
+later the cross-region exchange) listens to `event_recorded`, which is sent inside the same
+transaction, or reads the table by id. Ids are handed out in commit order (see `hold_commit_order`), so a
+reader that remembers the last id it saw misses nothing and sees nothing twice.
+"""
+
+from __future__ import annotations
+
+from contextlib import ContextDecorator
+
+from django.db import connection, transaction
+from django.dispatch import Signal
+
+from . import clock
+from .models import Event
+
+# Sent inside the recording transaction with `event=`: a receiver's writes commit or roll back with it.
+event_recorded = Signal()
+
+# Any fixed number: the PostgreSQL advisory lock that orders outbox writers.
+_OUTBOX_LOCK = 0x0E7E_17
+
+
+def hold_commit_order() -> None:
+    """On PostgreSQL, two transactions could take ids 7 and 8 and commit 8 first: a reader at that
+    moment would skip 7 forever. Writers of events therefore queue on one lock held until commit, so ids
+    are committed in order. SQLite lets one writer at a time anyway.
+
+    A service that locks rows after recording an event calls this first, before its row locks, so that
+    every writer takes the locks in the same order (no deadlock)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_OUTBOX_LOCK])
+
+
+class atomic(ContextDecorator):
+    """`transaction.atomic` for a service that writes events: the commit-order lock comes first, before
+    any row lock, so that writers never wait for each other in opposite orders."""
+
+    def __enter__(self):
+        self._transaction = transaction.atomic()
+        self._transaction.__enter__()
+        try:
+            hold_commit_order()
+        except BaseException as error:
+            self._transaction.__exit__(type(error), error, error.__traceback__)
+            raise
+        return self
+
+    def __exit__(self, *exc_info):
+        return self._transaction.__exit__(*exc_info)
+
+
+def record(type: str, subject: str, payload: dict, department: str = "") -> Event:
+    """Adds one event to the outbox, in the caller's transaction. Call it last in a service, after the
+    rows it describes are written (the lock it takes is held until the commit)."""
+    with transaction.atomic():
+        hold_commit_order()
+        event = Event.objects.create(
+            type=type, subject=subject, department=department, payload=payload, occurred_at=clock.now()
+        )
+        event_recorded.send(sender=Event, event=event)
+    return event
+
+
+def read(after: int = 0, types: list[str] | None = None, department: str | None = None, limit: int = 100):
+    """Events after the cursor `after`, oldest first; only of `types` and of `department` when given."""
+    events = Event.objects.filter(id__gt=after)
+    if types:
+        events = events.filter(type__in=types)
+    if department is not None:
+        events = events.filter(department=department)
+    return list(events.order_by("id")[:limit])

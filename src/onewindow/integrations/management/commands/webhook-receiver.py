@@ -1,0 +1,50 @@
+import json
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from onewindow.integrations import receiver, signing
+
+
+class Command(BaseCommand):
+    help = (
+        "A reference webhook receiver: verifies the Standard Webhooks signature of each delivery, drops "
+        "repeats by webhook-id, and prints each new event as one JSON line. Give --secret twice while a "
+        "secret rotates."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, required=True)
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument(
+            "--secret", action="append", required=True, help="whsec_… (the endpoint's secret)"
+        )
+        parser.add_argument(
+            "--fail", action="store_true", help="answer 503 to everything (a receiver that is down)"
+        )
+
+    def handle(self, *args, port, host, secret, fail, **options):
+        for value in secret:
+            try:
+                signing.secret_bytes(value)
+            except signing.VerificationError as error:
+                raise CommandError(f"--secret: {error}") from error
+        if not 0 < port < 65536:
+            raise CommandError("--port must be from 1 to 65535")
+
+        def printed(msg_id, message):
+            line = {"webhook_id": msg_id, **message}
+            sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+
+        try:
+            server = receiver.serve(host, port, secret, printed, fail=fail)
+        except OSError as error:
+            raise CommandError(f"cannot listen on {host}:{port}: {error}") from error
+        self.stderr.write(f"receiving webhooks on http://{host}:{port}/ (Ctrl+C stops)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()

@@ -1,0 +1,39 @@
+"""The demo's background processes: one `onewindow worker` and one `onewindow scheduler` beside the web
+server, stopped with it, so that a new user needs nothing else."""
+
+from __future__ import annotations
+
+import atexit
+import subprocess
+import sys
+
+from onewindow.core.tasks import queues_in_database
+
+
+def start(announce) -> list[subprocess.Popen]:
+    commands = [["scheduler"]]
+    if queues_in_database():
+        commands.insert(0, ["worker"])
+    else:
+        announce("Tasks go to Celery: start its workers yourself (docs/operations.md)")
+    processes = [
+        subprocess.Popen([sys.executable, "-m", "onewindow.cli", *command], stdout=subprocess.DEVNULL)
+        for command in commands
+    ]
+    started = ", ".join(
+        f"{command[0]} (pid {process.pid})" for command, process in zip(commands, processes, strict=True)
+    )
+    announce(f"Background: {started}")
+    atexit.register(stop, processes)
+    return processes
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
