@@ -227,6 +227,12 @@ ONEWINDOW_TASK_MAX_ATTEMPTS = int(os.environ.get("ONEWINDOW_TASK_MAX_ATTEMPTS", 
 # A worker that has not been heard of for this long is gone (kill -9, power cut): its running tasks
 # go back on the queue.
 ONEWINDOW_WORKER_LEASE_SECONDS = float(os.environ.get("ONEWINDOW_WORKER_LEASE_SECONDS", 30))
+# Webhook deliveries: tried again after 5, 10, 20 … seconds, at most an hour apart, 20 times (about
+# 14 hours) before they are shown as failed; a worker holds a delivery it is sending for the lease.
+ONEWINDOW_WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("ONEWINDOW_WEBHOOK_RETRY_BASE_SECONDS", 5))
+ONEWINDOW_WEBHOOK_RETRY_CAP_SECONDS = float(os.environ.get("ONEWINDOW_WEBHOOK_RETRY_CAP_SECONDS", 3600))
+ONEWINDOW_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("ONEWINDOW_WEBHOOK_MAX_ATTEMPTS", 20))
+ONEWINDOW_WEBHOOK_LEASE_SECONDS = float(os.environ.get("ONEWINDOW_WEBHOOK_LEASE_SECONDS", 60))
 # What `onewindow scheduler` runs, each slot once however many schedulers run (docs/operations.md).
 ONEWINDOW_SCHEDULE = [
     {"name": "apologies", "run": "onewindow.cases.jobs.apologies", "daily_at": "07:30"},

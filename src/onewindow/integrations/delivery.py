@@ -28,13 +28,8 @@ from .models import DeliveryAttempt, DeliveryStatus, WebhookDelivery, WebhookEnd
 
 BATCH = 100
 TIMEOUT_SECONDS = 10
-LEASE = dt.timedelta(seconds=60)
 # Answers that mean "the receiver is down or overloaded", not "this message is wrong".
 RECEIVER_DOWN = {408, 429, 500, 502, 503, 504}
-
-
-def _settings(name: str, default):
-    return getattr(settings, name, default)
 
 
 def body(delivery: WebhookDelivery) -> bytes:
@@ -70,7 +65,7 @@ def claim(endpoint_id: int, limit: int = BATCH) -> list[WebhookDelivery]:
     if not ids:
         return []
     token = get_random_string(16)
-    lease = _settings("ONEWINDOW_WEBHOOK_LEASE", LEASE)
+    lease = dt.timedelta(seconds=settings.ONEWINDOW_WEBHOOK_LEASE_SECONDS)
     WebhookDelivery.objects.filter(id__in=ids, status=DeliveryStatus.PENDING).filter(
         Q(lease_until__isnull=True) | Q(lease_until__lt=now)
     ).update(lease_until=now + lease, claimed_by=token)
@@ -131,7 +126,7 @@ def send(endpoint: WebhookEndpoint, delivery: WebhookDelivery, sender: Sender) -
     delivery.lease_until, delivery.claimed_by, delivery.last_error = None, "", "" if ok else error
     if ok:
         delivery.status, delivery.delivered_at = DeliveryStatus.DELIVERED, now
-    elif delivery.attempts >= _settings("ONEWINDOW_WEBHOOK_MAX_ATTEMPTS", 20):
+    elif delivery.attempts >= settings.ONEWINDOW_WEBHOOK_MAX_ATTEMPTS:
         delivery.status = DeliveryStatus.DEAD
     else:
         delivery.next_attempt_at = now + dt.timedelta(seconds=_backoff(delivery.attempts))
@@ -154,8 +149,8 @@ def send(endpoint: WebhookEndpoint, delivery: WebhookDelivery, sender: Sender) -
 def _backoff(attempts: int) -> float:
     return backoff_seconds(
         attempts,
-        base=_settings("ONEWINDOW_WEBHOOK_RETRY_BASE_SECONDS", 5),
-        cap=_settings("ONEWINDOW_WEBHOOK_RETRY_CAP_SECONDS", 3600),
+        base=settings.ONEWINDOW_WEBHOOK_RETRY_BASE_SECONDS,
+        cap=settings.ONEWINDOW_WEBHOOK_RETRY_CAP_SECONDS,
     )
 
 

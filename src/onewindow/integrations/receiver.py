@@ -8,6 +8,7 @@ for the signature, timestamp tolerance, idempotency by message id, a quick 2xx),
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -22,12 +23,12 @@ class Receiver(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(
-        self, address, secrets_: list[str], on_message: Callable[[str, dict], None], fail: bool = False
+        self, address, secrets_: list[str], on_message: Callable[[str, dict], None], fail=False, seen=None
     ):
         super().__init__(address, _Handler)
         self.secrets = secrets_
         self.on_message = on_message
-        self.seen: set[str] = set()
+        self.seen: set[str] = set(seen or ())
         self.repeats = 0
         self.fail = fail  # answer 503 to everything (to show a receiver that is down but listening)
         self._lock = threading.Lock()
@@ -38,8 +39,10 @@ class Receiver(ThreadingHTTPServer):
             if msg_id in self.seen:
                 self.repeats += 1
                 return False
+            # Handed on before it counts as seen and before the 2xx: a crash in between means the
+            # sender tries again, never that a message is lost.
+            self.on_message(msg_id, message)
             self.seen.add(msg_id)
-        self.on_message(msg_id, message)
         return True
 
 
@@ -75,5 +78,26 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-def serve(host: str, port: int, secrets_: list[str], on_message, fail: bool = False) -> Receiver:
-    return Receiver((host, port), secrets_, on_message, fail=fail)
+def serve(host: str, port: int, secrets_: list[str], on_message, fail: bool = False, seen=None) -> Receiver:
+    return Receiver((host, port), secrets_, on_message, fail=fail, seen=seen)
+
+
+def seen_in(path) -> set[str]:
+    """The message ids already written to a receiver's output file (a torn last line is skipped)."""
+    seen = set()
+    try:
+        with open(path, encoding="utf-8") as lines:
+            for line in lines:
+                try:
+                    seen.add(json.loads(line)["webhook_id"])
+                except (ValueError, KeyError):
+                    continue
+    except FileNotFoundError:
+        pass
+    return seen
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

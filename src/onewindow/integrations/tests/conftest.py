@@ -1,4 +1,3 @@
-import socket
 import threading
 
 import pytest
@@ -6,17 +5,11 @@ import pytest
 from onewindow.integrations import receiver
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class Inbox:
     """A reference receiver on a free port, in a thread, keeping what it accepted."""
 
     def __init__(self, secret: str):
-        self.port = free_port()
+        self.port = receiver.free_port()
         self.messages: list[tuple[str, dict]] = []
         self.server = receiver.serve(
             "127.0.0.1", self.port, [secret], lambda i, m: self.messages.append((i, m))

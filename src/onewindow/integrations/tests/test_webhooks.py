@@ -143,7 +143,7 @@ def test_a_rotated_secret_keeps_deliveries_flowing_to_a_receiver_on_the_old_one(
 
 
 def test_a_lease_left_by_a_killed_worker_runs_out_and_the_delivery_goes_out(hr_system, worker, settings):
-    settings.ONEWINDOW_WEBHOOK_LEASE = dt.timedelta(seconds=0)
+    settings.ONEWINDOW_WEBHOOK_LEASE_SECONDS = 0
     file_retirement(User.objects.get(username="clerk"))
     WebhookDelivery.objects.update(
         lease_until=timezone.now() - dt.timedelta(seconds=1), claimed_by="dead-worker"

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "Benchmarks printing one JSON line: hall, index, and intake|read|list (load on a real server)."
+    help = "Benchmarks printing one JSON line: hall, index, events, intake|read|list (load on a real server)."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="benchmark", required=True)
@@ -30,6 +30,12 @@ class Command(BaseCommand):
         )
         index.add_argument("--requests", type=int, default=50, help="dashboard requests timed (default 50)")
         index.add_argument("--inside", action="store_true", help=argparse_hidden())
+        events = sub.add_parser("events", help="events per second from commit to a webhook receiver")
+        events.add_argument("--db", help="postgres://… server (a temporary database); default: SQLite")
+        events.add_argument("--events", type=int, default=2000, help="events committed (default 2000)")
+        events.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+        events.add_argument("--backend", choices=["database", "celery"], default="database")
+        events.add_argument("--inside", action="store_true", help=argparse_hidden())
         loads = (
             ("intake", "POST /api/v1/cases"),
             ("read", "GET /api/v1/cases/{id}"),
@@ -84,6 +90,14 @@ class Command(BaseCommand):
 
     def _list(self, options) -> dict:
         return self._load("list", options)
+
+    def _events(self, options) -> dict:
+        from onewindow.integrations import bench
+
+        if options["events"] < 1 or not 1 <= options["workers"] <= 32:
+            raise CommandError("--events must be at least 1, --workers from 1 to 32")
+        sizes = {k: options[k] for k in ("events", "workers", "backend")}
+        return bench.measure(**sizes) if options["inside"] else bench.run(options["db"], **sizes)
 
     def _index(self, options) -> dict:
         from onewindow.evaluation import bench

@@ -1,4 +1,5 @@
 import json
+import os
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
@@ -23,7 +24,13 @@ class Command(BaseCommand):
             "--fail", action="store_true", help="answer 503 to everything (a receiver that is down)"
         )
 
-    def handle(self, *args, port, host, secret, fail, **options):
+        parser.add_argument(
+            "--out",
+            help="append the events to this file instead of printing them; the ids in it count as seen "
+            "after a restart (so a receiver that crashed still takes each event once)",
+        )
+
+    def handle(self, *args, port, host, secret, fail, out, **options):
         for value in secret:
             try:
                 signing.secret_bytes(value)
@@ -32,13 +39,18 @@ class Command(BaseCommand):
         if not 0 < port < 65536:
             raise CommandError("--port must be from 1 to 65535")
 
+        output = open(out, "a", encoding="utf-8") if out else sys.stdout  # noqa: SIM115 (open while serving)
+
         def printed(msg_id, message):
-            line = {"webhook_id": msg_id, **message}
-            sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
-            sys.stdout.flush()
+            output.write(json.dumps({"webhook_id": msg_id, **message}, ensure_ascii=False) + "\n")
+            output.flush()
+            if out:
+                os.fsync(output.fileno())
 
         try:
-            server = receiver.serve(host, port, secret, printed, fail=fail)
+            server = receiver.serve(
+                host, port, secret, printed, fail=fail, seen=receiver.seen_in(out) if out else None
+            )
         except OSError as error:
             raise CommandError(f"cannot listen on {host}:{port}: {error}") from error
         self.stderr.write(f"receiving webhooks on http://{host}:{port}/ (Ctrl+C stops)")
