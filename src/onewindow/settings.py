@@ -214,7 +214,7 @@ TASKS = {
     "default": {
         "BACKEND": {
             "database": "django_tasks_db.DatabaseBackend",
-            "celery": "onewindow.core.celery.CeleryBackend",
+            "celery": "onewindow.core.celery_backend.CeleryBackend",
         }[ONEWINDOW_TASK_BACKEND],
         "QUEUES": ["default"],
     }

@@ -16,6 +16,8 @@ from onewindow.integrations.receiver import free_port
 
 from .conftest import ONEWINDOW, Instance
 
+CELERY = ONEWINDOW.with_name("celery")
+
 EVENTS = 300
 SUBJECTS = 12
 
@@ -37,7 +39,22 @@ class Pipeline(Instance):
         self.receiver = None
 
     def start_worker(self):
-        self.workers.append(self._spawn("worker", "--interval", "0.05"))
+        if self.env["ONEWINDOW_TASK_BACKEND"] == "celery":
+            command = [
+                CELERY,
+                "-A",
+                "onewindow.core.celery",
+                "worker",
+                "--pool",
+                "solo",
+                "--loglevel",
+                "WARNING",
+                "-n",  # a node name of its own: tests run side by side on one broker
+                f"{self.env['ONEWINDOW_CELERY_QUEUE']}-{len(self.workers)}@%h",
+            ]
+        else:
+            command = [ONEWINDOW, "worker", "--interval", "0.05"]
+        self.workers.append(self._spawn(*command))
 
     def start_receiver(self):
         self.receiver = self._spawn(
@@ -50,11 +67,12 @@ class Pipeline(Instance):
             str(self.out),
         )
 
-    def _spawn(self, *args):
-        log = (self.folder / f"{args[0]}.log").open("ab")
-        return subprocess.Popen(
-            [ONEWINDOW, *args], env=self.env, stdout=log, stderr=log, start_new_session=True
-        )
+    def _spawn(self, *command):
+        """`onewindow COMMAND …`, or another program given by its full path; logged to NAME.log."""
+        if not str(command[0]).startswith("/"):
+            command = (ONEWINDOW, *command)
+        log = (self.folder / f"{Path(command[0]).name}-{command[1]}.log").open("ab")
+        return subprocess.Popen(command, env=self.env, stdout=log, stderr=log, start_new_session=True)
 
     @staticmethod
     def kill(process):
@@ -97,12 +115,14 @@ class Pipeline(Instance):
                 self.kill(process)
 
 
-@pytest.fixture
-def pipeline(tmp_path):
+@pytest.fixture(params=["database", "celery"])
+def pipeline(tmp_path, request):
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "ONEWINDOW_DATA_DIR"}}
     env.update(
         ONEWINDOW_DATA_DIR=str(tmp_path),
-        ONEWINDOW_TASK_BACKEND="database",
+        ONEWINDOW_TASK_BACKEND=request.param,
+        # Celery on the RabbitMQ of this machine, on a queue of this test's own.
+        ONEWINDOW_CELERY_QUEUE=f"onewindow-test-{os.getpid()}-{tmp_path.name}",
         ONEWINDOW_WORKER_LEASE_SECONDS="2",  # a killed worker's task is given back within seconds
         ONEWINDOW_WEBHOOK_LEASE_SECONDS="2",
         ONEWINDOW_WEBHOOK_RETRY_BASE_SECONDS="0.2",

@@ -21,6 +21,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
+from traceback import format_exc
 
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
@@ -29,6 +30,7 @@ from django.utils.crypto import get_random_string
 from django.utils.module_loading import import_string
 from django_tasks import TaskResultStatus, task_backends
 from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.compat import normalize_json
 from django_tasks_db.management.commands.db_worker import Worker as DatabaseWorker
 from django_tasks_db.models import DBTaskResult, get_date_max
 from django_tasks_db.utils import exclusive_transaction
@@ -106,14 +108,30 @@ def retry_dead_letter(letter: DeadLetter) -> None:
 
 class Worker(DatabaseWorker):
     """django-tasks-db's worker, with what a crash-safe queue needs: tries again with backoff, dead
-    letters after the last try, and a heartbeat by which other workers know it is alive."""
+    letters after the last try, a heartbeat by which other workers know it is alive, and fencing: a
+    task given back meanwhile (its worker seemed dead) is not marked done or failed by the old run."""
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
-        super().run_task(db_task_result)
-        if db_task_result.status == TaskResultStatus.FAILED:
-            lines = db_task_result.traceback.strip().splitlines()
-            error = lines[-1] if lines else db_task_result.exception_class_path  # "RuntimeError: why"
-            give_back_or_bury(db_task_result, error, db_task_result.traceback)
+        self.running_task = True
+        try:
+            task = db_task_result.task
+            result = db_task_result.task_result
+            try:
+                value = task.call(*result.args, **result.kwargs)
+            except Exception as error:
+                give_back_or_bury(db_task_result, f"{type(error).__name__}: {error}", format_exc())
+            else:
+                _still_ours(db_task_result).update(
+                    status=TaskResultStatus.SUCCESSFUL,
+                    finished_at=timezone.now(),
+                    return_value=normalize_json(value),
+                    exception_class_path="",
+                    traceback="",
+                )
+                db_task_result.status = TaskResultStatus.SUCCESSFUL
+        finally:
+            self.running_task = False
+            self._run_tasks += 1
 
     def run(self) -> None:
         beat = Heartbeat(self.worker_id, every=settings.ONEWINDOW_WORKER_LEASE_SECONDS / 3)
@@ -124,33 +142,50 @@ class Worker(DatabaseWorker):
             beat.stop()
 
 
-def give_back_or_bury(db_task_result: DBTaskResult, error: str, traceback: str = "") -> None:
-    """A failed or orphaned try: back on the queue after a backoff, or a dead letter after the last."""
+def _still_ours(db_task_result: DBTaskResult):
+    """The row, if it is still in the run that `db_task_result` was claimed for (each claim stamps a
+    new started_at): the fence that keeps an old run from overwriting a newer one."""
+    return DBTaskResult.objects.filter(
+        pk=db_task_result.pk, status=TaskResultStatus.RUNNING, started_at=db_task_result.started_at
+    )
+
+
+def give_back_or_bury(
+    db_task_result: DBTaskResult, error: str, traceback: str = "", wait: bool = True
+) -> None:
+    """A failed or orphaned run: back on the queue (after a backoff if `wait`), or a dead letter after
+    the last try. Nothing happens if the run is no longer the task's current one."""
     attempts = len(db_task_result.worker_ids)
+    db_task_result.status = TaskResultStatus.FAILED
     if attempts < settings.ONEWINDOW_TASK_MAX_ATTEMPTS:
-        delay = backoff_seconds(attempts)
-        log.warning(
-            "task %s failed (try %d), again in %.0f s: %s", db_task_result.task_path, attempts, delay, error
-        )
-        DBTaskResult.objects.filter(pk=db_task_result.pk).update(
+        delay = backoff_seconds(attempts) if wait else 0
+        given_back = _still_ours(db_task_result).update(
             status=TaskResultStatus.READY,
             run_after=timezone.now() + dt.timedelta(seconds=delay),
             started_at=None,
             finished_at=None,
+            exception_class_path=error.partition(":")[0],
+            traceback=traceback,
         )
+        if given_back:
+            log.warning(
+                "task %s: try %d failed, again in %.0f s: %s",
+                db_task_result.task_path,
+                attempts,
+                delay,
+                error,
+            )
         return
     with transaction.atomic():
-        dead_letter(
-            db_task_result.task_path,
-            db_task_result.args_kwargs,
-            db_task_result.queue_name,
-            attempts,
-            error,
-            traceback,
-        )
-        DBTaskResult.objects.filter(pk=db_task_result.pk).update(
-            status=TaskResultStatus.FAILED, finished_at=timezone.now()
-        )
+        if _still_ours(db_task_result).update(status=TaskResultStatus.FAILED, finished_at=timezone.now()):
+            dead_letter(
+                db_task_result.task_path,
+                db_task_result.args_kwargs,
+                db_task_result.queue_name,
+                attempts,
+                error,
+                traceback,
+            )
 
 
 def reap_orphans(lease_seconds: float | None = None) -> int:
@@ -168,7 +203,7 @@ def reap_orphans(lease_seconds: float | None = None) -> int:
         if not result.worker_ids or result.worker_ids[-1] not in alive
     ]
     for result in orphans:
-        give_back_or_bury(result, "the worker running it stopped")
+        give_back_or_bury(result, "the worker running it stopped", wait=False)
     WorkerHeartbeat.objects.filter(last_seen__lt=timezone.now() - dt.timedelta(seconds=10 * lease)).delete()
     return len(orphans)
 

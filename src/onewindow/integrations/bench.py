@@ -24,10 +24,10 @@ def run(db: str | None, events: int, workers: int, backend: str) -> dict:
     return run_child("events", args, db)
 
 
-def _worker_command(backend: str) -> list[str]:
+def _worker_command(backend: str, number: int) -> list[str]:
     if backend == "celery":
         return [sys.executable, "-m", "celery", "-A", "onewindow.core.celery", "worker", "--pool", "solo",
-                "--loglevel", "WARNING"]  # fmt: skip
+                "--loglevel", "WARNING", "-n", f"bench-{os.getpid()}-{number}@%h"]  # fmt: skip
     return [sys.executable, "-m", "onewindow.cli", "worker", "--interval", "0.05"]
 
 
@@ -58,7 +58,11 @@ def measure(events: int, workers: int, backend: str) -> dict:
     server = receiver.serve("127.0.0.1", port, [endpoint.secret], on_message)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     WebhookEndpoint.objects.filter(pk=endpoint.pk).update(url=f"http://127.0.0.1:{port}/")
-    env = {**os.environ, "ONEWINDOW_TASK_BACKEND": backend}
+    env = {
+        **os.environ,
+        "ONEWINDOW_TASK_BACKEND": backend,
+        "ONEWINDOW_CELERY_QUEUE": f"onewindow-bench-{os.getpid()}",
+    }
     processes = [
         subprocess.Popen(
             _worker_command(backend), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL

@@ -136,3 +136,21 @@ NEW_CASE = {
         "phone": "13800138000",
     },
 }
+
+
+@task()
+def succeeds() -> str:
+    return "done"
+
+
+def test_a_run_whose_task_was_given_back_meanwhile_does_not_mark_it_done(db):
+    """The heartbeat of a busy worker came late and its task was given back: when the old run ends, the
+    task stays on the queue for its new run instead of being marked done (or failed) by the old one."""
+    tasks.enqueue(succeeds)
+    old_run = DBTaskResult.objects.get()
+    old_run.claim("slow-worker")
+    tasks.give_back_or_bury(DBTaskResult.objects.get(), "the worker running it stopped", wait=False)
+    tasks.make_worker().run_task(old_run)
+    assert DBTaskResult.objects.get().status == TaskResultStatus.READY
+    assert tasks.run_queued().ran == 1
+    assert DBTaskResult.objects.get().status == TaskResultStatus.SUCCESSFUL
