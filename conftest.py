@@ -8,7 +8,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    from onewindow.core.demo import load_demo
+    from onewindow.ops.demo import load_demo
 
     with django_db_blocker.unblock():
         load_demo()
@@ -33,7 +33,7 @@ def worker(db):
 def demo(db):
     """The demo catalog and users. Reloaded inside the test if a transactional test flushed them."""
     from onewindow.catalog.models import ServiceItem
-    from onewindow.core.demo import load_demo
+    from onewindow.ops.demo import load_demo
 
     if not ServiceItem.objects.exists():
         load_demo()

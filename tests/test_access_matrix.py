@@ -57,7 +57,7 @@ def march(monkeypatch):
 @pytest.mark.django_db
 def test_cases_and_their_actions_by_role(api_client, tokens, march):
     from onewindow.cases.models import Case
-    from onewindow.core.demo import load_demo_cases
+    from onewindow.ops.demo import load_demo_cases
 
     load_demo_cases()
     enterprise_case = Case.objects.get(item__code="SC-001")  # filed online by `enterprise`

@@ -154,7 +154,7 @@ def test_uploads_are_stored_under_a_generated_name_with_the_sniffed_ending(
 @pytest.fixture
 def delivered(demo, today):
     """GJ-001 of the demo: filed at the window (no applicant account), decided and delivered."""
-    from onewindow.core.demo import load_demo_cases
+    from onewindow.ops.demo import load_demo_cases
 
     load_demo_cases()
     return Case.objects.get(item__code="GJ-001")

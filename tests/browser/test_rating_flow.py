@@ -32,8 +32,8 @@ def test_bad_rating_rectified_and_closed_by_the_callback(browser, live_server, d
     from pypdf import PdfReader
 
     from onewindow.cases.models import Case
-    from onewindow.core.demo import load_demo_cases
     from onewindow.evaluation.models import Rating
+    from onewindow.ops.demo import load_demo_cases
 
     load_demo_cases()
     case = Case.objects.get(item__code="GJ-001")  # delivered at the window

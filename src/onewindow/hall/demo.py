@@ -98,7 +98,7 @@ CLERKS = ["clerk", *(f"clerk{n:02d}" for n in range(2, 11))]
 @transaction.atomic
 def load_demo_halls() -> int:
     """Halls, categories, windows and window clerks (password `demo`); returns how many clerks were made."""
-    from onewindow.core.demo import ensure_user
+    from onewindow.core.demo_users import ensure_user
 
     made = sum(ensure_user(username, Role.CLERK) for username in CLERKS)
     clerks = list(User.objects.filter(username__in=CLERKS))

@@ -27,7 +27,7 @@ from onewindow.catalog.calendars import calendar
 from onewindow.catalog.models import Bundle, ServiceItem
 from onewindow.catalog.selectors import checklist, item_with_parts
 from onewindow.core import clock
-from onewindow.core.demo import ensure_user
+from onewindow.core.demo_users import ensure_user
 from onewindow.core.errors import InvalidInput
 from onewindow.core.ids import resident_id_check_digit, uscc_check_character
 from onewindow.core.models import Role, User

@@ -15,8 +15,8 @@ from onewindow.catalog.models import (
     ServiceItem,
 )
 from onewindow.catalog.transfer import CatalogImportError, export_catalog, import_catalog
-from onewindow.core.demo import demo_catalog_text
 from onewindow.core.models import User
+from onewindow.ops.demo import demo_catalog_text
 
 MINIMAL = textwrap.dedent("""\
     regions:

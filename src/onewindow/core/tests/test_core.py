@@ -12,10 +12,10 @@ from django.utils import translation
 
 from onewindow.catalog.models import Department
 from onewindow.cli import _take_data_dir
-from onewindow.core.demo import load_demo
 from onewindow.core.models import ApiToken, Role, User
 from onewindow.core.templatetags.onewindow import masked
 from onewindow.core.uploads import validate_document_upload
+from onewindow.ops.demo import load_demo
 
 LOCALE = Path(__file__).resolve().parents[2] / "locale"
 
@@ -155,7 +155,7 @@ def test_every_interface_string_is_translated_and_compiled(language):
 
 def test_demo_cases_go_through_the_real_services(demo):
     from onewindow.cases.models import Case, CaseEvent
-    from onewindow.core.demo import DEMO_CASES, load_demo_cases
+    from onewindow.ops.demo import DEMO_CASES, load_demo_cases
 
     assert load_demo_cases() == len(DEMO_CASES)
     statuses = sorted(Case.objects.values_list("status", flat=True))
@@ -176,7 +176,7 @@ def test_demo_cases_go_through_the_real_services(demo):
 
 
 def test_come_back_rate_works_on_demo_data(demo, api_client, token_for):
-    from onewindow.core.demo import load_demo_cases
+    from onewindow.ops.demo import load_demo_cases
 
     load_demo_cases()
     report = api_client.get(

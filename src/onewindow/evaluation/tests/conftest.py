@@ -23,7 +23,7 @@ def today(monkeypatch):
 def cases(demo, today):
     """The demo cases (one delivered: GJ-001), filed on Monday 2025-03-03."""
     from onewindow.cases.models import Case
-    from onewindow.core.demo import load_demo_cases
+    from onewindow.ops.demo import load_demo_cases
 
     load_demo_cases()
     return {c.item.code: c for c in Case.objects.select_related("item", "department")}

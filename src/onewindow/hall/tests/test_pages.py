@@ -115,7 +115,7 @@ def test_pages_are_translated(client, hall_clock):
 
 def test_an_online_applicant_is_offered_a_hall_appointment(client, users, hall_clock):
     from onewindow.cases.models import Case
-    from onewindow.core.demo import load_demo_cases
+    from onewindow.ops.demo import load_demo_cases
 
     load_demo_cases()
     case = Case.objects.filter(applicant_user=users["citizen"], status="submitted").first()

@@ -70,7 +70,7 @@ def test_a_visit_from_call_to_finish_with_a_case(centre, users, hall_clock):
     hall_clock.advance(seconds=30)
     services.start_service(users["clerk"], ticket.pk)
     hall_clock.advance(minutes=7)
-    from onewindow.core.demo import load_demo_cases
+    from onewindow.ops.demo import load_demo_cases
 
     load_demo_cases()
     case = Case.objects.order_by("id").first()
@@ -257,7 +257,7 @@ def test_missed_appointments_become_no_shows(centre, users, hall_clock):
 
 def test_an_appointment_can_complete_an_online_application(centre, users, hall_clock):
     from onewindow.cases.models import Case
-    from onewindow.core.demo import load_demo_cases
+    from onewindow.ops.demo import load_demo_cases
 
     load_demo_cases()
     mine = Case.objects.filter(applicant_user=users["citizen"]).first()

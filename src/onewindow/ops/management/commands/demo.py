@@ -3,10 +3,11 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from onewindow.cases.notifications import notices_held_back
-from onewindow.core.demo import DEMO_PASSWORD, load_demo, load_demo_cases
+from onewindow.core.demo_users import DEMO_PASSWORD
 from onewindow.hall.demo import load_demo_history
 from onewindow.ops import background
 from onewindow.ops import live as live_centre
+from onewindow.ops.demo import load_demo, load_demo_cases
 from onewindow.ops.history import ensure_history
 
 

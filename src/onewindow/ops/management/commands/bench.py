@@ -100,7 +100,7 @@ class Command(BaseCommand):
         return bench.measure(**sizes) if options["inside"] else bench.run(options["db"], **sizes)
 
     def _index(self, options) -> dict:
-        from onewindow.evaluation import bench
+        from onewindow.ops import index_bench as bench
 
         if options["cases"] < 1 or options["requests"] < 1:
             raise CommandError("--cases and --requests must be at least 1")

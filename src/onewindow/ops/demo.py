@@ -1,20 +1,17 @@
 """Demo data: the catalog of a Dongguan-like city service centre and one user per role (password `demo`)."""
 
-import functools
 from importlib.resources import files
 
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from onewindow.catalog.models import Department
 from onewindow.catalog.selectors import checklist, published_item
 from onewindow.catalog.transfer import ImportSummary, import_catalog
+from onewindow.core.demo_users import ensure_user
+from onewindow.core.ids import resident_id_check_digit, uscc_check_character
+from onewindow.core.models import Role, User
+from onewindow.core.workdays import UnknownYear
 
-from .ids import resident_id_check_digit, uscc_check_character
-from .models import Role, User
-from .workdays import UnknownYear
-
-DEMO_PASSWORD = "demo"
 DEMO_USERS = [
     ("admin", Role.ADMIN),
     ("clerk", Role.CLERK),
@@ -28,34 +25,6 @@ DEMO_CITIZEN_ID = "11010519491231002X"
 
 def demo_catalog_text() -> str:
     return files("onewindow.catalog").joinpath("fixtures/demo_catalog.yaml").read_text(encoding="utf-8")
-
-
-def ensure_user(username: str, role: str, department=None, verified_id: tuple[str, str] = ("", "")) -> bool:
-    user, created = User.objects.get_or_create(
-        username=username,
-        defaults={
-            "role": role,
-            "department": department,
-            "verified_id_type": verified_id[0],
-            "verified_id_number": verified_id[1],
-        },
-    )
-    if not created and verified_id[1] and not user.verified_id_number:  # a demo made before verification
-        user.verified_id_type, user.verified_id_number = verified_id
-        user.save(update_fields=["verified_id_type", "verified_id_number"])
-    if created:
-        user.is_staff = role in {Role.ADMIN, Role.SUPERVISOR}
-        user.is_superuser = role == Role.ADMIN
-        user.password = _demo_password_hash()
-        user.save()
-    return created
-
-
-@functools.cache
-def _demo_password_hash() -> str:
-    """Hashed once per process: the demo's dozens of users share the password `demo`, and hashing it
-    for each (a third of a second apiece, on purpose) was a fifth of `make demo`."""
-    return make_password(DEMO_PASSWORD)
 
 
 @transaction.atomic

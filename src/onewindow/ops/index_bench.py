@@ -30,10 +30,9 @@ def measure(cases: int, requests: int) -> dict:
 
     from onewindow.cases.models import Case
     from onewindow.cases.seed import seed_cases
-    from onewindow.core.demo import load_demo
     from onewindow.core.models import ApiToken, User
-
-    from . import rollups, selectors
+    from onewindow.evaluation import rollups, selectors
+    from onewindow.ops.demo import load_demo
 
     call_command("migrate", interactive=False, verbosity=0)
     load_demo()

@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, cases, months, until, seed, **options):
         from onewindow.cases.seed import seed_cases
-        from onewindow.core.demo import load_demo
+        from onewindow.ops.demo import load_demo
 
         if cases < 1 or months < 1:
             raise CommandError("--cases and --months must be at least 1")
