@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from onewindow.cases.models import Case, Status
 from onewindow.catalog.calendars import calendar
 from onewindow.catalog.selectors import department_calendar
-from onewindow.core import clock
+from onewindow.core import clock, events
 from onewindow.core.errors import FieldError, InvalidInput
 from onewindow.core.models import STAFF, SUPERVISORS, Role, User
 from onewindow.core.permissions import Conflict, Forbidden, NotFound
@@ -141,6 +141,9 @@ def rate_case(case: Case, round_: int, data: RatingInput, rater: User | None = N
             )
             if rating.level in BAD_LEVELS:
                 _open_rectification(rating, case)
+            _rating_event(
+                rating, subject=f"case:{case.number}", department=case.department.code, case=case.number
+            )
     except IntegrityError:
         raise Conflict(_("This case cannot be rated now, or it has been rated already.")) from None
     return rating
@@ -167,9 +170,28 @@ def rate_visit(ticket, data: RatingInput, rater: User | None = None) -> Rating:
                     due_date=_add_days(calendar(ticket.hall.calendar), clock.today(), DEFAULT_STAGE_DAYS),
                     opened_at=rating.rated_at,
                 )
+            _rating_event(rating, subject=f"ticket:{ticket.pk}", department="", hall=ticket.hall.code)
     except IntegrityError:
         raise Conflict(_("This visit cannot be rated now, or it has been rated already.")) from None
     return rating
+
+
+def _rating_event(rating: Rating, subject: str, department: str, **about) -> None:
+    """`rating.created` in the outbox (the level and whether it opened a rectification; the text stays
+    here, as it may name people)."""
+    events.record(
+        "rating.created",
+        subject=subject,
+        department=department,
+        payload={
+            "rating_id": rating.pk,
+            "level": rating.level,
+            "round": rating.round,
+            "channel": rating.channel,
+            "bad": rating.level in BAD_LEVELS,
+            **about,
+        },
+    )
 
 
 def _store_rating(data: RatingInput, rater: User | None, **subject) -> Rating:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from onewindow.cases.models import Case
 from onewindow.catalog.calendars import calendar
-from onewindow.core import clock
+from onewindow.core import clock, events
 from onewindow.core.errors import FieldError, InvalidInput
 from onewindow.core.models import SUPERVISORS, Role, User, secret_digest
 from onewindow.core.permissions import Conflict, Forbidden, NotFound, Throttled
@@ -289,6 +289,16 @@ def call_next(user: User) -> Ticket | None:
         ticket.status, ticket.window, ticket.clerk, ticket.called_at = Ticket.Status.CALLED, window, user, now
         ticket.save(update_fields=["status", "window", "clerk", "called_at"])
         _log(window.hall, "call", actor=user, window=window, ticket=ticket, number=ticket.number)
+        events.record(
+            "hall.ticket_called",
+            subject=f"ticket:{ticket.pk}",
+            payload={
+                "hall": window.hall.code,
+                "ticket": ticket.number,
+                "window": window.number,
+                "waited_seconds": int((now - ticket.issued_at).total_seconds()),
+            },
+        )
     return ticket
 
 

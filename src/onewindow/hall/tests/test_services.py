@@ -65,6 +65,15 @@ def test_a_visit_from_call_to_finish_with_a_case(centre, users, hall_clock):
     hall_clock.advance(minutes=4)
     called = services.call_next(users["clerk"])
     assert called.pk == ticket.pk and called.status == Ticket.Status.CALLED
+    from onewindow.core.models import Event
+
+    event = Event.objects.get(type="hall.ticket_called")  # for the systems that follow the hall
+    assert event.payload == {
+        "hall": centre.code,
+        "ticket": ticket.number,
+        "window": "01",
+        "waited_seconds": 240,
+    }
     with pytest.raises(Conflict):
         services.call_next(users["clerk"])  # one visitor at a time
     hall_clock.advance(seconds=30)

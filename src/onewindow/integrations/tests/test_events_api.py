@@ -70,3 +70,19 @@ def test_bad_cursor_and_bad_scopes_are_clear_errors(api_client, demo):
     with pytest.raises(InvalidInput) as invalid:
         services.register_client("X", "nowhere", ["cases:fly"])
     assert {e.field for e in invalid.value.errors} == {"scopes", "department"}
+
+
+def test_ratings_are_events_too(api_client, demo, worker):
+    """A rating of a pension case reaches HR's stream (the hall's calls: hall/tests/test_services.py)."""
+    from onewindow.cases.models import Case
+    from onewindow.evaluation import services as evaluation
+
+    _client, token = services.register_client("HR reader", "rsj", ["events:read"])
+    clerk, reviewer = User.objects.get(username="clerk"), User.objects.get(username="reviewer-rsj")
+    case_id = file_retirement(clerk)
+    for actor, action in ((clerk, "accept"), (reviewer, "review"), (reviewer, "approve")):
+        act(actor, case_id, ActionInput(action))
+    act(clerk, case_id, ActionInput("deliver", delivery_method="window"))
+    evaluation.rate_case(Case.objects.get(pk=case_id), 1, evaluation.RatingInput(level=2, channel="qr", text="慢"))
+    rated = get(api_client, token, "/api/v1/events?types=rating.created").json()["events"]
+    assert len(rated) == 1 and rated[0]["data"]["level"] == 2 and rated[0]["data"]["bad"] is True
