@@ -83,6 +83,7 @@ def test_ratings_are_events_too(api_client, demo, worker):
     for actor, action in ((clerk, "accept"), (reviewer, "review"), (reviewer, "approve")):
         act(actor, case_id, ActionInput(action))
     act(clerk, case_id, ActionInput("deliver", delivery_method="window"))
-    evaluation.rate_case(Case.objects.get(pk=case_id), 1, evaluation.RatingInput(level=2, channel="qr", text="慢"))
+    bad = evaluation.RatingInput(level=2, channel="qr", text="慢")
+    evaluation.rate_case(Case.objects.get(pk=case_id), 1, bad)
     rated = get(api_client, token, "/api/v1/events?types=rating.created").json()["events"]
     assert len(rated) == 1 and rated[0]["data"]["level"] == 2 and rated[0]["data"]["bad"] is True
