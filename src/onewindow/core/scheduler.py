@@ -70,6 +70,10 @@ def due_slots(job: Job, last_slot: dt.datetime | None, now: dt.datetime) -> list
     return slots
 
 
+def last_slot(job: Job) -> dt.datetime | None:
+    return ScheduledRun.objects.filter(job=job.name).order_by("-slot").values_list("slot", flat=True).first()
+
+
 def _claim(job: Job, slot: dt.datetime, scheduler_id: str) -> ScheduledRun | None:
     try:
         with transaction.atomic():
@@ -86,10 +90,7 @@ def run_due(now: dt.datetime | None = None, scheduler_id: str = "") -> list[Sche
     scheduler_id = scheduler_id or new_worker_id()
     made = []
     for job in jobs():
-        last = (
-            ScheduledRun.objects.filter(job=job.name).order_by("-slot").values_list("slot", flat=True).first()
-        )
-        for slot in due_slots(job, last, now):
+        for slot in due_slots(job, last_slot(job), now):
             run = _claim(job, slot, scheduler_id)
             if run is None:
                 continue

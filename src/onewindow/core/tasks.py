@@ -114,9 +114,10 @@ class Worker(DatabaseWorker):
     def run_task(self, db_task_result: DBTaskResult) -> None:
         self.running_task = True
         try:
-            task = db_task_result.task
-            result = db_task_result.task_result
             try:
+                # A task whose code is gone (a row older than a deployment) fails here, as a try.
+                task = db_task_result.task
+                result = db_task_result.task_result
                 value = task.call(*result.args, **result.kwargs)
             except Exception as error:
                 give_back_or_bury(db_task_result, f"{type(error).__name__}: {error}", format_exc())

@@ -154,3 +154,12 @@ def test_a_run_whose_task_was_given_back_meanwhile_does_not_mark_it_done(db):
     assert DBTaskResult.objects.get().status == TaskResultStatus.READY
     assert tasks.run_queued().ran == 1
     assert DBTaskResult.objects.get().status == TaskResultStatus.SUCCESSFUL
+
+
+def test_a_task_whose_code_is_gone_becomes_a_dead_letter_without_stopping_the_worker(db, settings):
+    settings.ONEWINDOW_TASK_MAX_ATTEMPTS = 1
+    tasks.enqueue(succeeds)
+    DBTaskResult.objects.update(task_path="onewindow.core.tests.test_tasks.removed_long_ago")
+    tasks.enqueue(succeeds)
+    assert tasks.run_queued().ran == 2  # the second task still ran
+    assert DeadLetter.objects.get().task_path.endswith("removed_long_ago")
