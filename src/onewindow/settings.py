@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "onewindow.hall",
     "onewindow.evaluation",
     "onewindow.integrations",
+    "onewindow.hotline",
     "onewindow.ops",
 ]
 
