@@ -26,6 +26,7 @@ from celery.signals import task_postrun, task_prerun  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import close_old_connections  # noqa: E402
 from django.utils.module_loading import import_string  # noqa: E402
+from django_tasks import DEFAULT_TASK_QUEUE_NAME  # noqa: E402
 
 app = Celery("onewindow", broker=settings.ONEWINDOW_BROKER_URL)
 app.conf.update(
@@ -48,15 +49,15 @@ def _fresh_connections(**kwargs):
 
 @app.task(name="onewindow.run_task")
 def run_task(task_path: str, args: list, kwargs: dict, attempt: int = 1) -> None:
-    from .tasks import backoff_seconds, dead_letter
+    from .tasks import dead_letter, retry_delay
 
-    task = import_string(task_path)
     try:
-        task.call(*args, **kwargs)
+        # A task whose code is gone (a message older than a deployment) fails here, as a try.
+        import_string(task_path).call(*args, **kwargs)
     except Exception as error:
-        message = f"{type(error).__name__}: {error}"
-        if attempt < settings.ONEWINDOW_TASK_MAX_ATTEMPTS:
-            run_task.apply_async((task_path, args, kwargs, attempt + 1), countdown=backoff_seconds(attempt))
+        delay = retry_delay(attempt)
+        if delay is not None:
+            run_task.apply_async((task_path, args, kwargs, attempt + 1), countdown=delay)
         else:
-            dead_letter(task_path, {"args": args, "kwargs": kwargs}, task.queue_name, attempt, message,
-                        traceback.format_exc())  # fmt: skip
+            dead_letter(task_path, {"args": args, "kwargs": kwargs}, DEFAULT_TASK_QUEUE_NAME, attempt,
+                        f"{type(error).__name__}: {error}", traceback.format_exc())  # fmt: skip

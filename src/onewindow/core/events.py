@@ -56,7 +56,7 @@ class atomic(ContextDecorator):
 def record(type: str, subject: str, payload: dict, department: str = "") -> Event:
     """Adds one event to the outbox, in the caller's transaction. Call it last in a service, after the
     rows it describes are written (the lock it takes is held until the commit)."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # a transaction to hold the lock in, not a savepoint per event
         hold_commit_order()
         event = Event.objects.create(
             type=type, subject=subject, department=department, payload=payload, occurred_at=clock.now()

@@ -19,7 +19,6 @@ import os
 import random
 import socket
 import threading
-import time
 from dataclasses import dataclass
 from traceback import format_exc
 
@@ -79,6 +78,12 @@ def backoff_seconds(attempt: int, base: float | None = None, cap: float | None =
     cap = settings.ONEWINDOW_TASK_RETRY_CAP_SECONDS if cap is None else cap
     delay = min(cap, base * 2 ** (attempt - 1))
     return delay * (1 + random.random() / 10)  # noqa: S311 (spreading, not secrecy)
+
+
+def retry_delay(attempts: int) -> float | None:
+    """Seconds to wait before the next try after `attempts` failed ones, or None when that was the last
+    (the task becomes a dead letter). The one retry policy of both backends."""
+    return backoff_seconds(attempts) if attempts < settings.ONEWINDOW_TASK_MAX_ATTEMPTS else None
 
 
 def dead_letter(task_path: str, args_kwargs: dict, queue_name: str, attempts: int, error: str, traceback=""):
@@ -153,13 +158,14 @@ def _still_ours(db_task_result: DBTaskResult):
 
 def give_back_or_bury(
     db_task_result: DBTaskResult, error: str, traceback: str = "", wait: bool = True
-) -> None:
+) -> bool:
     """A failed or orphaned run: back on the queue (after a backoff if `wait`), or a dead letter after
-    the last try. Nothing happens if the run is no longer the task's current one."""
+    the last try. Nothing happens, and False is returned, if the run is no longer the task's current one."""
     attempts = len(db_task_result.worker_ids)
     db_task_result.status = TaskResultStatus.FAILED
-    if attempts < settings.ONEWINDOW_TASK_MAX_ATTEMPTS:
-        delay = backoff_seconds(attempts) if wait else 0
+    delay = retry_delay(attempts)
+    if delay is not None:
+        delay = delay if wait else 0
         given_back = _still_ours(db_task_result).update(
             status=TaskResultStatus.READY,
             run_after=timezone.now() + dt.timedelta(seconds=delay),
@@ -176,9 +182,12 @@ def give_back_or_bury(
                 delay,
                 error,
             )
-        return
+        return bool(given_back)
     with transaction.atomic():
-        if _still_ours(db_task_result).update(status=TaskResultStatus.FAILED, finished_at=timezone.now()):
+        buried = _still_ours(db_task_result).update(
+            status=TaskResultStatus.FAILED, finished_at=timezone.now()
+        )
+        if buried:
             dead_letter(
                 db_task_result.task_path,
                 db_task_result.args_kwargs,
@@ -187,6 +196,7 @@ def give_back_or_bury(
                 error,
                 traceback,
             )
+    return bool(buried)
 
 
 def reap_orphans(lease_seconds: float | None = None) -> int:
@@ -203,10 +213,11 @@ def reap_orphans(lease_seconds: float | None = None) -> int:
         for result in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING)
         if not result.worker_ids or result.worker_ids[-1] not in alive
     ]
-    for result in orphans:
-        give_back_or_bury(result, "the worker running it stopped", wait=False)
+    given_back = sum(
+        give_back_or_bury(result, "the worker running it stopped", wait=False) for result in orphans
+    )
     WorkerHeartbeat.objects.filter(last_seen__lt=timezone.now() - dt.timedelta(seconds=10 * lease)).delete()
-    return len(orphans)
+    return given_back
 
 
 class Heartbeat(threading.Thread):
@@ -273,14 +284,13 @@ class Drained:
     failed: int
 
 
-def run_queued(backend_name: str = "default", until: float | None = None) -> Drained:
+def run_queued(backend_name: str = "default") -> Drained:
     """Runs, in this process, every task that is due now (and those they enqueue), then returns. For
     tests, the demo's seeding and `onewindow worker --batch`; without the polling loop's connection
     housekeeping, so it also works inside a test's transaction."""
     worker = make_worker(backend_name=backend_name, batch=True)
     ran = failed = 0
-    deadline = None if until is None else time.monotonic() + until
-    while deadline is None or time.monotonic() < deadline:
+    while True:
         with exclusive_transaction(DBTaskResult.objects.db):
             result = DBTaskResult.objects.ready().filter(backend_name=backend_name).get_locked()
             if result is not None:

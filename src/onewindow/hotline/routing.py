@@ -44,48 +44,41 @@ def message_text(title: str, body: str) -> str:
     return f"{title}。" * 3 + body.strip()[:BODY_CHARACTERS]
 
 
-def read_messages(source: str | Path | io.TextIOBase, with_category: bool) -> list[dict]:
+def read_messages(path: str | Path, with_category: bool) -> list[dict]:
     """Rows of a messages CSV (UTF-8): id, created, title, body [, category]; other columns ignored."""
-    try:
-        if isinstance(source, (str, Path)):
-            text = Path(source).read_text(encoding="utf-8-sig")
-        else:
-            text = source.read()
-    except FileNotFoundError:
-        raise RoutingInputError(f"{source}: no such file") from None
-    except UnicodeDecodeError:
-        raise RoutingInputError(f"{source}: not UTF-8 text") from None
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames:
-        raise RoutingInputError(f"{source}: the file is empty")
-    needed = (*TEXT_COLUMNS, "category") if with_category else TEXT_COLUMNS
-    missing = [column for column in needed if column not in reader.fieldnames]
-    if missing:
-        raise RoutingInputError(f"{source}: missing column(s) {', '.join(missing)}")
-    rows = list(reader)
-    if not rows:
-        raise RoutingInputError(f"{source}: no rows after the header")
+    rows = _read_csv(path, (*TEXT_COLUMNS, "category") if with_category else TEXT_COLUMNS)
     for line, row in enumerate(rows, start=2):
         if with_category and not (row.get("category") or "").strip():
-            raise RoutingInputError(f"{source}: line {line}: category is empty")
+            raise RoutingInputError(f"{path}: line {line}: category is empty")
     return rows
 
 
 def read_taxonomy(path: str | Path) -> list[tuple[str, str]]:
     """(level1, "level2 level3") pairs of a category tree CSV with columns level1, level2, level3."""
-    rows = read_csv_columns(path, ("level1", "level2", "level3"))
+    rows = _read_csv(path, ("level1", "level2", "level3"))
     return [(r["level1"], f"{r['level2']} {r['level3']}") for r in rows]
 
 
-def read_csv_columns(path, columns) -> list[dict]:
+def _read_csv(path: str | Path, columns: tuple[str, ...]) -> list[dict]:
+    """The rows of a UTF-8 CSV file that has `columns` (among others) and at least one row."""
     try:
-        reader = csv.DictReader(io.StringIO(Path(path).read_text(encoding="utf-8-sig")))
+        text = Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise RoutingInputError(f"{path}: no such file") from None
-    missing = [c for c in columns if c not in (reader.fieldnames or [])]
+    except UnicodeDecodeError:
+        raise RoutingInputError(f"{path}: not UTF-8 text") from None
+    except OSError as error:
+        raise RoutingInputError(f"{path}: cannot be read ({error.strerror})") from None
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames:
+        raise RoutingInputError(f"{path}: the file is empty")
+    missing = [column for column in columns if column not in reader.fieldnames]
     if missing:
         raise RoutingInputError(f"{path}: missing column(s) {', '.join(missing)}")
-    return list(reader)
+    rows = list(reader)
+    if not rows:
+        raise RoutingInputError(f"{path}: no rows after the header")
+    return rows
 
 
 def _pipeline():
@@ -149,11 +142,6 @@ class RoutingModel:
         probabilities = _probabilities(self.pipeline, [message_text(m["title"], m["body"]) for m in messages])
         classes = self.pipeline.classes_
         return [(str(classes[row.argmax()]), float(row.max())) for row in probabilities]
-
-    def top(self, message: dict, n: int = 3) -> list[tuple[str, float]]:
-        row = _probabilities(self.pipeline, [message_text(message["title"], message["body"])])[0]
-        order = row.argsort()[::-1][:n]
-        return [(str(self.pipeline.classes_[i]), float(row[i])) for i in order]
 
     def save(self, folder: str | Path) -> Path:
         import joblib

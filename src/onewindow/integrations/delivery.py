@@ -16,7 +16,7 @@ import urllib.parse
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Exists, Min, OuterRef, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks import task
@@ -42,20 +42,26 @@ def body(delivery: WebhookDelivery) -> bytes:
     return json.dumps(message, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+def _unleased(now) -> Q:
+    return Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+
+
+def _pending_due(now):
+    """Pending deliveries whose time has come and that no worker holds."""
+    return WebhookDelivery.objects.filter(
+        _unleased(now), status=DeliveryStatus.PENDING, next_attempt_at__lte=now
+    )
+
+
 def _due(endpoint_id: int, now):
+    """The endpoint's due deliveries that wait for no earlier one of their subject."""
     earlier_open = WebhookDelivery.objects.filter(
         endpoint_id=endpoint_id,
         subject=OuterRef("subject"),
         event_id__lt=OuterRef("event_id"),
         status__in=(DeliveryStatus.PENDING, DeliveryStatus.DEAD),
     )
-    return (
-        WebhookDelivery.objects.filter(
-            endpoint_id=endpoint_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
-        )
-        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-        .exclude(Exists(earlier_open))
-    )
+    return _pending_due(now).filter(endpoint_id=endpoint_id).exclude(Exists(earlier_open))
 
 
 def claim(endpoint_id: int, limit: int = BATCH) -> list[WebhookDelivery]:
@@ -66,9 +72,9 @@ def claim(endpoint_id: int, limit: int = BATCH) -> list[WebhookDelivery]:
         return []
     token = get_random_string(16)
     lease = dt.timedelta(seconds=settings.ONEWINDOW_WEBHOOK_LEASE_SECONDS)
-    WebhookDelivery.objects.filter(id__in=ids, status=DeliveryStatus.PENDING).filter(
-        Q(lease_until__isnull=True) | Q(lease_until__lt=now)
-    ).update(lease_until=now + lease, claimed_by=token)
+    WebhookDelivery.objects.filter(_unleased(now), id__in=ids, status=DeliveryStatus.PENDING).update(
+        lease_until=now + lease, claimed_by=token
+    )
     return list(
         WebhookDelivery.objects.filter(claimed_by=token, id__in=ids)
         .select_related("event")
@@ -122,6 +128,7 @@ def send(endpoint: WebhookEndpoint, delivery: WebhookDelivery, sender: Sender) -
     if not ok and not error:
         error = f"HTTP {status_code}"
     now = timezone.now()
+    claimed_by = delivery.claimed_by
     delivery.attempts += 1
     delivery.lease_until, delivery.claimed_by, delivery.last_error = None, "", "" if ok else error
     if ok:
@@ -134,7 +141,7 @@ def send(endpoint: WebhookEndpoint, delivery: WebhookDelivery, sender: Sender) -
         delivery=delivery, at=now, status_code=status_code, error=error, duration_ms=duration
     )
     # Only if still ours: a lease that ran out meanwhile belongs to whoever took it next.
-    WebhookDelivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.PENDING).update(
+    _held([delivery.pk], claimed_by).update(
         status=delivery.status,
         attempts=delivery.attempts,
         next_attempt_at=delivery.next_attempt_at,
@@ -154,10 +161,15 @@ def _backoff(attempts: int) -> float:
     )
 
 
-def _release(deliveries: list[WebhookDelivery]) -> None:
-    WebhookDelivery.objects.filter(pk__in=[d.pk for d in deliveries], status=DeliveryStatus.PENDING).update(
-        lease_until=None, claimed_by=""
-    )
+def _held(pks: list[int], claimed_by: str):
+    """The pending deliveries among `pks` still held under the claim `claimed_by`."""
+    return WebhookDelivery.objects.filter(pk__in=pks, status=DeliveryStatus.PENDING, claimed_by=claimed_by)
+
+
+def _release(unsent: list[WebhookDelivery]) -> None:
+    """Gives back the rest of a batch (one claim) untried."""
+    if unsent:
+        _held([d.pk for d in unsent], unsent[0].claimed_by).update(lease_until=None, claimed_by="")
 
 
 @task()
@@ -204,12 +216,12 @@ def _book_next_run(endpoint: WebhookEndpoint) -> None:
     """Wake up again when a pending delivery falls due: a retry, a lease that runs out, the end of the
     receiver's pause. (One that is due but waits behind a dead one is woken by its replay or discard.)"""
     now = timezone.now()
-    pending = WebhookDelivery.objects.filter(endpoint=endpoint, status=DeliveryStatus.PENDING)
-    soonest = pending.aggregate(
+    soonest = WebhookDelivery.objects.filter(endpoint=endpoint, status=DeliveryStatus.PENDING).aggregate(
+        pending=Count("id"),
         retry=Min("next_attempt_at", filter=Q(next_attempt_at__gt=now)),
         lease=Min("lease_until", filter=Q(lease_until__gt=now)),
     )
-    if not pending.exists():
+    if not soonest["pending"]:
         return
     resume = endpoint.resume_at if endpoint.resume_at and endpoint.resume_at > now else None
     times = [t for t in (soonest["retry"], soonest["lease"], resume) if t is not None]
@@ -222,12 +234,7 @@ def wake_all() -> int:
     """The sweep (scheduler): a wake-up for every endpoint with something due, in case a wake-up was
     lost (a broker that restarted, a task that went to the dead letters)."""
     now = timezone.now()
-    endpoints = (
-        WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
-        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-        .values_list("endpoint_id", flat=True)
-        .distinct()
-    )
+    endpoints = _pending_due(now).values_list("endpoint_id", flat=True).distinct()
     count = 0
     for endpoint_id in endpoints:
         enqueue_once(deliver_pending, endpoint_id)
