@@ -20,7 +20,9 @@ from onewindow.core.permissions import Conflict, Forbidden, NotFound, Throttled
 from onewindow.core.workdays import UnknownYear
 from onewindow.evaluation.api import router as evaluation_router
 from onewindow.hall.api import router as hall_router
+from onewindow.hotline.api import router as hotline_router
 from onewindow.integrations.api import router as integrations_router
+from onewindow.knowledge.api import router as knowledge_router
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -134,3 +136,5 @@ api.add_router("/", cases_router)
 api.add_router("/", hall_router)
 api.add_router("/", evaluation_router)
 api.add_router("/", integrations_router)
+api.add_router("/", hotline_router)
+api.add_router("/", knowledge_router)

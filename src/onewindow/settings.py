@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "onewindow.hall",
     "onewindow.evaluation",
     "onewindow.integrations",
+    "onewindow.knowledge",
     "onewindow.hotline",
     "onewindow.ops",
 ]
@@ -169,6 +170,8 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
 # Applicants' uploads: never under MEDIA_ROOT, which is served publicly.
 PRIVATE_MEDIA_ROOT = DATA_DIR / "private"
+# The hotline's routing model in use (onewindow hotline retrain writes new versions beside it).
+HOTLINE_MODEL_DIR = Path(os.environ.get("ONEWINDOW_HOTLINE_MODEL_DIR", DATA_DIR / "hotline-model"))
 
 # Uploads (blank forms, samples, later applicants' materials): checked by content, capped in size.
 ONEWINDOW_UPLOAD_MAX_BYTES = int(os.environ.get("ONEWINDOW_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))

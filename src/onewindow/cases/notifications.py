@@ -98,7 +98,12 @@ def send_to_applicant(case, text: str) -> list[str]:
     """`text` to the applicant by email and SMS, queued with the current transaction (never for a
     change that is rolled back); the channels used. Written now, in the applicant's request language."""
     subject = _("OneWindow case %(number)s") % {"number": case.number}
-    email, phone = case.applicant_email, case.applicant_phone
+    return send_notice(subject, text, email=case.applicant_email, phone=case.applicant_phone)
+
+
+def send_notice(subject: str, text: str, *, email: str = "", phone: str = "") -> list[str]:
+    """`text` by email and SMS to whichever addresses are given, queued with the current transaction;
+    the channels used (none queued while notices are held back)."""
     channels = [channel for channel, address in (("email", email), ("sms", phone)) if address]
     if _held_back.get():
         return channels

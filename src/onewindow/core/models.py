@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     CLERK = "clerk", _("Window clerk")
     REVIEWER = "reviewer", _("Department reviewer")
     SUPERVISOR = "supervisor", _("Supervisor")
+    AGENT = "agent", _("Hotline agent")
     ADMIN = "admin", _("Administrator")
 
 

@@ -36,7 +36,8 @@ CASE_COUNTERS = (
     "delivered_electronic",
 )
 RATING_COUNTERS = ("ratings", "ratings_level_sum", "ratings_bad", "ratings_bad_rectified")
-PERIOD_COUNTERS = CASE_COUNTERS + RATING_COUNTERS  # counted on the day something happened
+COMPLAINT_COUNTERS = ("complaints",)  # hotline complaints, by the day they were registered
+PERIOD_COUNTERS = CASE_COUNTERS + RATING_COUNTERS + COMPLAINT_COUNTERS  # counted on the day it happened
 # Running cases counted on their due date (not an event): summed over all days it gives the cases
 # running now, and over the days before today those overdue, without scanning the cases.
 COUNTERS = (*PERIOD_COUNTERS, "running_due")
@@ -117,6 +118,24 @@ def rating_contributions(rating: RatingFacts | None) -> Counter:
         found[(*key, "ratings_bad")] += 1
         if rating.rectified:
             found[(*key, "ratings_bad_rectified")] += 1
+    return found
+
+
+@dataclass(frozen=True)
+class ComplaintFacts:
+    """A hotline ticket: a complaint counts against the department it was dispatched to (a merged
+    duplicate does not count twice)."""
+
+    department_id: int | None
+    registered_on: dt.date
+    ticket_type: str
+    status: str
+
+
+def complaint_contributions(ticket: ComplaintFacts | None) -> Counter:
+    found: Counter = Counter()
+    if ticket and ticket.department_id and ticket.ticket_type == "complaint" and ticket.status != "merged":
+        found[(ticket.department_id, ticket.registered_on, "complaints")] += 1
     return found
 
 

@@ -1,4 +1,5 @@
-"""Ratings (好差评) of cases and hall visits, the rectification of bad ratings, and appeals."""
+"""Ratings (好差评) of cases, hall visits and hotline tickets, the rectification of bad ratings, and
+appeals."""
 
 from django.conf import settings
 from django.db import models
@@ -63,6 +64,14 @@ class Rating(models.Model):
         blank=True,
         related_name="ratings",
     )
+    hotline_ticket = models.ForeignKey(
+        "hotline.Ticket",
+        verbose_name=_("hotline ticket"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ratings",
+    )
     round = models.PositiveSmallIntegerField(_("evaluation round"), default=1)
     department = models.ForeignKey(
         "catalog.Department", on_delete=models.PROTECT, null=True, blank=True, related_name="ratings"
@@ -88,8 +97,9 @@ class Rating(models.Model):
         verbose_name_plural = _("ratings")
         constraints = [
             models.CheckConstraint(
-                condition=Q(case__isnull=False, ticket__isnull=True)
-                | Q(case__isnull=True, ticket__isnull=False),
+                condition=Q(case__isnull=False, ticket__isnull=True, hotline_ticket__isnull=True)
+                | Q(case__isnull=True, ticket__isnull=False, hotline_ticket__isnull=True)
+                | Q(case__isnull=True, ticket__isnull=True, hotline_ticket__isnull=False),
                 name="rating_has_one_subject",
             ),
             models.UniqueConstraint(
@@ -99,6 +109,11 @@ class Rating(models.Model):
                 fields=["ticket", "round"],
                 condition=Q(ticket__isnull=False),
                 name="one_visit_rating_per_round",
+            ),
+            models.UniqueConstraint(
+                fields=["hotline_ticket", "round"],
+                condition=Q(hotline_ticket__isnull=False),
+                name="one_hotline_rating_per_round",
             ),
             models.CheckConstraint(condition=Q(level__gte=1, level__lte=5), name="rating_level_1_to_5"),
         ]
@@ -229,6 +244,7 @@ class DailyFigure(models.Model):
     ratings_level_sum = models.IntegerField(default=0)
     ratings_bad = models.IntegerField(default=0)
     ratings_bad_rectified = models.IntegerField(default=0)
+    complaints = models.IntegerField(default=0)  # hotline complaints registered this day
     running_due = models.IntegerField(default=0)  # running cases whose due date is this day
 
     class Meta:

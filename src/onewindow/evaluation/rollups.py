@@ -83,6 +83,24 @@ def rating_contributions_in_db(pk) -> Counter:
     )
 
 
+def complaint_contributions_in_db(pk) -> Counter:
+    from django.apps import apps
+
+    ticket = apps.get_model("hotline", "Ticket")
+    row = (
+        ticket.objects.filter(pk=pk).values("department_id", "registered_at", "ticket_type", "status").first()
+        if pk
+        else None
+    )
+    if row is None:
+        return Counter()
+    return figures.complaint_contributions(
+        figures.ComplaintFacts(
+            row["department_id"], timezone.localdate(row["registered_at"]), row["ticket_type"], row["status"]
+        )
+    )
+
+
 # Running totals ----------------------------------------------------------------------------------
 
 
@@ -190,7 +208,27 @@ def raw_daily_figures(since: dt.date, until: dt.date, department_ids=None) -> Co
         ),
         "rated_on",
     )
+    _count_rows(
+        found,
+        _complaints(department_ids)
+        .filter(_day_range("registered_at", since, until))
+        .annotate(day=TruncDate("registered_at"))
+        .values("department_id", "day")
+        .annotate(complaints=Count("id")),
+        "day",
+    )
     return found
+
+
+def _complaints(department_ids=None):
+    from django.apps import apps
+
+    tickets = (
+        apps.get_model("hotline", "Ticket")
+        .objects.filter(ticket_type="complaint", department__isnull=False)
+        .exclude(status="merged")
+    )
+    return tickets if department_ids is None else tickets.filter(department_id__in=department_ids)
 
 
 def stored_daily_figures(since: dt.date, until: dt.date, department_ids=None) -> Counter:
@@ -228,17 +266,19 @@ def rebuild(since: dt.date, until: dt.date) -> int:
 
 
 def rebuild_all() -> int:
-    """Rebuilds every day that has cases or ratings, and the running cases without a due date."""
+    """Rebuilds every day that has cases, ratings or complaints, and the running cases without a due date."""
     from django.db.models import Max, Min
 
     bounds = Case.objects.aggregate(
         first=Min("submitted_at"), last_due=Max("due_date"), last_decided=Max("decided_on")
     )
-    if bounds["first"] is None:
+    first_complaint = _complaints().aggregate(first=Min("registered_at"))["first"]
+    firsts = [timezone.localdate(f) for f in (bounds["first"], first_complaint) if f]
+    if not firsts:
         return 0
     last_rated = Rating.objects.aggregate(last=Max("rated_on"))["last"]
     last = max(d for d in (bounds["last_due"], bounds["last_decided"], last_rated, clock.today()) if d)
-    since = timezone.localdate(bounds["first"])
+    since = min(firsts)
     return rebuild(since, last + dt.timedelta(days=3)) + rebuild(figures.NO_DUE, figures.NO_DUE)
 
 
@@ -313,8 +353,24 @@ def _after_rectification(sender, instance, raw=False, **kwargs):
         apply(figures.delta(getattr(instance, "_figures_before", Counter()), after))
 
 
+def _before_ticket(sender, instance, raw=False, **kwargs):
+    if not raw:
+        instance._figures_before = complaint_contributions_in_db(instance.pk)
+
+
+def _after_ticket(sender, instance, raw=False, **kwargs):
+    if not raw:
+        after = complaint_contributions_in_db(instance.pk)
+        apply(figures.delta(getattr(instance, "_figures_before", Counter()), after))
+
+
 def connect() -> None:
+    from django.apps import apps
     from django.db.models.signals import post_save, pre_save
+
+    hotline_ticket = apps.get_model("hotline", "Ticket")
+    pre_save.connect(_before_ticket, sender=hotline_ticket, dispatch_uid="figures-complaint-before")
+    post_save.connect(_after_ticket, sender=hotline_ticket, dispatch_uid="figures-complaint-after")
 
     pre_save.connect(_before_case, sender=Case, dispatch_uid="figures-case-before")
     post_save.connect(_after_case, sender=Case, dispatch_uid="figures-case-after")

@@ -193,7 +193,7 @@ def unit_figures(unit: Unit, period: dict, catalog: dict, running: dict) -> dict
         figures_ += catalog.get(department_id, Counter())
         figures_ += running.get(department_id, Counter())
     # Every counter the index may use is present (zero rather than missing), except what the
-    # platform does not record yet: online payments, and complaints until the hotline arrives.
+    # platform does not record yet: online payments.
     base = {name: 0 for name in (*rollups.figures.COUNTERS, "items", "items_complete", "items_fresh",
                                  "items_online", "items_immediate", "items_one_visit", "items_no_visit",
                                  "running", "running_overdue")}  # fmt: skip

@@ -176,6 +176,31 @@ def rate_visit(ticket, data: RatingInput, rater: User | None = None) -> Rating:
     return rating
 
 
+def rate_hotline_ticket(ticket, data: RatingInput, rater: User | None = None) -> Rating:
+    """The caller's answer at the callback (回访), as a rating of the department that handled the
+    ticket; called inside the callback's transaction. A bad one opens a rectification like a case's."""
+    errors = _input_errors(data)
+    if errors:
+        raise InvalidInput(errors)
+    department = ticket.department
+    round_ = ticket.ratings.count() + 1  # the second callback of a reopened ticket is round 2
+    rating = _store_rating(
+        data, None, hotline_ticket=ticket, round=round_, department=department, region_id=department.region_id
+    )
+    if rating.level in BAD_LEVELS:
+        Rectification.objects.create(
+            rating=rating,
+            department=department,
+            owner=ticket.handler,
+            due_date=_stage_due(department, clock.today()),
+            opened_at=clock.now(),
+        )
+    _rating_event(
+        rating, subject=f"hotline:{ticket.number}", department=department.code, ticket=ticket.number
+    )
+    return rating
+
+
 def _rating_event(rating: Rating, subject: str, department: str, **about) -> None:
     """`rating.created` in the outbox (the level and whether it opened a rectification; the text stays
     here, as it may name people)."""

@@ -225,7 +225,9 @@ def take_ticket(request, code: str, payload: TicketIn):
     return Status(201, _ticket_out(request, ticket))
 
 
-@router.get("/tickets/{token}", response=TicketOut, auth=None, summary="A ticket's place in line (public)")
+@router.get(
+    "/hall-tickets/{token}", response=TicketOut, auth=None, summary="A queue ticket's place in line (public)"
+)
 def get_ticket(request, token: str):
     status = selectors.ticket_status(token)
     if status is None:

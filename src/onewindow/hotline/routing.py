@@ -139,9 +139,15 @@ class RoutingModel:
 
     def predict(self, messages: list[dict]) -> list[tuple[str, float]]:
         """(category, confidence) per message, in order."""
+        return [ranked[0] for ranked in self.suggest(messages, 1)]
+
+    def suggest(self, messages: list[dict], top: int = 3) -> list[list[tuple[str, float]]]:
+        """The `top` likeliest (category, confidence) per message, likeliest first."""
         probabilities = _probabilities(self.pipeline, [message_text(m["title"], m["body"]) for m in messages])
         classes = self.pipeline.classes_
-        return [(str(classes[row.argmax()]), float(row.max())) for row in probabilities]
+        return [
+            [(str(classes[i]), float(row[i])) for i in row.argsort()[::-1][:top]] for row in probabilities
+        ]
 
     def save(self, folder: str | Path) -> Path:
         import joblib

@@ -16,6 +16,7 @@ DEMO_USERS = [
     ("admin", Role.ADMIN),
     ("clerk", Role.CLERK),
     ("supervisor", Role.SUPERVISOR),
+    ("agent", Role.AGENT),
     ("citizen", Role.CITIZEN),
     ("enterprise", Role.ENTERPRISE),
 ]

@@ -32,7 +32,7 @@ def test_tickets_calls_and_the_public_position(call, api_client, centre, hall_cl
     )
     assert (first.json()["number"], second.json()["number"]) == ("A001", "A002")
     token = first.json()["url"].rstrip("/").rsplit("/", 1)[-1]
-    public = api_client.get(f"/api/v1/tickets/{token}").json()
+    public = api_client.get(f"/api/v1/hall-tickets/{token}").json()
     assert public["position"] == 2 and public["expected_wait_minutes"] is None
 
     window = Window.objects.get(hall=centre, number="01")
@@ -40,7 +40,7 @@ def test_tickets_calls_and_the_public_position(call, api_client, centre, hall_cl
     called = call("clerk", "post", "/api/v1/hall-windows/mine/actions", {"action": "call"}).json()
     assert called["ticket"]["number"] == "A002"  # pregnant: priority group
     ticket_id = called["ticket"]["id"]
-    assert api_client.get(f"/api/v1/tickets/{token}").json()["position"] == 1
+    assert api_client.get(f"/api/v1/hall-tickets/{token}").json()["position"] == 1
     refused = call("clerk", "post", f"/api/v1/hall-tickets/{ticket_id}/actions", {"action": "finish"})
     assert refused.status_code == 409
     call("clerk", "post", f"/api/v1/hall-tickets/{ticket_id}/actions", {"action": "start"})
