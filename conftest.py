@@ -63,6 +63,7 @@ def pytest_collection_modifyitems(config, items):
     # Browser tests flush the database (their server runs in another thread): run them last.
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
+
 class Today:
     """An injected clock: tests set the day and move it forward."""
 
