@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("onewindow.hall.urls")),
     path("", include("onewindow.evaluation.urls")),
     path("", include("onewindow.workbench.urls")),
+    path("", include("onewindow.hotline.urls")),
+    path("", include("onewindow.knowledge.urls")),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -91,6 +91,8 @@ class CategoryRoute(models.Model):
     """Which department takes the tickets of a (first-level) category: data the administrator edits."""
 
     category = models.CharField(_("category"), max_length=100, unique=True)
+    # The category's code outside (Open311's service_code).
+    code = models.SlugField(_("code"), max_length=40, unique=True)
     department = models.ForeignKey(
         "catalog.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
     )
@@ -130,6 +132,8 @@ class Ticket(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("what the caller said"), max_length=5000)
+    # Its words, segmented once at registration: hot spots group tickets by them.
+    words = models.JSONField(default=list, blank=True, editable=False)
 
     anonymous = models.BooleanField(_("anonymous"), default=False)
     caller_user = models.ForeignKey(

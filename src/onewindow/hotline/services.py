@@ -18,7 +18,7 @@ from onewindow.core.errors import FieldError, InvalidInput
 from onewindow.core.models import APPLICANTS, SUPERVISORS, Role, User
 from onewindow.core.permissions import Conflict, Forbidden
 
-from . import dispatch, selectors, states
+from . import dispatch, hotspots, selectors, states
 from .models import (
     CategoryRoute,
     HotlineSettings,
@@ -86,21 +86,28 @@ def _input_errors(data: TicketInput) -> tuple[list[FieldError], Region | None]:
     return errors, region
 
 
-def register(data: TicketInput, user: User | None = None) -> Ticket:
-    """A new ticket, routed at once by a rule or by a confident model (else it waits for an agent)."""
+def register(data: TicketInput, user: User | None = None, *, category: str = "") -> Ticket:
+    """A new ticket, routed at once by the category the caller chose (an Open311 service), a rule or a
+    confident model; else it waits for an agent."""
     errors, region = _input_errors(data)
+    routes = {r.category: r for r in CategoryRoute.objects.select_related("department")}
+    if category and category not in routes:
+        errors.append(FieldError("category", f"no category {category!r}"))
     if errors:
         raise InvalidInput(errors)
     config = HotlineSettings.current()
     suggestions = dispatch.suggestions_for(data.title, data.body)
-    routes = {r.category: r for r in CategoryRoute.objects.select_related("department")}
-    routing = dispatch.decide(
-        dispatch.rule_category(
-            f"{data.title} {data.body}", [(c, r.keyword_list()) for c, r in routes.items()]
-        ),
-        suggestions,
-        config.auto_dispatch_threshold,
-        set(routes),
+    routing = (
+        dispatch.Routing(category, None, suggestions, "service")
+        if category
+        else dispatch.decide(
+            dispatch.rule_category(
+                f"{data.title} {data.body}", [(c, r.keyword_list()) for c, r in routes.items()]
+            ),
+            suggestions,
+            config.auto_dispatch_threshold,
+            set(routes),
+        )
     )
     now = clock.now()
     caller = user if user is not None and user.is_authenticated and user.role in APPLICANTS else None
@@ -112,6 +119,7 @@ def register(data: TicketInput, user: User | None = None) -> Ticket:
             channel=data.channel,
             title=data.title.strip(),
             body=data.body.strip(),
+            words=hotspots.topic_words(f"{data.title} {data.body}"),
             anonymous=data.anonymous,
             caller_user=caller,
             caller_name="" if data.anonymous else data.caller_name.strip(),
