@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -27,12 +28,13 @@ from onewindow.core.errors import FieldError, InvalidInput
 
 WINDOW_DAYS = 7
 BASELINE_DAYS = 56
-MIN_RECENT = 5
-MIN_GROWTH = 2.5
-COMMON_SHARE = 0.2  # words in more than this share of all tickets say nothing about a topic
+MIN_RECENT = 6
+MIN_GROWTH = 3.0
+COMMON_SHARE = 0.2  # words in more than this share of the baseline's tickets say nothing about a topic
 SAME_TICKETS = 0.5  # two flagged words whose tickets overlap this much are one hot spot
 MAX_TOPIC_WORDS = 4
 EVERYWHERE = ""  # the place of a city-wide hot spot
+_NUMBERED = re.compile(r"\d+[路号栋楼幢线期]")
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class TicketFacts:
     place: str
     complaint: bool = False
     unhappy: bool = False
+    title_words: frozenset[str] = frozenset()  # a word of the titles names the topic best
 
 
 @dataclass
@@ -58,13 +61,15 @@ class HotSpot:
     score: float
     places: Counter = field(default_factory=Counter)
     daily: list[tuple[dt.date, int]] = field(default_factory=list)
+    in_titles: int = 0
 
 
 def topic_words(text: str) -> list[str]:
     """The words of a ticket that can name a topic (two characters or more, no stop words)."""
     from onewindow.knowledge.search import words
 
-    return sorted({w for w in words(text) if len(w) >= 2})
+    numbered = set(_NUMBERED.findall(text))  # 38路, 5号楼: jieba would keep only the number
+    return sorted({w for w in words(text) if len(w) >= 2 and not w.isdigit()} | numbered)
 
 
 def find_hot_spots(
@@ -83,8 +88,12 @@ def find_hot_spots(
     if not recent:
         return []
     everyone = recent + earlier
-    frequency = Counter(w for t in everyone for w in t.words)
-    common = {w for w, n in frequency.items() if n > COMMON_SHARE * len(everyone)}
+    # Words in a large share of ordinary days' tickets ("问题", "反映") name no topic; with too few
+    # ordinary tickets to tell, none is left out.
+    frequency = Counter(w for t in earlier for w in t.words)
+    common = (
+        {w for w, n in frequency.items() if n > COMMON_SHARE * len(earlier)} if len(earlier) >= 50 else set()
+    )
 
     def keyed(rows):
         groups = defaultdict(list)
@@ -107,6 +116,7 @@ def find_hot_spots(
         complaints = sum(t.complaint for t in rows) / len(rows)
         unhappy = sum(t.unhappy for t in rows)
         score = len(rows) * math.log2(growth) * (1 + complaints) * (1 + unhappy / len(rows))
+        in_titles = sum(word in t.title_words for t in rows)
         candidates.append(
             HotSpot(
                 [word],
@@ -118,10 +128,12 @@ def find_hot_spots(
                 round(complaints, 2),
                 unhappy,
                 round(score, 2),
+                in_titles=in_titles,
             )
         )
-    # Best first; a place-specific spot before the city-wide one of the same tickets.
-    candidates.sort(key=lambda s: (-s.score, s.place == EVERYWHERE, s.topic))
+    # Best first; a place-specific spot before the city-wide one of the same tickets; among words of
+    # the same tickets, those of their titles first.
+    candidates.sort(key=lambda s: (-s.score, s.place == EVERYWHERE, -s.in_titles, s.topic))
     merged: list[HotSpot] = []
     for candidate in candidates:
         tickets_of = set(candidate.ticket_ids)
@@ -157,7 +169,7 @@ def ticket_facts(since: dt.date, until: dt.date) -> list[TicketFacts]:
     rows = (
         Ticket.objects.filter(registered_at__gte=start, registered_at__lt=end)
         .exclude(status="merged")
-        .values_list("id", "registered_at", "words", "region__code", "ticket_type", "satisfied")
+        .values_list("id", "registered_at", "words", "region__code", "ticket_type", "satisfied", "title")
     )
     return [
         TicketFacts(
@@ -167,8 +179,9 @@ def ticket_facts(since: dt.date, until: dt.date) -> list[TicketFacts]:
             region or "",
             kind == "complaint",
             satisfied is False,
+            frozenset(w for w in words if w in title),
         )
-        for pk, at, words, region, kind, satisfied in rows
+        for pk, at, words, region, kind, satisfied, title in rows
     ]
 
 

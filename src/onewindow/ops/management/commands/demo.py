@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from onewindow.cases.notifications import notices_held_back
 from onewindow.core.demo_users import DEMO_PASSWORD
 from onewindow.hall.demo import load_demo_history
+from onewindow.hotline.demo import DEMO_DAYS, load_demo_hotline
 from onewindow.ops import background
 from onewindow.ops import live as live_centre
 from onewindow.ops.demo import load_demo, load_demo_cases
@@ -56,11 +57,17 @@ class Command(BaseCommand):
         with notices_held_back():  # the demo's own cases notify nobody
             cases = load_demo_cases(only_into_empty=history is None)
         tickets = load_demo_history()
+        hotline = load_demo_hotline()
         self.stdout.write(f"Data folder: {settings.DATA_DIR}")
         self.stdout.write(
             f"Demo catalog: {summary}; {users} demo users created (password: {DEMO_PASSWORD}); "
             f"{cases} demo cases and {tickets} tickets of hall history created"
         )
+        if hotline.get("tickets"):
+            self.stdout.write(
+                f"Hotline: {hotline['tickets']} tickets over {DEMO_DAYS} days (a burst in the last days), "
+                f"{hotline['articles']} knowledge articles"
+            )
         if history is not None:
             self.stdout.write(
                 f"History of {history.first_day}–{history.last_day}: {history.cases} cases, "
