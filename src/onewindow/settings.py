@@ -243,6 +243,7 @@ ONEWINDOW_SCHEDULE = [
     {"name": "hall_no_shows", "run": "onewindow.hall.services.record_no_shows", "every_seconds": 300},
     {"name": "index_reconcile", "run": "onewindow.evaluation.jobs.reconcile_yesterday", "daily_at": "01:30"},
     {"name": "webhook_sweep", "run": "onewindow.integrations.delivery.wake_all", "every_seconds": 60},
+    {"name": "hotline_supervision", "run": "onewindow.hotline.jobs.supervise", "every_seconds": 900},
 ]
 
 EMAIL_BACKEND = os.environ.get("ONEWINDOW_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

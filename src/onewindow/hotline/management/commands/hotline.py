@@ -11,7 +11,7 @@ class Command(BaseCommand):
     help = (
         "The hotline's routing model: `train` it from a CSV of messages (id, created, title, body, "
         "category), `predict` categories for a CSV without category (CSV out: id,category,confidence), "
-        "`evaluate` it by cross-validation (JSON out)."
+        "`evaluate` it by cross-validation (JSON out), `retrain` the model in use from closed tickets."
     )
 
     def add_arguments(self, parser):
@@ -27,6 +27,11 @@ class Command(BaseCommand):
         evaluate.add_argument("--input", required=True)
         evaluate.add_argument("--taxonomy")
         evaluate.add_argument("--folds", type=int, default=5)
+        sub.add_parser(
+            "retrain",
+            help="retrain the model in use from closed tickets; it is replaced only if not worse on the "
+            "newest tenth held back",
+        )
 
     def handle(self, *args, action, **options):
         try:
@@ -52,6 +57,23 @@ class Command(BaseCommand):
         out.writerow(["id", "category", "confidence"])
         for message, (category, confidence) in zip(messages, loaded.predict(messages), strict=True):
             out.writerow([message["id"], category, f"{confidence:.4f}"])
+
+    def retrain(self, **options):
+        from onewindow.hotline.retraining import retrain
+
+        version = retrain()
+        self.stdout.write(
+            json.dumps(
+                {
+                    "examples": version.examples,
+                    "held_back": version.held_back,
+                    "new_macro_f1": version.new_macro_f1,
+                    "old_macro_f1": version.old_macro_f1,
+                    "replaced": version.accepted,
+                    "folder": version.folder,
+                }
+            )
+        )
 
     def evaluate(self, input, taxonomy, folds, **options):
         if not 2 <= folds <= 20:
