@@ -4,7 +4,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "Benchmarks printing one JSON line: hall, index, events, intake|read|list (load on a real server)."
+    help = (
+        "Benchmarks printing one JSON line: hall, index, events, hotline, intake|read|list (load on a real "
+        "server)."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="benchmark", required=True)
@@ -36,6 +39,11 @@ class Command(BaseCommand):
         events.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
         events.add_argument("--backend", choices=["database", "celery"], default="database")
         events.add_argument("--inside", action="store_true", help=argparse_hidden())
+        hotline = sub.add_parser("hotline", help="ticket registration and dispatch rates, model predictions")
+        hotline.add_argument("--db", help="postgres://… server (a temporary database); default: SQLite")
+        hotline.add_argument("--tickets", type=int, default=1000, help="tickets registered (default 1000)")
+        hotline.add_argument("--seed", type=int, default=1)
+        hotline.add_argument("--inside", action="store_true", help=argparse_hidden())
         loads = (
             ("intake", "POST /api/v1/cases"),
             ("read", "GET /api/v1/cases/{id}"),
@@ -97,6 +105,14 @@ class Command(BaseCommand):
         if options["events"] < 1 or not 1 <= options["workers"] <= 32:
             raise CommandError("--events must be at least 1, --workers from 1 to 32")
         sizes = {k: options[k] for k in ("events", "workers", "backend")}
+        return bench.measure(**sizes) if options["inside"] else bench.run(options["db"], **sizes)
+
+    def _hotline(self, options) -> dict:
+        from onewindow.hotline import bench
+
+        if not 1 <= options["tickets"] <= 100_000:
+            raise CommandError("--tickets must be from 1 to 100000")
+        sizes = {k: options[k] for k in ("tickets", "seed")}
         return bench.measure(**sizes) if options["inside"] else bench.run(options["db"], **sizes)
 
     def _index(self, options) -> dict:
