@@ -19,9 +19,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _files_in_tmp(settings, tmp_path):
-    """Uploads go to a fresh folder per test, never into the data folder of a developer's instance."""
+    """Uploads (and the hotline's model) go to a fresh folder per test, never into the data folder of a
+    developer's instance."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.HOTLINE_MODEL_DIR = tmp_path / "hotline-model"
 
 
 @pytest.fixture

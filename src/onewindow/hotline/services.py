@@ -86,6 +86,10 @@ def _input_errors(data: TicketInput) -> tuple[list[FieldError], Region | None]:
     return errors, region
 
 
+def input_errors(data: TicketInput) -> list[FieldError]:
+    return _input_errors(data)[0]
+
+
 def register(data: TicketInput, user: User | None = None, *, category: str = "") -> Ticket:
     """A new ticket, routed at once by the category the caller chose (an Open311 service), a rule or a
     confident model; else it waits for an agent."""
@@ -253,7 +257,7 @@ def act(
     if len(note) > 5000:
         raise InvalidInput([FieldError("note", "at most 5000 characters")])
     with events.atomic():
-        ticket = Ticket.objects.select_for_update().select_related("department").get(pk=ticket.pk)
+        ticket = Ticket.objects.select_for_update(of=("self",)).select_related("department").get(pk=ticket.pk)
         suspensions = list(ticket.suspensions.all())
         _check_actor(ticket, action, user)
         try:

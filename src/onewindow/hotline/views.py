@@ -39,18 +39,21 @@ def _only(request, roles) -> None:
         raise Http404(_("This page is for hotline staff."))
 
 
-def _decimal(value: str, name: str):
+def _decimal(value: str, name: str, errors: list):
     value = (value or "").strip()
     if not value:
         return None
     try:
         return decimal.Decimal(value).quantize(decimal.Decimal("0.000001"))
     except (decimal.InvalidOperation, ValueError):
-        raise InvalidInput([FieldError(name, _("a number such as 23.020673"))]) from None
+        errors.append(FieldError(name, _("a number such as 23.020673")))
+        return None
 
 
-def _ticket_input(post, channel: str) -> services.TicketInput:
-    return services.TicketInput(
+def _register(post, channel: str, user):
+    """The ticket from a form, or InvalidInput naming every bad field (numbers that do not parse too)."""
+    unreadable = []
+    data = services.TicketInput(
         ticket_type=post.get("ticket_type", ""),
         title=post.get("title", ""),
         body=post.get("body", ""),
@@ -61,10 +64,13 @@ def _ticket_input(post, channel: str) -> services.TicketInput:
         anonymous=post.get("anonymous") == "1",
         address=post.get("address", ""),
         region=post.get("region", ""),
-        latitude=_decimal(post.get("latitude"), "latitude"),
-        longitude=_decimal(post.get("longitude"), "longitude"),
+        latitude=_decimal(post.get("latitude"), "latitude", unreadable),
+        longitude=_decimal(post.get("longitude"), "longitude", unreadable),
         emergency=post.get("emergency") == "1",
     )
+    if unreadable:
+        raise InvalidInput(unreadable + services.input_errors(data))
+    return services.register(data, user)
 
 
 def _form_context(form, errors) -> dict:
@@ -85,7 +91,7 @@ def desk(request):
     errors = []
     if request.method == "POST":
         try:
-            ticket = services.register(_ticket_input(request.POST, TicketChannel.PHONE), request.user)
+            ticket = _register(request.POST, TicketChannel.PHONE, request.user)
         except InvalidInput as error:
             errors = error.errors
         else:
@@ -253,7 +259,7 @@ def new_request(request):
     if request.method == "POST":
         channel = TicketChannel.MOBILE if request.POST.get("mobile") == "1" else TicketChannel.WEB
         try:
-            ticket = services.register(_ticket_input(request.POST, channel), request.user)
+            ticket = _register(request.POST, channel, request.user)
         except InvalidInput as error:
             errors = error.errors
         else:

@@ -67,7 +67,8 @@ def _date(value: str, name: str):
 
 @login_required
 def write_page(request, article_id=None):
-    _staff(request)
+    if request.user.role not in services.WRITERS:
+        raise Http404(_("Articles are written by department staff."))
     article = get_object_or_404(Article, pk=article_id) if article_id else None
     post = request.POST
     form = {
