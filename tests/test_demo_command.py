@@ -28,7 +28,7 @@ def test_demo_prepares_a_wal_database_with_a_generated_secret_and_is_idempotent(
     demo_file = Path(__file__).parents[1] / "src/onewindow/catalog/fixtures/demo_catalog.yaml"
     entries = sum(len(rows) for rows in yaml.safe_load(demo_file.read_text(encoding="utf-8")).values())
     first = run()
-    assert f"{entries} created" in first.stdout and "24 demo users created" in first.stdout
+    assert f"{entries} created" in first.stdout and "25 demo users created" in first.stdout
     assert "8 demo cases and " in first.stdout and " tickets of hall history created" in first.stdout
     assert "written through the services" in first.stdout
     secret = (data_dir / "secret_key").read_text()

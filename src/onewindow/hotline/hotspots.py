@@ -8,6 +8,8 @@ count scaled to the window. A word that is always common grows by about 1 and is
 a bus route that nobody mentioned and now twenty callers do grows by twenty. Candidates are scored
 by volume × log growth, weighted up by their share of complaints and of unhappy callbacks; words
 flagged for nearly the same tickets (one burst says "38路", "公交", "停运") merge into one hot spot.
+A count must also be improbable under the word's usual rate (Poisson), so that a steady topic's busy
+week is not a hot spot.
 The pure part (`find_hot_spots`) is tested without the database.
 """
 
@@ -30,6 +32,11 @@ WINDOW_DAYS = 7
 BASELINE_DAYS = 56
 MIN_RECENT = 6
 MIN_GROWTH = 3.0
+# Chance of so many tickets if the topic were as usual (Poisson at its baseline rate, at least
+# BASELINE_FLOOR a week): thousands of word–place pairs are tested every time, so only the
+# improbable counts (a steady topic's lucky week is about 1e-5).
+SURPRISE = 1e-6
+BASELINE_FLOOR = 0.25
 COMMON_SHARE = 0.2  # words in more than this share of the baseline's tickets say nothing about a topic
 SAME_TICKETS = 0.5  # two flagged words whose tickets overlap this much are one hot spot
 MAX_TOPIC_WORDS = 4
@@ -111,7 +118,7 @@ def find_hot_spots(
             continue
         expected = len(earlier_groups.get((word, place), ())) * window / baseline
         growth = (len(rows) + 1) / (expected + 1)
-        if growth < min_growth:
+        if growth < min_growth or poisson_tail(len(rows), max(expected, BASELINE_FLOOR)) > SURPRISE:
             continue
         complaints = sum(t.complaint for t in rows) / len(rows)
         unhappy = sum(t.unhappy for t in rows)
@@ -150,6 +157,15 @@ def find_hot_spots(
         spot.places = Counter(by_id[i].place or "—" for i in spot.ticket_ids)
         spot.daily = daily_counts(everyone, spot.topic[0], spot.place, baseline_start, today)
     return merged[:top]
+
+
+def poisson_tail(k: int, mean: float) -> float:
+    """P(X ≥ k) for X ~ Poisson(mean)."""
+    term = below = math.exp(-mean)
+    for i in range(1, k):
+        term *= mean / i
+        below += term
+    return max(0.0, 1.0 - below) if k > 0 else 1.0
 
 
 def daily_counts(tickets, word: str, place: str, since: dt.date, until: dt.date) -> list[tuple[dt.date, int]]:

@@ -40,10 +40,11 @@ def test_each_indicator_by_hand(gjj_row):
         "electronic_results": (0 / 1, 0.0),
         "digitised_dossiers": (0 / 3, 0.0),
         "shared_data": (0 / 3, 0.0),
-        # satisfaction: one bad rating, not yet rectified; no hotline yet; GJ-002 running, not overdue
+        # satisfaction: one bad rating, not yet rectified; no hotline complaint against two cases filed;
+        # GJ-002 running, not overdue
         "satisfied": (0 / 1, 0.0),
         "rectified": (0 / 1, 0.0),
-        "complaints": (None, None),
+        "complaints": (0 / 2, 2.0),
         "overdue": (0 / 1, 4.0),
     }
     assert found.keys() == expected.keys()
@@ -57,8 +58,8 @@ def test_each_indicator_by_hand(gjj_row):
         22 * (8 * 0.8 / 0.9) / 16
     )  # paid_online's 6 points go to the others
     assert groups["digitisation"] == pytest.approx(0)
-    assert groups["satisfaction"] == pytest.approx(18 * 4 / 16)
-    assert row.score.total == pytest.approx(8 + 20 + 22 * (8 * 0.8 / 0.9) / 16 + 0 + 18 * 4 / 16)
+    assert groups["satisfaction"] == pytest.approx(2 + 4)
+    assert row.score.total == pytest.approx(8 + 20 + 22 * (8 * 0.8 / 0.9) / 16 + 0 + 6)
     assert row.ratios["come_back"] == 0.0 and row.ratios["online"] == 0.8
 
 

@@ -1,6 +1,7 @@
 """Hot spots: a planted burst is found among months of steady topics, which are never flagged."""
 
 import datetime as dt
+import math
 import random
 
 import pytest
@@ -92,3 +93,12 @@ def test_the_hot_spots_page_lists_the_spike_with_its_tickets_and_records_a_fix(c
     assert fixed.status_code == 302
     assert "恢复运营" in client.get("/hotline/hot-spots/").content.decode()
     assert client.post("/hotline/hot-spots/fix/", {"topic": "", "kind": "x", "note": ""}).status_code == 302
+
+
+def test_poisson_tail_matches_the_definition():
+    from onewindow.hotline.hotspots import poisson_tail
+
+    assert poisson_tail(0, 3.0) == 1.0
+    assert abs(poisson_tail(1, 2.0) - (1 - math.exp(-2))) < 1e-12
+    assert abs(poisson_tail(17, 4.75) - 1.0475365559221383e-05) < 1e-12
+    assert poisson_tail(26, 0.25) < 1e-30

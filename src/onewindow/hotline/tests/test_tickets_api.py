@@ -107,7 +107,7 @@ def test_a_complaint_goes_round_the_loop_with_a_return_and_an_unhappy_callback(
     assert mailoutbox == [] and worker() == 6
     assert [m.to for m in mailoutbox] == [["wang@example.com"]] * 3
     assert "经核查" in mailoutbox[0].body and "3 月 6 日" in mailoutbox[1].body
-    assert number in mailoutbox[2].body and "closed" in mailoutbox[2].body
+    assert number in mailoutbox[2].body and "12345" in mailoutbox[2].subject
 
 
 def test_callers_see_their_own_tickets_only_and_bad_input_names_the_field(as_user, today):
@@ -126,3 +126,21 @@ def test_callers_see_their_own_tickets_only_and_bad_input_names_the_field(as_use
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "latitude"
     act(as_user, "agent", other["number"], "dispatch", department="nope", expect=422)
     assert Ticket.objects.count() == 2 and TicketEvent.objects.filter(action="dispatch").count() == 0
+
+
+def test_a_dispatched_complaint_counts_against_its_department_and_a_merged_duplicate_does_not(as_user, today):
+    from onewindow.evaluation import rollups
+    from onewindow.evaluation.models import DailyFigure
+
+    first = new_ticket(as_user)["number"]
+    second = new_ticket(as_user, title="公司欠缴社保（再次来电）")["number"]
+    assert not DailyFigure.objects.filter(complaints__gt=0).exists()  # not dispatched yet: no department
+    act(as_user, "agent", first, "dispatch", department="rsj")
+    act(as_user, "agent", second, "dispatch", department="rsj")
+    row = DailyFigure.objects.get(department__code="rsj", day=dt.date(2025, 3, 3))
+    assert row.complaints == 2
+    act(as_user, "agent", second, "merge", into=first)
+    row.refresh_from_db()
+    assert row.complaints == 1
+    raw = rollups.raw_daily_figures(dt.date(2025, 3, 3), dt.date(2025, 3, 3))
+    assert raw[(row.department_id, dt.date(2025, 3, 3), "complaints")] == 1
