@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.core.ids import mask
-from onewindow.core.models import AppendOnly
+from onewindow.core.models import AppendOnly, StatusHistory
 
 from . import states
 
@@ -290,23 +290,12 @@ class Suspension(models.Model):
         return f"{self.get_kind_display()} {self.started_on}–{self.ended_on or ''}"
 
 
-class CaseEvent(AppendOnly):
+class CaseEvent(StatusHistory):
     """One entry of a case's history. Never changed or deleted once written."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
-    at = models.DateTimeField(_("time"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    actor_role = models.CharField(_("role"), max_length=20)
-    action = models.CharField(_("action"), max_length=24)
-    from_status = models.CharField(_("from"), max_length=24, blank=True)
-    to_status = models.CharField(_("to"), max_length=24)
-    note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(StatusHistory.Meta):
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
 

@@ -2,6 +2,7 @@ import datetime as dt
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -118,8 +119,6 @@ class ApiToken(models.Model):
     def issue(
         cls, user: User, label: str = "", days: int | None = None, scopes: list[str] | None = None
     ) -> tuple["ApiToken", str]:
-        from django.conf import settings
-
         raw = "ow_" + secrets.token_urlsafe(32)
         days = settings.ONEWINDOW_TOKEN_DAYS if days is None else days
         expires = timezone.now() + dt.timedelta(days=days)
@@ -159,6 +158,26 @@ class AppendOnly(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError(f"{self._meta.verbose_name_plural} are append-only")
+
+
+class StatusHistory(AppendOnly):
+    """One entry of a thing's history (a case's, a hotline ticket's): who did what, from which status
+    to which, why. Never changed or deleted once written."""
+
+    at = models.DateTimeField(_("time"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_role = models.CharField(_("role"), max_length=20)
+    action = models.CharField(_("action"), max_length=24)
+    from_status = models.CharField(_("from"), max_length=24, blank=True)
+    to_status = models.CharField(_("to"), max_length=24)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta(AppendOnly.Meta):
+        abstract = True
+        ordering = ["at", "id"]
 
 
 class LoginFailures(models.Model):

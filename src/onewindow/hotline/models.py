@@ -8,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.core.models import AppendOnly
+from onewindow.core.models import StatusHistory
 
 from . import states
 
@@ -264,23 +264,12 @@ class TicketSuspension(models.Model):
         return f"{self.started_on}–{self.ended_on or ''}"
 
 
-class TicketEvent(AppendOnly):
+class TicketEvent(StatusHistory):
     """One entry of a ticket's history. Never changed or deleted once written."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="events")
-    at = models.DateTimeField(_("time"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    actor_role = models.CharField(_("role"), max_length=20)
-    action = models.CharField(_("action"), max_length=24)
-    from_status = models.CharField(_("from"), max_length=12, blank=True)
-    to_status = models.CharField(_("to"), max_length=12)
-    note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(StatusHistory.Meta):
         verbose_name = _("ticket event")
         verbose_name_plural = _("ticket events")
 
