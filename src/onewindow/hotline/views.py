@@ -23,7 +23,7 @@ from onewindow.core.views import report_refusal
 from onewindow.knowledge import selectors as knowledge
 from onewindow.knowledge import services as knowledge_services
 
-from . import hotspots, selectors, services, states
+from . import dispatch, hotspots, selectors, services, states
 from .models import CategoryRoute, HotSpotFix, Ticket, TicketChannel, TicketType
 
 AGENTS = frozenset({Role.AGENT, Role.SUPERVISOR, Role.ADMIN})
@@ -83,28 +83,39 @@ def _form_context(form, errors) -> dict:
     }
 
 
+DESK_CHANNELS = (TicketChannel.PHONE, TicketChannel.SMS, TicketChannel.EMAIL)
+
+
 @login_required
 def desk(request):
-    """Register a ticket while on the phone, with the knowledge base beside the form."""
+    """Register a ticket while on the phone, with the knowledge base beside the form; "Suggest" shows
+    the model's likeliest categories and the articles for what was typed so far, without registering."""
     _only(request, AGENTS | {Role.CLERK})
-    form = {name: request.POST.get(name, "") for name in TICKET_FIELDS}
-    errors = []
-    if request.method == "POST":
+    form = {name: request.POST.get(name, "") for name in (*TICKET_FIELDS, "channel")}
+    errors, suggestions = [], []
+    query = request.GET.get("q", "").strip()[:300]
+    if request.method == "POST" and request.POST.get("preview"):
+        suggestions = dispatch.suggestions_for(form["title"], form["body"])
+        query = form["title"].strip()[:300] or form["body"].strip()[:60]
+    elif request.method == "POST":
+        channel = form["channel"] if form["channel"] in DESK_CHANNELS else TicketChannel.PHONE
         try:
-            ticket = _register(request.POST, TicketChannel.PHONE, request.user)
+            ticket = _register(request.POST, channel, request.user)
         except InvalidInput as error:
             errors = error.errors
         else:
             messages.success(request, _("Ticket %(number)s registered.") % {"number": ticket.number})
             return redirect("hotline-ticket", number=ticket.number)
-    query = request.GET.get("q", "").strip()[:300]
     found = knowledge.search_articles(query) if query else []
     if query:
         knowledge_services.record_search(query, found, "agent")
+    routes = {r.category: r.department for r in CategoryRoute.objects.select_related("department")}
     context = {
         **_form_context(form, errors),
         "query": query,
         "articles": found,
+        "suggestions": [(category, confidence, routes.get(category)) for category, confidence in suggestions],
+        "channels": [(c, TicketChannel(c).label) for c in DESK_CHANNELS],
         "queue": selectors.dispatch_queue()[:30],
     }
     return render(request, "hotline/desk.html", context, status=422 if errors else 200)

@@ -122,3 +122,26 @@ def test_a_caller_sees_their_request_and_its_reply_but_not_the_internal_notes(cl
     assert ticket.number in client.get("/hotline/my/").content.decode()
     tracked = client.get(f"/hotline/track/{ticket.tracking_token}/")
     assert tracked.status_code == 200 and "已增加早高峰班次" in tracked.content.decode()
+
+
+def test_the_desk_suggests_a_department_from_what_was_typed_without_registering(client, routes, settings):
+    import random
+
+    from onewindow.hotline.demo import example_messages
+    from onewindow.hotline.models import Ticket
+    from onewindow.hotline.routing import RoutingModel
+
+    RoutingModel.train(example_messages(random.Random(1))).save(settings.HOTLINE_MODEL_DIR)
+    login(client, "agent")
+    typed = {
+        "ticket_type": "complaint",
+        "title": "工地晚上施工太吵",
+        "body": "工地每天夜里施工噪声很大",
+        "preview": "1",
+    }
+    page = client.post("/hotline/desk/", typed)
+    text = page.content.decode()
+    assert page.status_code == 200 and "环境保护" in text and "工地晚上施工太吵" in text
+    assert Ticket.objects.count() == 0
+    registered = client.post("/hotline/desk/", {**typed, "preview": "", "channel": "sms"})
+    assert registered.status_code == 302 and Ticket.objects.get().channel == "sms"
