@@ -11,7 +11,7 @@ from onewindow.catalog import rules
 from onewindow.catalog.models import Bundle, ServiceItem
 from onewindow.catalog.selectors import bundle_checklist
 from onewindow.core import clock as platform_clock
-from onewindow.core import events
+from onewindow.core import events, idempotency
 from onewindow.core.errors import FieldError, InvalidInput
 from onewindow.core.models import Role, User
 from onewindow.core.permissions import Conflict, Forbidden, NotFound
@@ -25,7 +25,6 @@ from .services import (
     Submission,
     _create_case,
     _record,
-    _request_hash,
     _validate_submission,
     act,
     material_status_errors,
@@ -65,13 +64,10 @@ def submit_bundle(
     materials: dict[str, str],
     idempotency_key: str | None = None,
 ) -> BundleCase:
-    request_hash = _request_hash(Submission(bundle_code, applicant, answers, channel, materials))
-    if idempotency_key:
-        existing = IdempotencyRecord.objects.filter(user=actor, key=idempotency_key).first()
-        if existing is not None:
-            if existing.request_hash != request_hash or existing.bundle_case_id is None:
-                raise Conflict("this Idempotency-Key was already used with a different request")
-            return existing.bundle_case
+    digest = idempotency.request_hash(Submission(bundle_code, applicant, answers, channel, materials))
+    earlier = idempotency.replayed(IdempotencyRecord, actor, idempotency_key, digest, "bundle_case")
+    if earlier is not None:
+        return earlier
     bundle = Bundle.objects.filter(code=bundle_code).first()
     if bundle is None:
         raise InvalidInput([FieldError("bundle", f"no bundle {bundle_code!r}")])
@@ -102,7 +98,8 @@ def submit_bundle(
             code, applicant, {k: v for k, v in resolution.answers.items() if k in own}, channel, statuses
         )
         children.append((submission, *_validate_submission(submission, actor, platform_statuses=True)))
-    with events.atomic():
+
+    def write() -> BundleCase:
         now = platform_clock.now()
         parent = BundleCase.objects.create(
             number=f"B-{now:%Y%m%d%H%M%S%f}",
@@ -125,10 +122,11 @@ def submit_bundle(
                 parent=parent,
                 waiting_for=list(resolution.waits_for[item.code]),
             )
-        if idempotency_key:
-            IdempotencyRecord.objects.create(
-                user=actor, key=idempotency_key, request_hash=request_hash, bundle_case=parent
-            )
+        return parent
+
+    parent, _created = idempotency.once(
+        IdempotencyRecord, actor, idempotency_key, digest, "bundle_case", write
+    )
     return parent
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import logging
 import secrets
 from collections.abc import Iterable
@@ -12,14 +10,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError
 from django.db.models import Q
 
 from onewindow.catalog import prechecks, rules
 from onewindow.catalog.models import ServiceItem
 from onewindow.catalog.selectors import Checklist, checklist, department_calendar, published_item
 from onewindow.core import clock as platform_clock
-from onewindow.core import events, rows
+from onewindow.core import events, idempotency, rows
 from onewindow.core.errors import FieldError, InvalidInput
 from onewindow.core.ids import id_problem
 from onewindow.core.models import APPLICANTS, STAFF, Role, User
@@ -116,11 +113,6 @@ def new_idempotency_key() -> str:
     return secrets.token_urlsafe(16)
 
 
-def _request_hash(submission: Submission) -> str:
-    payload = json.dumps(submission, default=lambda o: o.__dict__, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(payload.encode()).hexdigest()
-
-
 def _own_identity_errors(actor: User, applicant: Applicant) -> list[FieldError]:
     """An applicant account files under its own verified ID only; at the window, the clerk checks the
     person's document instead (recorded on the submit event)."""
@@ -191,32 +183,19 @@ def _validate_submission(
 
 def submit_case(actor: User, submission: Submission, idempotency_key: str | None = None) -> tuple[Case, bool]:
     """File a case; returns (case, created). A retry with the same key and body returns the first case."""
-    request_hash = _request_hash(submission)
-    if idempotency_key:
-        existing = IdempotencyRecord.objects.filter(user=actor, key=idempotency_key).first()
-        if existing is not None:
-            return _replay(existing, request_hash), False
+    digest = idempotency.request_hash(submission)
+    earlier = idempotency.replayed(IdempotencyRecord, actor, idempotency_key, digest, "case")
+    if earlier is not None:
+        return earlier, False
     item, result = _validate_submission(submission, actor)
-    try:
-        with events.atomic():
-            case = _create_case(actor, submission, item, result)
-            if idempotency_key:
-                IdempotencyRecord.objects.create(
-                    user=actor, key=idempotency_key, request_hash=request_hash, case=case
-                )
-    except IntegrityError:
-        # Another request with the same key won the race: answer as it did.
-        existing = IdempotencyRecord.objects.filter(user=actor, key=idempotency_key).first()
-        if existing is None:
-            raise
-        return _replay(existing, request_hash), False
-    return case, True
-
-
-def _replay(record: IdempotencyRecord, request_hash: str) -> Case:
-    if record.request_hash != request_hash or record.case is None:  # None: the key filed a bundle case
-        raise Conflict("this Idempotency-Key was already used with a different request")
-    return record.case
+    return idempotency.once(
+        IdempotencyRecord,
+        actor,
+        idempotency_key,
+        digest,
+        "case",
+        lambda: _create_case(actor, submission, item, result),
+    )
 
 
 def _create_case(

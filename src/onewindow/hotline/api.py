@@ -7,7 +7,7 @@ import datetime as dt
 import decimal
 from typing import Literal
 
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Header, Query, Router, Schema, Status
 
 from onewindow.core.auth import bearer
 from onewindow.core.models import APPLICANTS
@@ -161,11 +161,20 @@ def ticket_out(ticket: Ticket, user) -> dict:
 
 
 @router.post(
-    "/tickets", response={201: TicketOut}, summary="Register a hotline ticket (routed at once if sure)"
+    "/tickets",
+    response={200: TicketOut, 201: TicketOut},
+    summary="Register a ticket (routed at once if sure); a retry with its Idempotency-Key gets it again",
 )
-def create_ticket(request, payload: TicketIn):
-    ticket = services.register(services.TicketInput(**payload.dict()), request.auth)
-    return Status(201, ticket_out(selectors.get_ticket(request.auth, ticket.number), request.auth))
+def create_ticket(
+    request,
+    payload: TicketIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=100),
+):
+    ticket, created = services.register_once(
+        services.TicketInput(**payload.dict()), request.auth, idempotency_key
+    )
+    out = ticket_out(selectors.get_ticket(request.auth, ticket.number), request.auth)
+    return Status(201 if created else 200, out)
 
 
 @router.get("/tickets", response=TicketPage, summary="Tickets this user may see, newest first")

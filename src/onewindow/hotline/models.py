@@ -321,3 +321,19 @@ class ModelVersion(models.Model):
 
     def __str__(self):
         return f"{self.trained_at:%Y-%m-%d %H:%M} {'accepted' if self.accepted else 'kept the old one'}"
+
+
+class IdempotencyRecord(models.Model):
+    """The ticket a `POST /api/v1/tickets` with an Idempotency-Key made (core/idempotency.py)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    request_hash = models.CharField(max_length=64)
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="ticket_idempotency_key_unique")]
+
+    def __str__(self):
+        return self.key

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from onewindow.cases.notifications import send_notice
 from onewindow.catalog.models import Department, Region
-from onewindow.core import clock, events, rows
+from onewindow.core import clock, events, idempotency, rows
 from onewindow.core.errors import FieldError, InvalidInput
 from onewindow.core.models import APPLICANTS, SUPERVISORS, Role, User
 from onewindow.core.permissions import Conflict, Forbidden
@@ -22,6 +22,7 @@ from . import dispatch, hotspots, selectors, states
 from .models import (
     CategoryRoute,
     HotlineSettings,
+    IdempotencyRecord,
     Supervision,
     Ticket,
     TicketChannel,
@@ -88,6 +89,15 @@ def _input_errors(data: TicketInput) -> tuple[list[FieldError], Region | None]:
 
 def input_errors(data: TicketInput) -> list[FieldError]:
     return _input_errors(data)[0]
+
+
+def register_once(data: TicketInput, user: User, idempotency_key: str | None) -> tuple[Ticket, bool]:
+    """`register` for a client that may retry: (ticket, created); the same key and request give the
+    first ticket again, the same key with another request a Conflict."""
+    digest = idempotency.request_hash(data)
+    return idempotency.once(
+        IdempotencyRecord, user, idempotency_key, digest, "ticket", lambda: register(data, user)
+    )
 
 
 def register(data: TicketInput, user: User | None = None, *, category: str = "") -> Ticket:

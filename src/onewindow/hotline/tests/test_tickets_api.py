@@ -144,3 +144,14 @@ def test_a_dispatched_complaint_counts_against_its_department_and_a_merged_dupli
     assert row.complaints == 1
     raw = rollups.raw_daily_figures(dt.date(2025, 3, 3), dt.date(2025, 3, 3))
     assert raw[(row.department_id, dt.date(2025, 3, 3), "complaints")] == 1
+
+
+def test_a_retried_registration_with_the_same_key_returns_the_first_ticket(as_user, today):
+    first = as_user("agent", "post", "/api/v1/tickets", COMPLAINT, HTTP_IDEMPOTENCY_KEY="call-1")
+    again = as_user("agent", "post", "/api/v1/tickets", COMPLAINT, HTTP_IDEMPOTENCY_KEY="call-1")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["number"] == again.json()["number"] and Ticket.objects.count() == 1
+    other = as_user(
+        "agent", "post", "/api/v1/tickets", {**COMPLAINT, "title": "另一件事"}, HTTP_IDEMPOTENCY_KEY="call-1"
+    )
+    assert other.status_code == 409 and Ticket.objects.count() == 1
