@@ -171,9 +171,12 @@ class RoutingModel:
         )
 
 
-def cross_validate(messages: list[dict], taxonomy=(), folds: int = 5, seed: int = 0) -> dict:
+def cross_validate(
+    messages: list[dict], taxonomy=(), folds: int = 5, seed: int = 0, threshold: float = 0.6
+) -> dict:
     """Macro-F1 and accuracy over `folds` stratified folds (the taxonomy joins each training fold only),
-    and the accuracy on the most confident half of the predictions."""
+    the accuracy on the most confident half of the predictions, and the share and accuracy of those
+    at or above the automatic-dispatch `threshold`."""
     import numpy as np
     from sklearn.metrics import accuracy_score, f1_score
     from sklearn.model_selection import StratifiedKFold
@@ -187,6 +190,7 @@ def cross_validate(messages: list[dict], taxonomy=(), folds: int = 5, seed: int 
         for i, (category, sure) in zip(test, model.predict([messages[i] for i in test]), strict=True):
             predicted[i], confidence[i] = category, sure
     half = np.argsort(-confidence)[: len(messages) // 2]
+    sure = confidence >= threshold
     return {
         "messages": len(messages),
         "folds": folds,
@@ -194,4 +198,9 @@ def cross_validate(messages: list[dict], taxonomy=(), folds: int = 5, seed: int 
         "accuracy": round(float(accuracy_score(labels, predicted)), 3),
         "accuracy_most_confident_half": round(float(accuracy_score(labels[half], predicted[half])), 3),
         "confidence_at_half": round(float(confidence[half].min()), 3),
+        "threshold": threshold,
+        "share_at_threshold": round(float((confidence >= threshold).mean()), 3),
+        "accuracy_at_threshold": round(float(accuracy_score(labels[sure], predicted[sure])), 3)
+        if sure.any()
+        else None,
     }

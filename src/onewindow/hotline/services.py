@@ -237,9 +237,16 @@ def _department(code: str, field: str) -> Department:
     return department
 
 
-def _notify_caller(ticket: Ticket, text: str) -> list[str]:
-    subject = _("12345 hotline: your request %(number)s") % {"number": ticket.number}
-    return send_notice(subject, text, email=ticket.caller_email, phone=ticket.caller_phone)
+def _tell_callers(ticket: Ticket, message: str, **values) -> list[str]:
+    """`message` (with %(number)s) to the caller, and to the callers of the tickets merged into this one
+    (they share its handling); the channels used for this ticket's own caller."""
+    used = None
+    for each in (ticket, *ticket.merged.all()):
+        subject = _("12345 hotline: your request %(number)s") % {"number": each.number}
+        text = message % {"number": each.number, **values}
+        channels = send_notice(subject, text, email=each.caller_email, phone=each.caller_phone)
+        used = channels if used is None else used
+    return used
 
 
 def act(
@@ -314,11 +321,9 @@ def act(
             ticket.handling = note
         elif action == "reply":
             ticket.reply, ticket.replied_on = note, today
-            data["notified"] = _notify_caller(ticket, _("Reply to your request %(number)s: %(reply)s") % {
-                "number": ticket.number, "reply": note})  # fmt: skip
-            for merged in ticket.merged.all():
-                _notify_caller(merged, _("Reply to your request %(number)s: %(reply)s") % {
-                    "number": merged.number, "reply": note})  # fmt: skip
+            data["notified"] = _tell_callers(
+                ticket, _("Reply to your request %(number)s: %(reply)s"), reply=note
+            )
         elif action == "callback":
             data.update(_callback(ticket, satisfied, level, note))
             if after.status == states.DISPATCHED:  # reopened, to the same department, with a new limit
@@ -336,10 +341,8 @@ def act(
         if after.status == states.CLOSED:
             ticket.closed_at = clock.now()
             if action != "callback" or satisfied:
-                data["notified"] = _notify_caller(
-                    ticket,
-                    _("Your request %(number)s is closed. Thank you for calling 12345.")
-                    % {"number": ticket.number},  # fmt: skip
+                data["notified"] = _tell_callers(
+                    ticket, _("Your request %(number)s is closed. Thank you for calling 12345.")
                 )
         _refresh_clock(ticket, suspensions)
         ticket.save()

@@ -155,3 +155,20 @@ def test_a_retried_registration_with_the_same_key_returns_the_first_ticket(as_us
         "agent", "post", "/api/v1/tickets", {**COMPLAINT, "title": "另一件事"}, HTTP_IDEMPOTENCY_KEY="call-1"
     )
     assert other.status_code == 409 and Ticket.objects.count() == 1
+
+
+def test_merged_callers_hear_the_reply_and_the_closure_of_the_ticket_they_were_merged_into(
+    as_user, today, worker, mailoutbox
+):
+    first = new_ticket(as_user, caller_email="a@example.com")["number"]
+    second = new_ticket(as_user, caller_phone="13900000000", caller_email="b@example.com")["number"]
+    act(as_user, "agent", second, "merge", into=first)
+    assert as_user("agent", "get", f"/api/v1/tickets/{second}").json()["merged_into"] == first
+    act(as_user, "agent", first, "dispatch", department="rsj")
+    act(as_user, "reviewer-rsj", first, "sign")
+    act(as_user, "reviewer-rsj", first, "handle", note="已处理")
+    act(as_user, "reviewer-rsj", first, "reply", note="公司已补缴社保。")
+    act(as_user, "agent", first, "close", note="来电人电话无法接通")
+    worker()
+    to_b = [m for m in mailoutbox if m.to == ["b@example.com"]]
+    assert len(to_b) == 2 and second in to_b[0].subject and "公司已补缴社保" in to_b[0].body

@@ -27,6 +27,12 @@ class Command(BaseCommand):
         evaluate.add_argument("--input", required=True)
         evaluate.add_argument("--taxonomy")
         evaluate.add_argument("--folds", type=int, default=5)
+        evaluate.add_argument(
+            "--threshold",
+            type=float,
+            default=0.6,
+            help="automatic-dispatch threshold to report (default 0.6)",
+        )
         sub.add_parser(
             "retrain",
             help="retrain the model in use from closed tickets; it is replaced only if not worse on the "
@@ -75,9 +81,11 @@ class Command(BaseCommand):
             )
         )
 
-    def evaluate(self, input, taxonomy, folds, **options):
+    def evaluate(self, input, taxonomy, folds, threshold, **options):
         if not 2 <= folds <= 20:
             raise CommandError("--folds must be from 2 to 20")
+        if not 0 <= threshold <= 1:
+            raise CommandError("--threshold must be from 0 to 1")
         messages = routing.read_messages(input, with_category=True)
-        figures = routing.cross_validate(messages, self._taxonomy(taxonomy), folds=folds)
+        figures = routing.cross_validate(messages, self._taxonomy(taxonomy), folds=folds, threshold=threshold)
         self.stdout.write(json.dumps(figures, ensure_ascii=False))
