@@ -17,6 +17,7 @@ from onewindow.cases.models import Case
 from onewindow.cases.selectors import visible_cases
 from onewindow.core import clock
 from onewindow.core.models import User
+from onewindow.hotline import selectors as hotline
 
 RUNNING = (states.ACCEPTED, states.IN_REVIEW)
 ENDED = (states.APPROVED, states.DENIED, states.DELIVERED, states.REFUSED, states.WITHDRAWN)
@@ -105,6 +106,26 @@ def reviewer(user: User) -> dict:
                 _("Due within three days"),
                 queue.filter(due_date__gte=today, due_date__lte=today + dt.timedelta(days=3)).count(),
                 _cases_url(due_within=3, sort="due"),
+            ),
+            Figure(
+                _("12345 tickets for my department"),
+                hotline.department_inbox(user).count(),
+                reverse("hotline-inbox"),
+            ),
+        ],
+    }
+
+
+def agent(user: User) -> dict:
+    """The hotline agent's day: tickets waiting for dispatch, callbacks to make, tickets supervised."""
+    waiting = hotline.dispatch_queue()
+    return {
+        "dispatch_queue": list(waiting[:10]),
+        "figures": [
+            Figure(_("Waiting for dispatch"), waiting.count(), reverse("hotline-desk")),
+            Figure(_("Callbacks to make"), hotline.callback_list().count(), reverse("hotline-callbacks")),
+            Figure(
+                _("Near or past their limit"), hotline.supervision_board().count(), reverse("hotline-desk")
             ),
         ],
     }

@@ -17,6 +17,8 @@ def start(request):
         context = {"kind": "applicant", **selectors.applicant(user)}
     elif user.role == Role.CLERK:
         context = {"kind": "clerk", **selectors.clerk(user)}
+    elif user.role == Role.AGENT:
+        context = {"kind": "agent", **selectors.agent(user)}
     elif user.role == Role.REVIEWER:
         context = {"kind": "reviewer", **selectors.reviewer(user)}
     elif user.role in SUPERVISORS:

@@ -145,3 +145,12 @@ def test_the_desk_suggests_a_department_from_what_was_typed_without_registering(
     assert Ticket.objects.count() == 0
     registered = client.post("/hotline/desk/", {**typed, "preview": "", "channel": "sms"})
     assert registered.status_code == 302 and Ticket.objects.get().channel == "sms"
+
+
+def test_the_agent_lands_on_a_start_page_with_the_hotline_work(client, routes):
+    services.register(services.TicketInput("complaint", "路灯不亮", "门口路灯坏了很久"))
+    login(client, "agent")
+    page = client.get("/start/").content.decode()
+    assert "路灯不亮" in page and "/hotline/desk/" in page
+    login(client, "reviewer-rsj")
+    assert client.get("/start/").status_code == 200
