@@ -56,14 +56,11 @@ def _xml(element: str, value) -> str:
         inner = "".join(_xml(k, v) for k, v in value.items())
     elif isinstance(value, list):
         singular = {
-            "keywords": "keyword",
             "attributes": "attribute",
             "values": "value",
             "formats": "format",
             "endpoints": "endpoint",
         }.get(element, "item")
-        if element == "keywords":  # a comma-separated string in XML
-            return f"<{element}>{escape(','.join(value))}</{element}>"
         inner = "".join(_xml(singular, v) for v in value)
     else:
         inner = _xml_value(value)
@@ -116,7 +113,7 @@ def _service(route: CategoryRoute) -> dict:
         "description": str(route.department),
         "metadata": True,
         "type": "realtime",
-        "keywords": route.keyword_list(),
+        "keywords": ", ".join(route.keyword_list()),  # the specification's keywords are one string
         "group": route.department.short_name,
     }
 

@@ -37,7 +37,7 @@ def test_services_list_and_definition_in_json_and_xml(client, routes):
     urban = next(s for s in services.json() if s["service_code"] == "urban")
     assert urban["service_name"] == "城乡建设" and urban["metadata"] is True and urban["type"] == "realtime"
     fields = {"service_code", "service_name", "description", "metadata", "type", "keywords", "group"}
-    assert set(urban) == fields
+    assert set(urban) == fields and urban["keywords"] == "物业, 供暖, 小区, 房屋"
 
     root = ET.fromstring(client.get("/open311/v2/services.xml").content)
     assert root.tag == "services" and root.find("service/service_code").text
