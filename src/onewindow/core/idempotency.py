@@ -18,9 +18,13 @@ from .permissions import Conflict
 
 
 def request_hash(payload) -> str:
-    """A stable digest of a request's content (dataclasses and dicts alike)."""
-    text = json.dumps(payload, default=lambda o: o.__dict__, sort_keys=True, ensure_ascii=False)
+    """A stable digest of a request's content (dataclasses and dicts alike; decimals and dates as text)."""
+    text = json.dumps(payload, default=_plain, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _plain(value):
+    return value.__dict__ if hasattr(value, "__dict__") else str(value)
 
 
 def replayed(records, user, key: str | None, digest: str, subject: str):

@@ -172,3 +172,13 @@ def test_merged_callers_hear_the_reply_and_the_closure_of_the_ticket_they_were_m
     worker()
     to_b = [m for m in mailoutbox if m.to == ["b@example.com"]]
     assert len(to_b) == 2 and second in to_b[0].subject and "公司已补缴社保" in to_b[0].body
+
+
+def test_a_ticket_with_coordinates_registers_and_half_a_position_is_refused(as_user, today):
+    placed = new_ticket(as_user, latitude="23.020673", longitude="113.751799")
+    assert placed["latitude"] == "23.020673" or float(placed["latitude"]) == 23.020673
+    half = as_user("agent", "post", "/api/v1/tickets", {**COMPLAINT, "latitude": None, "longitude": 179.0})
+    assert half.status_code == 422 and half.json()["errors"][0]["field"] == "latitude"
+    keyed = as_user("agent", "post", "/api/v1/tickets", {**COMPLAINT, "longitude": 1, "latitude": 2},
+                    HTTP_IDEMPOTENCY_KEY="k")  # fmt: skip
+    assert keyed.status_code == 201
