@@ -19,11 +19,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _files_in_tmp(settings, tmp_path):
-    """Uploads (and the hotline's model) go to a fresh folder per test, never into the data folder of a
-    developer's instance."""
+    """Uploads, the hotline's model and the signing keys go to a fresh folder per test, never into the
+    data folder of a developer's instance."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.HOTLINE_MODEL_DIR = tmp_path / "hotline-model"
+    settings.CERTIFICATE_KEY_DIR = tmp_path / "keys"
 
 
 @pytest.fixture

@@ -1,0 +1,96 @@
+"""Reads: a certificate's verdict for the public check, a holder's certificates, log proofs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from onewindow.core import clock
+
+from . import merkle, services, signing
+from .models import Certificate, CertificateStatus, LogEntry
+
+VALID, SUSPENDED, REVOKED, SUPERSEDED, EXPIRED, UNKNOWN = (
+    "valid", "suspended", "revoked", "superseded", "expired", "unknown",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str
+    certificate: Certificate | None = None
+    problem: str = ""  # why a signed document does not verify
+
+    @property
+    def fingerprint(self) -> str:
+        return signing.fingerprint(self.certificate.jws) if self.certificate else ""
+
+
+def status_of(certificate: Certificate, today: dt.date | None = None) -> str:
+    today = today or clock.today()
+    if (
+        certificate.status == CertificateStatus.VALID
+        and certificate.valid_until
+        and certificate.valid_until < today
+    ):
+        return EXPIRED
+    return certificate.status
+
+
+def verdict(identifier: str) -> Verdict:
+    certificate = (
+        Certificate.objects.select_related("certificate_type", "issuer").filter(identifier=identifier).first()
+    )
+    if certificate is None:
+        return Verdict(UNKNOWN)
+    return Verdict(status_of(certificate), certificate)
+
+
+def verify_signed(token: str) -> Verdict:
+    """A downloaded signed certificate: its signature against the published keys, then its status."""
+    try:
+        signed = signing.verify(token.strip(), services.published_keys())
+    except signing.VerificationError as error:
+        return Verdict(UNKNOWN, problem=str(error))
+    found = verdict(str(signed.get("identifier", "")))
+    if found.certificate is not None and found.certificate.jws != token.strip():
+        return Verdict(found.status, found.certificate, "this is not the certificate's current signed text")
+    return found
+
+
+def holder_certificates(holder_id: str):
+    return (
+        Certificate.objects.filter(holder_id=holder_id.strip().upper())
+        .select_related("certificate_type", "issuer")
+        .order_by("-issued_at")
+    )
+
+
+def inclusion(index: int, size: int | None = None) -> dict:
+    """An entry's audit path in the tree of `size` (the latest signed head's by default)."""
+    head = services.latest_tree_head()
+    size = head.size if size is None else size
+    leaves = services.leaf_hashes(size)
+    if not 0 <= index < len(leaves) or size > head.size:
+        raise ValueError(f"no entry {index} in a tree of {size}")
+    entry = LogEntry.objects.get(index=index)
+    return {
+        "leaf_index": index,
+        "tree_size": size,
+        "entry": entry.entry,
+        "leaf_hash": bytes(entry.leaf_hash).hex(),
+        "inclusion_path": [h.hex() for h in merkle.inclusion_proof(index, leaves)],
+        "root_hash": merkle.root(leaves).hex(),
+    }
+
+
+def consistency(first: int, second: int) -> dict:
+    head = services.latest_tree_head()
+    if not 0 < first <= second <= head.size:
+        raise ValueError(f"sizes must satisfy 0 < first ≤ second ≤ {head.size}")
+    leaves = services.leaf_hashes(second)
+    return {
+        "first": first,
+        "second": second,
+        "consistency_path": [h.hex() for h in merkle.consistency_proof(first, leaves)],
+    }

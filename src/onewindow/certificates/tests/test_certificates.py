@@ -1,0 +1,126 @@
+"""Issuing, signing, verifying and revoking certificates; tampering; key rotation; the log's proofs."""
+
+import base64
+import json
+
+import pytest
+
+from onewindow.certificates import merkle, selectors, services, signing
+from onewindow.certificates.demo import load_types
+from onewindow.certificates.models import LogEntry
+from onewindow.core.errors import InvalidInput
+from onewindow.core.models import User
+from onewindow.core.permissions import Conflict, Forbidden
+
+pytestmark = pytest.mark.django_db
+
+CITIZEN = "11010519491231002X"
+
+
+@pytest.fixture
+def types(demo):
+    load_types()
+
+
+def retirement(**surface):
+    return services.Issuance("RETIREMENT", CITIZEN, "张三", {"retired_on": "2026-11-30", **surface})
+
+
+def staff(name):
+    return User.objects.get(username=name)
+
+
+def test_an_issued_certificate_verifies_and_its_status_follows_suspension_and_revocation(types):
+    certificate = services.issue(retirement(pension_start="2026-12"), staff("reviewer-rsj"))
+    assert certificate.identifier.startswith("RETIREMENT-rsj-") and certificate.key_id.startswith("rsj-")
+    found = selectors.verify_signed(certificate.jws)
+    assert (found.status, found.problem, found.certificate) == ("valid", "", certificate)
+    signed = signing.verify(certificate.jws, services.published_keys("rsj"))
+    assert signed["holder"]["id"] == CITIZEN and signed["surface"]["pension_start"] == "2026-12"
+
+    services.change_status(certificate, "suspend", staff("reviewer-rsj"), "核查中")
+    assert selectors.verdict(certificate.identifier).status == "suspended"
+    services.change_status(certificate, "reinstate", staff("reviewer-rsj"))
+    services.change_status(certificate, "revoke", staff("supervisor"), "骗取养老保险待遇")
+    assert selectors.verdict(certificate.identifier).status == "revoked"
+    with pytest.raises(Conflict):
+        services.change_status(certificate, "reinstate", staff("supervisor"))
+    assert [json.loads(e.entry)["action"] for e in LogEntry.objects.all()] == [
+        "issue", "suspend", "reinstate", "revoke",
+    ]  # fmt: skip
+    assert selectors.verdict("RETIREMENT-rsj-2026-0000999-X").status == "unknown"
+
+
+def test_only_the_issuing_department_issues_and_bad_data_names_the_field(types):
+    with pytest.raises(Forbidden):
+        services.issue(retirement(), staff("reviewer-ga"))
+    with pytest.raises(InvalidInput) as error:
+        services.issue(
+            services.Issuance("RETIREMENT", "110105194912310021", "", {"unknown": "x"}), staff("reviewer-rsj")
+        )
+    assert {e.field for e in error.value.errors} == {"holder_id", "holder_name", "surface.retired_on",
+                                                      "surface.unknown"}  # fmt: skip
+    assert LogEntry.objects.count() == 0
+
+
+def _tampered(token, change):
+    header, payload, signature = token.split(".")
+    document = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    change(document)
+    forged = base64.urlsafe_b64encode(signing.canonical(document)).rstrip(b"=").decode()
+    return f"{header}.{forged}.{signature}"
+
+
+def test_tampering_gets_its_own_answer(types, settings, tmp_path):
+    certificate = services.issue(retirement(), staff("reviewer-rsj"))
+    changed = _tampered(certificate.jws, lambda d: d["holder"].update(name="李四"))
+    assert "does not match" in selectors.verify_signed(changed).problem
+
+    # Signed by another key that claims the department's key id.
+    settings.CERTIFICATE_KEY_DIR = tmp_path / "elsewhere"
+    kid, _public = signing.new_key("rsj")
+    other = signing.sign(signing.verify(certificate.jws, services.published_keys()), kid, "Ed25519")
+    assert "unknown key" in selectors.verify_signed(other).problem
+    header = base64.urlsafe_b64encode(json.dumps({"alg": "Ed25519", "kid": certificate.key_id}).encode())
+    impostor = header.rstrip(b"=").decode() + "." + ".".join(other.split(".")[1:])
+    assert "does not match" in selectors.verify_signed(impostor).problem
+    assert "malformed" in selectors.verify_signed("not a jws").problem
+
+
+def test_a_rotated_key_keeps_old_certificates_verifiable_and_signs_nothing_new(types):
+    first = services.issue(retirement(), staff("reviewer-rsj"))
+    old_key = first.key_id
+    department = first.issuer
+    services.rotate_key(department)
+    second = services.issue(retirement(), staff("reviewer-rsj"))
+    assert second.key_id != old_key
+    assert selectors.verify_signed(first.jws).status == "valid"
+    assert selectors.verify_signed(second.jws).status == "valid"
+    assert {k["kid"] for k in services.published_keys("rsj")} == {old_key, second.key_id}
+
+
+def test_reissuing_supersedes_the_old_version(types):
+    first = services.issue(retirement(), staff("reviewer-rsj"))
+    second = services.reissue(first, {"retired_on": "2026-12-31"}, staff("reviewer-rsj"))
+    assert second.version == 2 and second.supersedes == first
+    assert selectors.verdict(first.identifier).status == "superseded"
+    assert signing.verify(second.jws, services.published_keys())["supersedes"] == first.identifier
+
+
+def test_the_log_proves_each_entry_and_that_it_only_grows(types):
+    for _ in range(5):
+        services.issue(retirement(), staff("reviewer-rsj"))
+    head = services.latest_tree_head()
+    log_keys = services.published_keys(services.LOG_OWNER)
+    signed_head = signing.verify(head.signature, log_keys)
+    assert signed_head["tree_size"] == 5 and signed_head["root_hash"] == bytes(head.root_hash).hex()
+    proof = selectors.inclusion(3)
+    assert merkle.verify_inclusion(
+        3, 5, bytes.fromhex(proof["leaf_hash"]), [bytes.fromhex(h) for h in proof["inclusion_path"]],
+        bytes(head.root_hash),
+    )  # fmt: skip
+    for _ in range(3):
+        services.issue(retirement(), staff("reviewer-rsj"))
+    newer = services.latest_tree_head()
+    path = [bytes.fromhex(h) for h in selectors.consistency(5, 8)["consistency_path"]]
+    assert merkle.verify_consistency(5, 8, bytes(head.root_hash), bytes(newer.root_hash), path)
