@@ -14,6 +14,7 @@ from ninja.responses import NinjaJSONEncoder
 
 from onewindow.cases.api import router as cases_router
 from onewindow.catalog.api import router as catalog_router
+from onewindow.certificates.api import router as certificates_router
 from onewindow.core.api import router as core_router
 from onewindow.core.errors import InvalidInput
 from onewindow.core.permissions import Conflict, Forbidden, NotFound, Throttled
@@ -138,3 +139,4 @@ api.add_router("/", evaluation_router)
 api.add_router("/", integrations_router)
 api.add_router("/", hotline_router)
 api.add_router("/", knowledge_router)
+api.add_router("/", certificates_router)

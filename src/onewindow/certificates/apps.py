@@ -6,3 +6,10 @@ class CertificatesConfig(AppConfig):
     name = "onewindow.certificates"
     label = "certificates"
     verbose_name = _("E-certificates")
+
+    def ready(self):
+        from onewindow.core.events import event_recorded
+
+        from .issuing import on_event
+
+        event_recorded.connect(on_event, dispatch_uid="certificates-issue-on-approval")

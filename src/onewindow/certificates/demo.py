@@ -30,6 +30,16 @@ TYPES = [
 ]  # fmt: skip
 
 
+# Catalog items whose approval issues a certificate (the decision's data fills its fields).
+PRODUCED_BY = {
+    "RETIREMENT": "RS-001",
+    "MARRIAGE": "MZ-001",
+    "BUSINESS_LICENCE": "SC-001",
+    "FOOD_LICENCE": "SC-005",
+    "BIRTH": "WJ-001",
+}
+
+
 def load_types() -> int:
     made = 0
     for code, name, department, holder, fields, years, material in TYPES:
@@ -42,6 +52,7 @@ def load_types() -> int:
                 "fields_schema": _schema(*fields),
                 "valid_years": years,
                 "material_code": material,
+                "item_code": PRODUCED_BY.get(code, ""),
             },
         )
         made += created

@@ -32,6 +32,8 @@ class CertificateType(models.Model):
     shareable = models.BooleanField(_("may be shared with other departments"), default=True)
     # The catalog material it can stand for (a case asking for this material may use the certificate).
     material_code = models.CharField(_("stands for the material"), max_length=40, blank=True)
+    # The catalog item whose approved cases produce it (issued automatically on approval).
+    item_code = models.CharField(_("produced by the service item"), max_length=40, blank=True, db_index=True)
 
     class Meta:
         ordering = ["code"]

@@ -75,7 +75,7 @@ def verify(token: str, public_keys: list[dict]) -> dict:
     """The document a JWS signs, if one of `public_keys` (JWKs) signed it; VerificationError saying
     what is wrong otherwise."""
     try:
-        header = json.loads(_b64(token.split(".")[0]))
+        header = json.loads(b64decode(token.split(".")[0]))
     except (ValueError, IndexError):
         raise VerificationError("not a signed document (malformed JWS)") from None
     kid, algorithm = header.get("kid"), header.get("alg")
@@ -99,7 +99,7 @@ def _import(jwk: dict):
     return (OKPKey if jwk.get("kty") == "OKP" else ECKey).import_key(jwk)
 
 
-def _b64(segment: str) -> bytes:
+def b64decode(segment: str) -> bytes:
     import base64
 
     return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))

@@ -192,3 +192,33 @@ def load_demo_cases(only_into_empty: bool = True) -> int:
             continue  # the holiday data does not reach the due date yet: leave this case out
         made += 1
     return made
+
+
+def load_demo_certificates() -> int:
+    """Certificates for the demo citizens and the demo enterprise, issued and signed like any other
+    (so that cases can use them instead of paper); only into an empty certificate table."""
+    from onewindow.certificates import services
+    from onewindow.certificates.demo import load_types
+    from onewindow.certificates.models import Certificate
+
+    from .history import FAMILY_NAMES, GIVEN_NAMES, _resident_id
+
+    load_types()
+    if Certificate.objects.exists():
+        return 0
+    home = "东莞市南城街道宏图路 8 号"
+    plans = [
+        ("RESIDENT_ID", DEMO_CITIZEN_ID, "李明", {"address": home, "birth_date": "1949-12-31"}),
+        ("HOUSEHOLD", DEMO_CITIZEN_ID, "李明", {"address": home, "relation": "户主"}),
+        ("MARRIAGE", DEMO_CITIZEN_ID, "李明", {"spouse_name": "王芳", "registered_on": "1975-05-01"}),
+        ("RETIREMENT", DEMO_CITIZEN_ID, "李明", {"retired_on": "2009-12-31", "pension_start": "2010-01"}),
+        ("BUSINESS_LICENCE", DEMO_ENTERPRISE_ID, "东莞市新晨科技有限公司",
+         {"legal_representative": "陈新", "address": "东莞市松山湖科技园 1 号", "scope": "软件开发"}),
+        ("FOOD_LICENCE", DEMO_ENTERPRISE_ID, "东莞市新晨科技有限公司", {"premises": "员工食堂"}),
+    ]  # fmt: skip
+    for n in range(1, 31):
+        name = FAMILY_NAMES[n % len(FAMILY_NAMES)] + GIVEN_NAMES[(n * 7) % len(GIVEN_NAMES)]
+        plans.append(("RESIDENT_ID", _resident_id(n), name, {"address": f"东莞市石龙镇中山路 {n} 号"}))
+    for type_code, holder, name, surface in plans:
+        services.issue(services.Issuance(type_code, holder, name, surface))
+    return len(plans)

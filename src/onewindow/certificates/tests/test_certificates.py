@@ -124,3 +124,80 @@ def test_the_log_proves_each_entry_and_that_it_only_grows(types):
     newer = services.latest_tree_head()
     path = [bytes.fromhex(h) for h in selectors.consistency(5, 8)["consistency_path"]]
     assert merkle.verify_consistency(5, 8, bytes(head.root_hash), bytes(newer.root_hash), path)
+
+
+def test_approving_a_case_of_a_producing_item_issues_its_certificate_and_the_pages_show_it(
+    types, as_user, today, client
+):
+    from onewindow.cases.models import Case
+
+    answers = {"insured_as": "employee", "retire_type": "normal", "other_province": "none", "years": "enough"}
+    materials = ("id_card", "household_register", "pension_application_form", "personnel_file", "photo")
+    body = {
+        "item": "RS-001",
+        "channel": "window",
+        "answers": answers,
+        "materials": dict.fromkeys((*materials, "bank_card"), "received"),
+        "applicant": {"name": "张三", "id_type": "resident_id", "id_number": CITIZEN},
+    }
+    case = as_user("clerk", "post", "/api/v1/cases", body).json()
+    for username, action in (("clerk", "accept"), ("reviewer-rsj", "review"), ("reviewer-rsj", "approve")):
+        response = as_user(username, "post", f"/api/v1/cases/{case['id']}/actions", {"action": action})
+        assert response.status_code == 200, response.content
+    certificate = Case.objects.get(pk=case["id"]).certificates.get()
+    assert certificate.certificate_type.code == "RETIREMENT" and certificate.holder_id == CITIZEN
+    assert certificate.surface["retired_on"] == "2025-03-03"
+
+    public = client.get(f"/certificates/verify/{certificate.identifier}/").content.decode()
+    assert 'data-status="valid"' in public and "张*" in public and CITIZEN not in public
+    api = client.get("/api/v1/verify", {"identifier": certificate.identifier}).json()
+    assert api["status"] == "valid" and api["holder"] == "张*"
+    posted = client.post("/api/v1/verify", {"jws": certificate.jws}, content_type="application/json").json()
+    assert posted["status"] == "valid" and posted["problem"] == ""
+    assert client.get("/certificates/verify/NOPE-x-2026-0000001-A/").status_code == 404
+
+    client.force_login(User.objects.get(username="citizen"))  # the demo citizen holds this ID
+    assert certificate.identifier in client.get("/certificates/mine/").content.decode()
+    download = client.get(f"/certificates/{certificate.identifier}/signed.json")
+    assert json.loads(download.content)["jws"] == certificate.jws
+    client.post(f"/certificates/{certificate.identifier}/status/", {"action": "revoke", "reason": "x"})
+    assert client.get("/api/v1/verify", {"identifier": certificate.identifier}).json()["status"] == "valid"
+
+    client.force_login(User.objects.get(username="reviewer-rsj"))
+    client.post(f"/certificates/{certificate.identifier}/status/", {"action": "revoke", "reason": "错误签发"})
+    assert client.get("/api/v1/verify", {"identifier": certificate.identifier}).json()["status"] == "revoked"
+    head = client.get("/api/v1/certificates/log/head").json()
+    assert head["tree_size"] == 2
+    proof = client.get("/api/v1/certificates/log/inclusion", {"index": 1}).json()
+    path = [bytes.fromhex(h) for h in proof["inclusion_path"]]
+    root_hash = bytes.fromhex(head["root_hash"])
+    assert merkle.verify_inclusion(1, 2, bytes.fromhex(proof["leaf_hash"]), path, root_hash)
+    assert client.get("/api/v1/certificates/log/inclusion", {"index": 5}).status_code == 404
+
+
+def test_offline_verification_needs_only_the_file_and_the_published_keys(types, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    certificate = services.issue(retirement(), staff("reviewer-rsj"))
+    keys = tmp_path / "keys.json"
+    keys.write_text(json.dumps({"keys": services.published_keys("rsj")}))
+    signed = tmp_path / "certificate.json"
+    signed.write_text(json.dumps({"jws": certificate.jws, "document": services.document(certificate)}))
+    out = __import__("io").StringIO()
+    call_command("certs", "verify", str(signed), "--keys", str(keys), stdout=out)
+    assert out.getvalue().startswith("VALID signature: " + certificate.identifier)
+
+    readable = json.loads(signed.read_text())
+    readable["document"]["holder"]["name"] = "李四"
+    signed.write_text(json.dumps(readable))
+    with pytest.raises(CommandError, match="differs from what was signed"):
+        call_command("certs", "verify", str(signed), "--keys", str(keys))
+    bare = tmp_path / "certificate.jws"
+    bare.write_text(_tampered(certificate.jws, lambda d: d.update(valid_until="2000-01-01")))
+    with pytest.raises(CommandError, match="does not match"):
+        call_command("certs", "verify", str(bare), "--keys", str(keys))
+    other_keys = tmp_path / "other.json"
+    other_keys.write_text(json.dumps({"keys": []}))
+    bare.write_text(certificate.jws)
+    with pytest.raises(CommandError, match="unknown key"):
+        call_command("certs", "verify", str(bare), "--keys", str(other_keys))

@@ -8,7 +8,7 @@ from onewindow.hall.demo import load_demo_history
 from onewindow.hotline.demo import DEMO_DAYS, load_demo_hotline
 from onewindow.ops import background
 from onewindow.ops import live as live_centre
-from onewindow.ops.demo import load_demo, load_demo_cases
+from onewindow.ops.demo import load_demo, load_demo_cases, load_demo_certificates
 from onewindow.ops.history import ensure_history
 
 
@@ -58,11 +58,14 @@ class Command(BaseCommand):
             cases = load_demo_cases(only_into_empty=history is None)
         tickets = load_demo_history()
         hotline = load_demo_hotline()
+        certificates = load_demo_certificates()
         self.stdout.write(f"Data folder: {settings.DATA_DIR}")
         self.stdout.write(
             f"Demo catalog: {summary}; {users} demo users created (password: {DEMO_PASSWORD}); "
             f"{cases} demo cases and {tickets} tickets of hall history created"
         )
+        if certificates:
+            self.stdout.write(f"E-certificates: {certificates} issued to the demo citizens and enterprise")
         if hotline.get("tickets"):
             self.stdout.write(
                 f"Hotline: {hotline['tickets']} tickets over {DEMO_DAYS} days (a burst in the last days), "

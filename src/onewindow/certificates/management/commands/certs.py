@@ -1,0 +1,85 @@
+import datetime as dt
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = (
+        "E-certificates: `verify FILE --keys JWKS` checks a downloaded signed certificate offline against "
+        "published keys (no database); `keys` prints the JWK set; `rotate DEPARTMENT` makes a new key."
+    )
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        verify = sub.add_parser("verify", help="check a downloaded certificate against published keys")
+        verify.add_argument("file", help="a certificate downloaded as JSON (with its jws), or a bare JWS")
+        verify.add_argument(
+            "--keys", required=True, help="the issuer's JWK set (JSON from /api/v1/certificates/keys)"
+        )
+        keys = sub.add_parser("keys", help="the JWK set of the public keys, as JSON")
+        keys.add_argument("--owner", help="one department's code, or log")
+        rotate = sub.add_parser("rotate", help="retire a department's key and make a new one")
+        rotate.add_argument("department")
+        rotate.add_argument("--algorithm", default="Ed25519", choices=["Ed25519", "ES256"])
+
+    def handle(self, *args, action, **options):
+        getattr(self, action)(**options)
+
+    def verify(self, file, keys, **options):
+        from onewindow.certificates import signing
+
+        token = _read_token(Path(file))
+        try:
+            key_set = json.loads(Path(keys).read_text(encoding="utf-8"))["keys"]
+        except (OSError, ValueError, KeyError, TypeError):
+            raise CommandError(f"{keys}: not a JWK set (JSON with a keys list)") from None
+        try:
+            document = signing.verify(token, key_set)
+        except signing.VerificationError as error:
+            raise CommandError(f"NOT VALID: {error}") from None
+        until = document.get("valid_until")
+        if until and dt.date.fromisoformat(until) < dt.date.today():
+            raise CommandError(f"EXPIRED on {until}: {document.get('identifier')}")
+        self.stdout.write(
+            f"VALID signature: {document.get('identifier')} ({document.get('type_name')}), issued by "
+            f"{document.get('issuer_name')} on {document.get('issued_at', '')[:10]}; revocation is checked "
+            "online at /api/v1/verify"
+        )
+
+    def keys(self, owner=None, **options):
+        from onewindow.certificates.services import published_keys
+
+        self.stdout.write(json.dumps({"keys": published_keys(owner)}, ensure_ascii=False))
+
+    def rotate(self, department, algorithm, **options):
+        from onewindow.catalog.models import Department
+        from onewindow.certificates.services import rotate_key
+
+        found = Department.objects.filter(code=department).first()
+        if found is None:
+            raise CommandError(f"no department {department!r}")
+        self.stdout.write(rotate_key(found, algorithm).kid)
+
+
+def _read_token(path: Path) -> str:
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as error:
+        raise CommandError(f"{path}: cannot read ({error})") from None
+    if text.startswith("{"):
+        try:
+            data = json.loads(text)
+        except ValueError:
+            raise CommandError(f"{path}: not JSON") from None
+        token = data.get("jws", "")
+        document = data.get("document")
+        if document is not None:
+            from onewindow.certificates import signing
+
+            signed = signing.b64decode(token.split(".")[1]) if token.count(".") == 2 else b""
+            if signing.canonical(document) != signed:
+                raise CommandError("NOT VALID: the file's readable document differs from what was signed")
+        return token
+    return text
