@@ -120,3 +120,59 @@ def verify_consistency(
             sr = node_hash(sr, c)
         fn, sn = fn >> 1, sn >> 1
     return fr == first_root and sr == second_root and sn == 0
+
+
+# With stored subtrees -----------------------------------------------------------------------------
+# A log of a million entries cannot hash every leaf for each proof. Every perfect subtree aligned on
+# its size (2^level leaves starting at index·2^level) is stored once, when its last leaf arrives; the
+# RFC's splits only ever need such subtrees, so a root or a proof reads O(log² n) of them.
+
+
+def completed_subtrees(index: int) -> list[tuple[int, int]]:
+    """The (level, index) of each perfect subtree that leaf `index` completes (levels ≥ 1)."""
+    done, level = [], 1
+    while (index + 1) % (1 << level) == 0:
+        done.append((level, (index + 1 >> level) - 1))
+        level += 1
+    return done
+
+
+def range_root(start: int, end: int, perfect) -> bytes:
+    """MTH of the leaves [start, end), reading perfect aligned subtrees through perfect(level, index)."""
+    n = end - start
+    if n == 0:
+        return _sha256(b"")
+    if n & (n - 1) == 0 and start % n == 0:
+        return perfect(n.bit_length() - 1, start // n)
+    k = _split(n)
+    return node_hash(range_root(start, start + k, perfect), range_root(start + k, end, perfect))
+
+
+def inclusion_proof_stored(index: int, size: int, perfect) -> list[bytes]:
+    if not 0 <= index < size:
+        raise ValueError(f"leaf {index} is not in a tree of {size}")
+
+    def path(m: int, start: int, end: int) -> list[bytes]:
+        if end - start == 1:
+            return []
+        k = _split(end - start)
+        if m < k:
+            return path(m, start, start + k) + [range_root(start + k, end, perfect)]
+        return path(m - k, start + k, end) + [range_root(start, start + k, perfect)]
+
+    return path(index, 0, size)
+
+
+def consistency_proof_stored(first: int, size: int, perfect) -> list[bytes]:
+    if not 0 < first <= size:
+        raise ValueError(f"no consistency proof from size {first} to size {size}")
+
+    def subproof(m: int, start: int, end: int, complete: bool) -> list[bytes]:
+        if m == end - start:
+            return [] if complete else [range_root(start, end, perfect)]
+        k = _split(end - start)
+        if m <= k:
+            return subproof(m, start, start + k, complete) + [range_root(start + k, end, perfect)]
+        return subproof(m - k, start + k, end, False) + [range_root(start, start + k, perfect)]
+
+    return subproof(first, 0, size, True)

@@ -162,3 +162,20 @@ class TreeHead(AppendOnly):
 
     def __str__(self):
         return f"{self.size}"
+
+
+class LogNode(AppendOnly):
+    """The hash of a perfect subtree of the log (2^level leaves from index·2^level), stored when its
+    last leaf arrives: roots and proofs read these instead of hashing every leaf."""
+
+    level = models.PositiveSmallIntegerField()
+    index = models.PositiveBigIntegerField()
+    hash = models.BinaryField(max_length=32)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["level", "index"], name="one_log_node")]
+        verbose_name = _("transparency log node")
+        verbose_name_plural = _("transparency log nodes")
+
+    def __str__(self):
+        return f"{self.level}/{self.index}"

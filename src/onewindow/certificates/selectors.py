@@ -70,17 +70,17 @@ def inclusion(index: int, size: int | None = None) -> dict:
     """An entry's audit path in the tree of `size` (the latest signed head's by default)."""
     head = services.latest_tree_head()
     size = head.size if size is None else size
-    leaves = services.leaf_hashes(size)
-    if not 0 <= index < len(leaves) or size > head.size:
+    if not 0 <= index < size <= head.size:
         raise ValueError(f"no entry {index} in a tree of {size}")
+    perfect = services.stored_subtrees()
     entry = LogEntry.objects.get(index=index)
     return {
         "leaf_index": index,
         "tree_size": size,
         "entry": entry.entry,
         "leaf_hash": bytes(entry.leaf_hash).hex(),
-        "inclusion_path": [h.hex() for h in merkle.inclusion_proof(index, leaves)],
-        "root_hash": merkle.root(leaves).hex(),
+        "inclusion_path": [h.hex() for h in merkle.inclusion_proof_stored(index, size, perfect)],
+        "root_hash": merkle.range_root(0, size, perfect).hex(),
     }
 
 
@@ -88,9 +88,5 @@ def consistency(first: int, second: int) -> dict:
     head = services.latest_tree_head()
     if not 0 < first <= second <= head.size:
         raise ValueError(f"sizes must satisfy 0 < first ≤ second ≤ {head.size}")
-    leaves = services.leaf_hashes(second)
-    return {
-        "first": first,
-        "second": second,
-        "consistency_path": [h.hex() for h in merkle.consistency_proof(first, leaves)],
-    }
+    path = merkle.consistency_proof_stored(first, second, services.stored_subtrees())
+    return {"first": first, "second": second, "consistency_path": [h.hex() for h in path]}

@@ -23,6 +23,7 @@ from .models import (
     CertificateType,
     HolderKind,
     LogEntry,
+    LogNode,
     SigningKey,
     TreeHead,
 )
@@ -244,20 +245,37 @@ def append_to_log(certificate: Certificate, action: str, reason: str = "") -> Lo
             "at": now.isoformat(timespec="seconds"),
         }
     ).decode()
-    return LogEntry.objects.create(
+    leaf = LogEntry.objects.create(
         index=index,
         entry=entry,
         leaf_hash=merkle.leaf_hash(entry.encode()),
         certificate=certificate,
         at=now,
     )
+    perfect = stored_subtrees()
+    for level, position in merkle.completed_subtrees(index):
+        LogNode.objects.create(
+            level=level,
+            index=position,
+            hash=merkle.node_hash(perfect(level - 1, 2 * position), perfect(level - 1, 2 * position + 1)),
+        )
+    return leaf
 
 
-def leaf_hashes(size: int | None = None) -> list[bytes]:
-    rows = LogEntry.objects.order_by("index").values_list("leaf_hash", flat=True)
-    if size is not None:
-        rows = rows[:size]
-    return [bytes(h) for h in rows]
+def stored_subtrees():
+    """perfect(level, index) → the stored hash of that subtree (level 0: a leaf), cached per call."""
+    cache: dict[tuple[int, int], bytes] = {}
+
+    def perfect(level: int, index: int) -> bytes:
+        if (level, index) not in cache:
+            if level == 0:
+                value = LogEntry.objects.values_list("leaf_hash", flat=True).get(index=index)
+            else:
+                value = LogNode.objects.values_list("hash", flat=True).get(level=level, index=index)
+            cache[(level, index)] = bytes(value)
+        return cache[(level, index)]
+
+    return perfect
 
 
 def tree_head_document(size: int, root_hash: bytes, timestamp: dt.datetime) -> dict:
@@ -274,7 +292,7 @@ def latest_tree_head() -> TreeHead:
     head = TreeHead.objects.filter(size=size).first()
     if head is not None:
         return head
-    root_hash = merkle.root(leaf_hashes(size))
+    root_hash = merkle.range_root(0, size, stored_subtrees())
     now = clock.now().replace(microsecond=0)
     key = active_key(LOG_OWNER)
     signature = signing.sign(tree_head_document(size, root_hash, now), key.kid, key.algorithm)

@@ -88,3 +88,25 @@ def test_random_sizes_prove_inclusion_and_consistency(n, data):
     first = data.draw(st.integers(min_value=1, max_value=n))
     proof = merkle.consistency_proof(first, leaves)
     assert merkle.verify_consistency(first, n, merkle.root(leaves[:first]), merkle.root(leaves), proof)
+
+
+def stored(leaves):
+    """The perfect aligned subtrees of `leaves`, as the log stores them when each completes."""
+    nodes = {(0, i): h for i, h in enumerate(leaves)}
+    for i in range(len(leaves)):
+        for level, index in merkle.completed_subtrees(i):
+            nodes[(level, index)] = merkle.node_hash(
+                nodes[(level - 1, 2 * index)], nodes[(level - 1, 2 * index + 1)]
+            )
+    return lambda level, index: nodes[(level, index)]
+
+
+@given(st.integers(min_value=1, max_value=200), st.data())
+def test_proofs_from_stored_subtrees_equal_those_from_all_leaves(n, data):
+    leaves = [merkle.leaf_hash(i.to_bytes(4, "big")) for i in range(n)]
+    perfect = stored(leaves)
+    assert merkle.range_root(0, n, perfect) == merkle.root(leaves)
+    m = data.draw(st.integers(min_value=0, max_value=n - 1))
+    assert merkle.inclusion_proof_stored(m, n, perfect) == merkle.inclusion_proof(m, leaves)
+    first = data.draw(st.integers(min_value=1, max_value=n))
+    assert merkle.consistency_proof_stored(first, n, perfect) == merkle.consistency_proof(first, leaves)

@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 class Command(BaseCommand):
     help = (
-        "Benchmarks printing one JSON line: hall, index, events, hotline, intake|read|list (load on a real "
-        "server)."
+        "Benchmarks printing one JSON line: hall, index, events, hotline, certs, intake|read|list (load on a "
+        "real server)."
     )
 
     def add_arguments(self, parser):
@@ -44,6 +44,11 @@ class Command(BaseCommand):
         hotline.add_argument("--tickets", type=int, default=1000, help="tickets registered (default 1000)")
         hotline.add_argument("--seed", type=int, default=1)
         hotline.add_argument("--inside", action="store_true", help=argparse_hidden())
+        certs = sub.add_parser("certs", help="certificate issue/verify/log rates, proofs in a big log")
+        certs.add_argument("--db", help="postgres://… server (a temporary database); default: SQLite")
+        certs.add_argument("--certificates", type=int, default=500, help="certificates issued (default 500)")
+        certs.add_argument("--log-size", type=int, default=1_000_000, help="log entries (default 1000000)")
+        certs.add_argument("--inside", action="store_true", help=argparse_hidden())
         loads = (
             ("intake", "POST /api/v1/cases"),
             ("read", "GET /api/v1/cases/{id}"),
@@ -113,6 +118,14 @@ class Command(BaseCommand):
         if not 1 <= options["tickets"] <= 100_000:
             raise CommandError("--tickets must be from 1 to 100000")
         sizes = {k: options[k] for k in ("tickets", "seed")}
+        return bench.measure(**sizes) if options["inside"] else bench.run(options["db"], **sizes)
+
+    def _certs(self, options) -> dict:
+        from onewindow.certificates import bench
+
+        if not 1 <= options["certificates"] <= 100_000 or not 1 <= options["log_size"] <= 10_000_000:
+            raise CommandError("--certificates must be from 1 to 100000, --log-size from 1 to 10000000")
+        sizes = {k: options[k] for k in ("certificates", "log_size")}
         return bench.measure(**sizes) if options["inside"] else bench.run(options["db"], **sizes)
 
     def _index(self, options) -> dict:
