@@ -201,3 +201,41 @@ def test_offline_verification_needs_only_the_file_and_the_published_keys(types, 
     bare.write_text(certificate.jws)
     with pytest.raises(CommandError, match="unknown key"):
         call_command("certs", "verify", str(bare), "--keys", str(other_keys))
+
+
+def test_an_outside_audit_accepts_the_log_and_catches_a_rewritten_entry(types, client):
+    from onewindow.certificates.audit import AuditFailure, audit
+
+    def fetch(path, params):
+        response = client.get(path, params)
+        assert response.status_code == 200, response.content
+        return response.json()
+
+    for _ in range(6):
+        services.issue(retirement(), staff("reviewer-rsj"))
+    fetch("/api/v1/certificates/log/head", {})
+    log_keys = fetch("/api/v1/certificates/keys", {"owner": "log"})["keys"]  # what an auditor pins
+    first = audit(fetch, log_keys).as_dict()
+    assert first["ok"] and first["tree_size"] == 6 and first["entries_checked"] == 6
+    services.issue(retirement(), staff("reviewer-rsj"))
+    second = audit(fetch, log_keys, previous=first)
+    assert second.tree_size == 7 and second.consistent_with == 6
+
+    # Someone with database access rewrites an entry (the table refuses updates: go around it).
+    from django.db import connection
+
+    entry = LogEntry.objects.get(index=2)
+    forged = entry.entry.replace('"issue"', '"revoke"')
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {LogEntry._meta.db_table} SET entry = %s WHERE id = %s", [forged, entry.pk])
+    with pytest.raises(AuditFailure, match="entry 2 was rewritten"):
+        audit(fetch, log_keys)
+    # ... and rewriting its leaf hash too breaks the tree the auditor saw before.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {LogEntry._meta.db_table} SET leaf_hash = %s WHERE id = %s",
+            [merkle.leaf_hash(forged.encode()), entry.pk],
+        )
+    services.issue(retirement(), staff("reviewer-rsj"))
+    with pytest.raises(AuditFailure, match="does not extend|not in the signed tree"):
+        audit(fetch, log_keys, previous=second.as_dict())

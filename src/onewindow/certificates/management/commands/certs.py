@@ -8,7 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 class Command(BaseCommand):
     help = (
         "E-certificates: `verify FILE --keys JWKS` checks a downloaded signed certificate offline against "
-        "published keys (no database); `keys` prints the JWK set; `rotate DEPARTMENT` makes a new key."
+        "published keys (no database); `audit --url URL` checks another platform's transparency log; `keys` "
+        "prints the JWK set; `rotate DEPARTMENT` makes a new key."
     )
 
     def add_arguments(self, parser):
@@ -20,6 +21,15 @@ class Command(BaseCommand):
         )
         keys = sub.add_parser("keys", help="the JWK set of the public keys, as JSON")
         keys.add_argument("--owner", help="one department's code, or log")
+        audit = sub.add_parser("audit", help="check another platform's transparency log from outside")
+        audit.add_argument(
+            "--url", required=True, help="the platform's address, e.g. https://region-a.example"
+        )
+        audit.add_argument(
+            "--log-key", help="the log's JWK set to trust (pinned); default: fetched once and pinned"
+        )
+        audit.add_argument("--state", help="file keeping the last tree head seen (checked for consistency)")
+        audit.add_argument("--sample", type=int, default=100, help="entries checked besides the new ones")
         rotate = sub.add_parser("rotate", help="retire a department's key and make a new one")
         rotate.add_argument("department")
         rotate.add_argument("--algorithm", default="Ed25519", choices=["Ed25519", "ES256"])
@@ -47,6 +57,28 @@ class Command(BaseCommand):
             f"{document.get('issuer_name')} on {document.get('issued_at', '')[:10]}; revocation is checked "
             "online at /api/v1/verify"
         )
+
+    def audit(self, url, log_key, state, sample, **options):
+        from onewindow.certificates.audit import AuditFailure, audit, http_fetch
+
+        fetch = http_fetch(url)
+        remembered = json.loads(Path(state).read_text()) if state and Path(state).is_file() else {}
+        try:
+            if log_key:
+                keys = json.loads(Path(log_key).read_text(encoding="utf-8"))["keys"]
+            else:
+                keys = (
+                    remembered.get("log_keys") or fetch("/api/v1/certificates/keys", {"owner": "log"})["keys"]
+                )
+            report = audit(fetch, keys, remembered.get("head"), sample=sample)
+        except AuditFailure as error:
+            raise CommandError(f"AUDIT FAILED: {error}") from None
+        except (OSError, ValueError, KeyError) as error:
+            raise CommandError(f"cannot read the log at {url}: {error}") from None
+        if state:
+            head = {"tree_size": report.tree_size, "root_hash": report.root_hash}
+            Path(state).write_text(json.dumps({"head": head, "log_keys": keys}))
+        self.stdout.write(json.dumps(report.as_dict()))
 
     def keys(self, owner=None, **options):
         from onewindow.certificates.services import published_keys
