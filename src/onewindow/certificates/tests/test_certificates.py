@@ -8,6 +8,7 @@ import pytest
 from onewindow.certificates import merkle, selectors, services, signing
 from onewindow.certificates.demo import load_types
 from onewindow.certificates.models import LogEntry
+from onewindow.catalog.models import Department
 from onewindow.core.errors import InvalidInput
 from onewindow.core.models import User
 from onewindow.core.permissions import Conflict, Forbidden
@@ -239,3 +240,16 @@ def test_an_outside_audit_accepts_the_log_and_catches_a_rewritten_entry(types, c
     services.issue(retirement(), staff("reviewer-rsj"))
     with pytest.raises(AuditFailure, match="does not extend|not in the signed tree"):
         audit(fetch, log_keys, previous=second.as_dict())
+
+
+@pytest.mark.parametrize("algorithm", ["Ed25519", "ES256", "SM2SM3"])
+def test_each_signature_algorithm_signs_verifies_and_catches_tampering(types, algorithm):
+    services.rotate_key(Department.objects.get(code="rsj"), algorithm)
+    certificate = services.issue(retirement(), staff("reviewer-rsj"))
+    header = json.loads(signing.b64decode(certificate.jws.split(".")[0]))
+    assert header["alg"] == algorithm
+    assert selectors.verify_signed(certificate.jws).status == "valid"
+    changed = _tampered(certificate.jws, lambda d: d["surface"].update(retired_on="2000-01-01"))
+    assert "does not match" in selectors.verify_signed(changed).problem
+    public = next(k for k in services.published_keys("rsj") if k["kid"] == certificate.key_id)
+    assert "d" not in public  # never the private half

@@ -32,7 +32,7 @@ class Command(BaseCommand):
         audit.add_argument("--sample", type=int, default=100, help="entries checked besides the new ones")
         rotate = sub.add_parser("rotate", help="retire a department's key and make a new one")
         rotate.add_argument("department")
-        rotate.add_argument("--algorithm", default="Ed25519", choices=["Ed25519", "ES256"])
+        rotate.add_argument("--algorithm", default="Ed25519", choices=["Ed25519", "ES256", "SM2SM3"])
 
     def handle(self, *args, action, **options):
         getattr(self, action)(**options)
