@@ -5,10 +5,10 @@ import json
 
 import pytest
 
+from onewindow.catalog.models import Department
 from onewindow.certificates import merkle, selectors, services, signing
 from onewindow.certificates.demo import load_types
 from onewindow.certificates.models import LogEntry
-from onewindow.catalog.models import Department
 from onewindow.core.errors import InvalidInput
 from onewindow.core.models import User
 from onewindow.core.permissions import Conflict, Forbidden
