@@ -121,6 +121,11 @@ class Issuance:
     valid_from: dt.date | None = None
 
 
+def check_issuance(data: Issuance) -> CertificateType:
+    """The type of a valid issuance, or InvalidInput naming each bad field."""
+    return _checked(data)
+
+
 def _checked(data: Issuance) -> CertificateType:
     kind = CertificateType.objects.select_related("department").filter(code=data.type_code).first()
     errors = []

@@ -253,3 +253,36 @@ def test_each_signature_algorithm_signs_verifies_and_catches_tampering(types, al
     assert "does not match" in selectors.verify_signed(changed).problem
     public = next(k for k in services.published_keys("rsj") if k["kid"] == certificate.key_id)
     assert "d" not in public  # never the private half
+
+
+def test_paper_era_certificates_import_all_or_nothing_with_errors_by_row_and_column(types, tmp_path):
+    from django.core.management import CommandError, call_command
+    from openpyxl import Workbook
+
+    from onewindow.certificates.models import Certificate
+
+    bad = tmp_path / "old.csv"
+    bad.write_text(
+        "type,holder_id,holder_name,retired_on,pension_start,colour\n"
+        f"RETIREMENT,{CITIZEN},张三,2001-05-01,2001-06,\n"
+        "RETIREMENT,110105194912310021,李四,,2001-06,red\n"
+        "NOPE,x,y,,,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError) as error:
+        call_command("certs", "import", str(bad))
+    message = str(error.value)
+    for expected in ("row 3, column holder_id", "row 3, column retired_on: required", "row 3, column colour",
+                     "row 4, column type"):  # fmt: skip
+        assert expected in message
+    assert Certificate.objects.count() == 0
+
+    book = Workbook()
+    book.active.append(["type", "holder_id", "holder_name", "valid_from", "retired_on"])
+    book.active.append(["RETIREMENT", CITIZEN, "张三", "2001-05-01", "2001-05-01"])
+    book.active.append(["RETIREMENT", CITIZEN, "张三", "", "2003-01-01"])
+    good = tmp_path / "old.xlsx"
+    book.save(good)
+    call_command("certs", "import", str(good))
+    assert Certificate.objects.count() == 2 and LogEntry.objects.count() == 2
+    assert str(Certificate.objects.order_by("id").first().valid_from) == "2001-05-01"

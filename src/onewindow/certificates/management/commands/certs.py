@@ -30,12 +30,26 @@ class Command(BaseCommand):
         )
         audit.add_argument("--state", help="file keeping the last tree head seen (checked for consistency)")
         audit.add_argument("--sample", type=int, default=100, help="entries checked besides the new ones")
+        load = sub.add_parser("import", help="issue paper-era certificates from CSV or XLSX, all or nothing")
+        load.add_argument("file", help="columns: type, holder_id, holder_name, [valid_from], surface fields")
         rotate = sub.add_parser("rotate", help="retire a department's key and make a new one")
         rotate.add_argument("department")
         rotate.add_argument("--algorithm", default="Ed25519", choices=["Ed25519", "ES256", "SM2SM3"])
 
     def handle(self, *args, action, **options):
-        getattr(self, action)(**options)
+        getattr(self, action.replace("import", "import_file"))(**options)
+
+    def import_file(self, file, **options):
+        from onewindow.certificates.importing import ImportErrors, import_file
+
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"{file}: no such file")
+        try:
+            count = import_file(path)
+        except ImportErrors as error:
+            raise CommandError("nothing imported: " + "; ".join(error.problems)) from None
+        self.stdout.write(f"{count} certificates issued, signed and logged")
 
     def verify(self, file, keys, **options):
         from onewindow.certificates import signing
