@@ -75,6 +75,8 @@ class Certificate(models.Model):
         "self", verbose_name=_("supersedes"), on_delete=models.PROTECT, null=True, blank=True,
         related_name="superseded_by",
     )  # fmt: skip
+    # An enterprise's choice to show it on its public code page (一企一照一码).
+    shown_publicly = models.BooleanField(_("shown on the enterprise's public page"), default=False)
     # The signed certificate: a compact JWS over the canonical JSON (RFC 8785) of `document()`.
     jws = models.TextField(_("signature (JWS)"))
     key_id = models.CharField(_("key id"), max_length=64)

@@ -7,6 +7,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing as django_signing
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -80,6 +81,69 @@ def download(request, identifier):
     response = HttpResponse(json.dumps(body, ensure_ascii=False, indent=2), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{certificate.identifier}.json"'
     return response
+
+
+SHARE_SALT = "onewindow.certificate-share"
+MAX_SHARE_DAYS = 30
+
+
+def _own(request, identifier) -> Certificate:
+    certificate = _visible(request, identifier)
+    if request.user.role not in APPLICANTS:
+        raise Http404(_("No such certificate."))
+    return certificate
+
+
+@login_required
+@require_POST
+def share(request, identifier):
+    """A link that shows the whole certificate to whoever the holder gives it, for 1 to 30 days."""
+    certificate = _own(request, identifier)
+    days = request.POST.get("days", "7")
+    days = int(days) if days.isdigit() and 1 <= int(days) <= MAX_SHARE_DAYS else 7
+    token = django_signing.dumps({"id": certificate.identifier, "days": days}, salt=SHARE_SALT)
+    link = request.build_absolute_uri(reverse("certificate-shared", args=[token]))
+    messages.success(
+        request, _("Share this link; it works for %(days)s days: %(link)s") % {"days": days, "link": link}
+    )
+    return redirect("certificate", identifier=certificate.identifier)
+
+
+def shared(request, token):
+    try:
+        data = django_signing.loads(token, salt=SHARE_SALT, max_age=MAX_SHARE_DAYS * 86400)
+        django_signing.loads(token, salt=SHARE_SALT, max_age=int(data["days"]) * 86400)
+    except (django_signing.BadSignature, KeyError, TypeError, ValueError):
+        raise Http404(_("This link is not valid or has expired.")) from None
+    verdict = selectors.verdict(data["id"])
+    if verdict.certificate is None:
+        raise Http404(_("No such certificate."))
+    context = {"certificate": verdict.certificate, "status": verdict.status, "document": None}
+    return render(request, "certificates/shared.html", context)
+
+
+@login_required
+@require_POST
+def show_publicly(request, identifier):
+    certificate = _own(request, identifier)
+    certificate.shown_publicly = request.POST.get("show") == "1"
+    certificate.save(update_fields=["shown_publicly"])
+    return redirect("certificate", identifier=certificate.identifier)
+
+
+def enterprise_page(request, uscc):
+    """The enterprise code's page: the valid licences it chose to show; every certificate for staff."""
+    staff = request.user.is_authenticated and request.user.role not in APPLICANTS
+    certificates = selectors.holder_certificates(uscc).filter(holder_kind="enterprise")
+    if not staff:
+        certificates = certificates.filter(shown_publicly=True, status="valid")
+    certificates = list(certificates)
+    if not certificates and not staff:
+        raise Http404(_("No enterprise shows certificates under this code."))
+    name = certificates[0].holder_name if certificates else ""
+    page_url = request.build_absolute_uri(reverse("enterprise-code", args=[uscc]))
+    context = {"uscc": uscc, "name": name, "certificates": certificates, "staff": staff, "page_url": page_url}
+    return render(request, "certificates/enterprise.html", context)
 
 
 @login_required

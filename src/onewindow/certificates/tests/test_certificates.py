@@ -2,6 +2,7 @@
 
 import base64
 import json
+import re
 
 import pytest
 
@@ -286,3 +287,32 @@ def test_paper_era_certificates_import_all_or_nothing_with_errors_by_row_and_col
     call_command("certs", "import", str(good))
     assert Certificate.objects.count() == 2 and LogEntry.objects.count() == 2
     assert str(Certificate.objects.order_by("id").first().valid_from) == "2001-05-01"
+
+
+def test_a_share_link_shows_the_whole_certificate_for_its_days_and_the_enterprise_code_what_it_chose(
+    types, client, monkeypatch
+):
+    import time
+
+    from onewindow.ops.demo import DEMO_ENTERPRISE_ID
+
+    licence = services.issue(
+        services.Issuance("BUSINESS_LICENCE", DEMO_ENTERPRISE_ID, "东莞市新晨科技有限公司",
+                          {"legal_representative": "陈新", "scope": "软件开发"}),
+        staff("reviewer-scjg"),
+    )  # fmt: skip
+    assert client.get(f"/enterprises/{DEMO_ENTERPRISE_ID}/").status_code == 404  # nothing shown yet
+    client.force_login(User.objects.get(username="enterprise"))
+    client.post(f"/certificates/{licence.identifier}/show/", {"show": "1"})
+    response = client.post(f"/certificates/{licence.identifier}/share/", {"days": "3"}, follow=True)
+    link = re.search(r"https?://\S+", next(str(m) for m in response.context["messages"])).group()
+    client.logout()
+    page = client.get(f"/enterprises/{DEMO_ENTERPRISE_ID}/").content.decode()
+    assert "营业执照" in page and "东莞市新晨科技有限公司" in page
+    shared = client.get(link)
+    assert shared.status_code == 200 and "陈新" in shared.content.decode()
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    assert client.get(f"/certificates/shared/{token}x/").status_code == 404
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + 4 * 86400)  # past the link's own three days
+    assert client.get(link).status_code == 404
