@@ -32,7 +32,7 @@ def _qr(canvas: Canvas, text: str, x: float, y: float, size: float) -> None:
                 canvas.rect(x + column * cell, y + size - (row + 1) * cell, cell, cell, stroke=0, fill=1)
 
 
-def _document(
+def document_pdf(
     title: str,
     lines: list[tuple[str, str]],
     tracking_url: str,
@@ -40,6 +40,7 @@ def _document(
     compress: bool,
     rating_url: str = "",
 ) -> bytes:
+    """A one-page official document: title, labelled lines, the tracking QR code, a footer."""
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4, pageCompression=1 if compress else 0)
     canvas.setTitle(title)
@@ -94,7 +95,7 @@ def receipt_pdf(case, tracking_url: str, *, compress: bool = True, rating_url: s
     footer = "您的申请已受理。办理时限按工作日计算，补正材料期间暂停计时。"
     if case.due_date_provisional:
         footer += "次年节假日安排尚未公布，办结日期按法定节假日暂定；公布后如有变动，将另行告知。"
-    return _document("受理通知书", lines, tracking_url, footer, compress, rating_url)
+    return document_pdf("受理通知书", lines, tracking_url, footer, compress, rating_url)
 
 
 def decision_pdf(case, tracking_url: str, *, compress: bool = True) -> bytes:
@@ -110,4 +111,4 @@ def decision_pdf(case, tracking_url: str, *, compress: bool = True) -> bytes:
         ("实施部门", case.department.name),
     ]
     footer = "如不服本决定，可依法申请行政复议或提起行政诉讼。"
-    return _document("准予决定书" if approved else "不予许可决定书", lines, tracking_url, footer, compress)
+    return document_pdf("准予决定书" if approved else "不予许可决定书", lines, tracking_url, footer, compress)

@@ -60,7 +60,7 @@ def new_key(owner: str, algorithm: str = "Ed25519") -> tuple[str, dict]:
     return kid, public
 
 
-def _write_private(kid: str, suffix: str, content: bytes) -> None:
+def write_private(kid: str, suffix: str, content: bytes) -> None:
     folder = key_dir()
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     descriptor = os.open(folder / f"{kid}.{suffix}", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -75,7 +75,7 @@ def _new_sm2_key(kid: str) -> dict:
     public = sm2.CryptSM2(private_key=private, public_key="")._kg(
         int(private, 16), sm2.default_ecc_table["g"]
     )
-    _write_private(kid, "sm2", private.encode())
+    write_private(kid, "sm2", private.encode())
     x, y = bytes.fromhex(public[:64]), bytes.fromhex(public[64:])
     return {"kty": "EC", "crv": "SM2", "x": _b64e(x), "y": _b64e(y), "kid": kid, "alg": SM2, "use": "sig"}
 

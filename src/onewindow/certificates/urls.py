@@ -11,5 +11,6 @@ urlpatterns = [
     path("certificates/<str:identifier>/share/", views.share, name="certificate-share"),
     path("certificates/<str:identifier>/show/", views.show_publicly, name="certificate-show"),
     path("certificates/<str:identifier>/signed.json", views.download, name="certificate-download"),
+    path("certificates/<str:identifier>/signed.pdf", views.download_pdf, name="certificate-pdf"),
     path("certificates/<str:identifier>/status/", views.change_status, name="certificate-status"),
 ]

@@ -83,6 +83,18 @@ def download(request, identifier):
     return response
 
 
+@login_required
+def download_pdf(request, identifier):
+    """The certificate as a PDF signed by its department (PAdES), with the verification QR code."""
+    from . import pdf
+
+    certificate = _visible(request, identifier)
+    verify_url = request.build_absolute_uri(reverse("certificate-verify", args=[certificate.identifier]))
+    response = HttpResponse(pdf.certificate_pdf(certificate, verify_url), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{certificate.identifier}.pdf"'
+    return response
+
+
 SHARE_SALT = "onewindow.certificate-share"
 MAX_SHARE_DAYS = 30
 

@@ -19,6 +19,11 @@ class Command(BaseCommand):
         verify.add_argument(
             "--keys", required=True, help="the issuer's JWK set (JSON from /api/v1/certificates/keys)"
         )
+        verify_pdf = sub.add_parser("verify-pdf", help="check a signed PDF: intact, trusted signer, status")
+        verify_pdf.add_argument("file")
+        verify_pdf.add_argument(
+            "--root", action="append", help="a trusted root certificate (PEM); default ours"
+        )
         keys = sub.add_parser("keys", help="the JWK set of the public keys, as JSON")
         keys.add_argument("--owner", help="one department's code, or log")
         audit = sub.add_parser("audit", help="check another platform's transparency log from outside")
@@ -37,7 +42,24 @@ class Command(BaseCommand):
         rotate.add_argument("--algorithm", default="Ed25519", choices=["Ed25519", "ES256", "SM2SM3"])
 
     def handle(self, *args, action, **options):
-        getattr(self, action.replace("import", "import_file"))(**options)
+        getattr(self, {"import": "import_file", "verify-pdf": "verify_pdf"}.get(action, action))(**options)
+
+    def verify_pdf(self, file, root, **options):
+        from cryptography import x509
+
+        from onewindow.certificates import pdf, selectors
+
+        try:
+            data = Path(file).read_bytes()
+            roots = [x509.load_pem_x509_certificate(Path(r).read_bytes()) for r in root] if root else None
+        except (OSError, ValueError) as error:
+            raise CommandError(f"cannot read {error}") from None
+        verdict = pdf.verify_pdf(
+            data, roots, status_of=lambda identifier: selectors.verdict(identifier).status
+        )
+        if not verdict.ok:
+            raise CommandError(f"NOT VALID: {verdict.message}")
+        self.stdout.write(f"VALID: signed by {verdict.signer}; certificate {verdict.identifier or '—'}")
 
     def import_file(self, file, **options):
         from onewindow.certificates.importing import ImportErrors, import_file
