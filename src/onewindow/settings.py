@@ -171,6 +171,8 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
 # Applicants' uploads: never under MEDIA_ROOT, which is served publicly.
 PRIVATE_MEDIA_ROOT = DATA_DIR / "private"
+# This platform's name in trust lists exchanged with other regions (mutual recognition of certificates).
+ONEWINDOW_REGION_NAME = os.environ.get("ONEWINDOW_REGION_NAME", "OneWindow")
 # Private signing keys of the departments and of the transparency log (PEM files, mode 0600).
 CERTIFICATE_KEY_DIR = Path(os.environ.get("ONEWINDOW_CERTIFICATE_KEY_DIR", DATA_DIR / "keys"))
 # The hotline's routing model in use (onewindow hotline retrain writes new versions beside it).

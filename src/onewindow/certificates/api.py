@@ -21,6 +21,7 @@ class VerdictOut(Schema):
     valid_until: str | None = None
     holder: str | None = Field(None, description="The holder's name, masked")
     fingerprint: str | None = Field(None, description="SHA-256 of the signed certificate (JWS)")
+    origin: str = Field("", description="The region that issued it, when another region's trust list vouches")
 
 
 class VerifyIn(Schema):
@@ -29,7 +30,18 @@ class VerifyIn(Schema):
 
 def verdict_out(verdict: selectors.Verdict) -> dict:
     c = verdict.certificate
-    out = {"status": verdict.status, "problem": verdict.problem}
+    out = {"status": verdict.status, "problem": verdict.problem, "origin": verdict.origin}
+    if verdict.document:
+        d = verdict.document
+        name = d.get("holder", {}).get("name", "")
+        out.update(
+            identifier=d.get("identifier"),
+            type=d.get("type_name"),
+            issuer=d.get("issuer_name"),
+            issued_at=d.get("issued_at"),
+            valid_until=d.get("valid_until"),
+            holder=name[:1] + "*" * (len(name) - 1) if d.get("holder", {}).get("kind") == "person" else name,
+        )
     if c is not None:
         out.update(
             identifier=c.identifier,
@@ -62,6 +74,19 @@ def keys(request, owner: str | None = Query(None, max_length=32)):
     if owner in (None, services.LOG_OWNER):
         services.active_key(services.LOG_OWNER)  # an auditor pins the log's key before its first head
     return {"keys": services.published_keys(owner)}
+
+
+class TrustListOut(Schema):
+    trust_list: str = Field(..., description="This platform's issuers, keys and types, signed (compact JWS)")
+    fingerprint: str = Field(..., description="SHA-256 of the key that signs it: confirm it before importing")
+
+
+@router.get("/certificates/trust-list", response=TrustListOut, auth=None, summary="Our signed trust list")
+def trust_list(request):
+    from . import trust
+
+    token = trust.export()
+    return {"trust_list": token, "fingerprint": trust.read(token)[1]}
 
 
 class TreeHeadOut(Schema):

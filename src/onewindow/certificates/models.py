@@ -181,3 +181,24 @@ class LogNode(AppendOnly):
 
     def __str__(self):
         return f"{self.level}/{self.index}"
+
+
+class TrustedRegion(models.Model):
+    """Another platform whose certificates verify here (mutual recognition, 互认): its signed trust
+    list, imported after an administrator confirmed the fingerprint of the key that signed it."""
+
+    name = models.CharField(_("region"), max_length=100, unique=True)
+    platform_key = models.JSONField(_("key that signs its trust lists (JWK)"))
+    fingerprint = models.CharField(_("fingerprint of that key"), max_length=64)
+    issuers = models.JSONField(_("issuers and their keys"), default=list)
+    certificate_types = models.JSONField(_("certificate types"), default=list)
+    list_issued_at = models.CharField(_("list issued at"), max_length=40)
+    imported_at = models.DateTimeField(_("imported at"))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("trusted region")
+        verbose_name_plural = _("trusted regions")
+
+    def __str__(self):
+        return self.name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 from onewindow.core import clock
@@ -20,6 +21,8 @@ class Verdict:
     status: str
     certificate: Certificate | None = None
     problem: str = ""  # why a signed document does not verify
+    origin: str = ""  # the region that issued it, for a certificate issued elsewhere
+    document: dict | None = None  # what a certificate issued elsewhere says of itself
 
     @property
     def fingerprint(self) -> str:
@@ -48,10 +51,20 @@ def verdict(identifier: str) -> Verdict:
 
 def verify_signed(token: str) -> Verdict:
     """A downloaded signed certificate: its signature against the published keys, then its status."""
+    from .trust import foreign_keys
+
+    foreign = foreign_keys()
     try:
-        signed = signing.verify(token.strip(), services.published_keys())
+        signed = signing.verify(
+            token.strip(), services.published_keys() + [key for _r, key in foreign.values()]
+        )
     except signing.VerificationError as error:
         return Verdict(UNKNOWN, problem=str(error))
+    kid = json.loads(signing.b64decode(token.strip().split(".")[0])).get("kid")
+    if kid in foreign:
+        until = signed.get("valid_until")
+        expired = bool(until) and dt.date.fromisoformat(until) < clock.today()
+        return Verdict(EXPIRED if expired else VALID, origin=foreign[kid][0], document=signed)
     found = verdict(str(signed.get("identifier", "")))
     if found.certificate is not None and found.certificate.jws != token.strip():
         return Verdict(found.status, found.certificate, "this is not the certificate's current signed text")

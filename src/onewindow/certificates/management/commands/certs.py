@@ -24,6 +24,14 @@ class Command(BaseCommand):
         verify_pdf.add_argument(
             "--root", action="append", help="a trusted root certificate (PEM); default ours"
         )
+        trust = sub.add_parser("trust-list", help="export ours, or import another region's trust list")
+        trust.add_argument("direction", choices=["export", "import"])
+        trust.add_argument(
+            "source", help="export: the file to write; import: a file or the other platform's URL"
+        )
+        trust.add_argument(
+            "--confirm", default="", help="import: the fingerprint confirmed with the other region"
+        )
         keys = sub.add_parser("keys", help="the JWK set of the public keys, as JSON")
         keys.add_argument("--owner", help="one department's code, or log")
         audit = sub.add_parser("audit", help="check another platform's transparency log from outside")
@@ -42,7 +50,34 @@ class Command(BaseCommand):
         rotate.add_argument("--algorithm", default="Ed25519", choices=["Ed25519", "ES256", "SM2SM3"])
 
     def handle(self, *args, action, **options):
-        getattr(self, {"import": "import_file", "verify-pdf": "verify_pdf"}.get(action, action))(**options)
+        method = {"import": "import_file", "verify-pdf": "verify_pdf", "trust-list": "trust_list"}.get(
+            action, action
+        )
+        getattr(self, method)(**options)
+
+    def trust_list(self, direction, source, confirm, **options):
+        from onewindow.certificates import trust
+
+        if direction == "export":
+            token = trust.export()
+            Path(source).write_text(token, encoding="utf-8")
+            self.stdout.write(
+                f"trust list written to {source}; its key's fingerprint: {trust.read(token)[1]}"
+            )
+            return
+        token = _fetch_list(source)
+        try:
+            document, fingerprint = trust.read(token)
+            if not confirm:
+                self.stdout.write(
+                    f"region {document['region']}: {len(document['issuers'])} issuers; key fingerprint "
+                    f"{fingerprint}. Confirm it with that region, then run again with --confirm {fingerprint}"
+                )
+                return
+            region = trust.import_list(token, confirm)
+        except trust.TrustListError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(f"imported the trust list of {region.name}: its certificates now verify here")
 
     def verify_pdf(self, file, root, **options):
         from cryptography import x509
@@ -129,6 +164,22 @@ class Command(BaseCommand):
         if found is None:
             raise CommandError(f"no department {department!r}")
         self.stdout.write(rotate_key(found, algorithm).kid)
+
+
+def _fetch_list(source: str) -> str:
+    if source.startswith(("http://", "https://")):
+        import urllib.request
+
+        url = source.rstrip("/") + "/api/v1/certificates/trust-list"
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 (the administrator's URL)
+                return json.loads(response.read())["trust_list"]
+        except (OSError, ValueError, KeyError) as error:
+            raise CommandError(f"cannot fetch the trust list from {url}: {error}") from None
+    try:
+        return Path(source).read_text(encoding="utf-8").strip()
+    except OSError as error:
+        raise CommandError(f"{source}: {error}") from None
 
 
 def _read_token(path: Path) -> str:
