@@ -16,6 +16,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 
+from onewindow.core import seals
 from onewindow.core.ids import mask
 
 FONT = "STSong-Light"
@@ -95,7 +96,8 @@ def receipt_pdf(case, tracking_url: str, *, compress: bool = True, rating_url: s
     footer = "您的申请已受理。办理时限按工作日计算，补正材料期间暂停计时。"
     if case.due_date_provisional:
         footer += "次年节假日安排尚未公布，办结日期按法定节假日暂定；公布后如有变动，将另行告知。"
-    return document_pdf("受理通知书", lines, tracking_url, footer, compress, rating_url)
+    pdf = document_pdf("受理通知书", lines, tracking_url, footer, compress, rating_url)
+    return seals.seal(pdf, case.department.code, case.department.name, "受理通知")
 
 
 def decision_pdf(case, tracking_url: str, *, compress: bool = True) -> bytes:
@@ -111,4 +113,5 @@ def decision_pdf(case, tracking_url: str, *, compress: bool = True) -> bytes:
         ("实施部门", case.department.name),
     ]
     footer = "如不服本决定，可依法申请行政复议或提起行政诉讼。"
-    return document_pdf("准予决定书" if approved else "不予许可决定书", lines, tracking_url, footer, compress)
+    pdf = document_pdf("准予决定书" if approved else "不予许可决定书", lines, tracking_url, footer, compress)
+    return seals.seal(pdf, case.department.code, case.department.name, "行政许可决定")

@@ -8,8 +8,11 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("E-certificates")
 
     def ready(self):
+        from onewindow.core import seals
         from onewindow.core.events import event_recorded
 
         from .issuing import on_event
+        from .pdf import sign_pdf
 
         event_recorded.connect(on_event, dispatch_uid="certificates-issue-on-approval")
+        seals.register(sign_pdf)  # the cases' receipts and decisions are sealed like certificates

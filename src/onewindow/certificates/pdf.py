@@ -112,8 +112,9 @@ def _seal_image(name: str):
     return image
 
 
-def sign_pdf(pdf: bytes, code: str, name: str, reason: str, box=(380, 60, 540, 140)) -> bytes:
-    """`pdf` signed by the department (PAdES baseline B, signing time included), with a visible seal."""
+def sign_pdf(pdf: bytes, code: str, name: str, reason: str, box=(400, 170, 540, 250)) -> bytes:
+    """`pdf` signed by the department (PAdES baseline B, signing time included), with a visible seal
+    above the QR codes of the documents (their lower right corner)."""
     from pyhanko.pdf_utils.images import PdfImage
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers

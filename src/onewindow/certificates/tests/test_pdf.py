@@ -72,3 +72,14 @@ def test_the_holder_downloads_the_signed_pdf_and_the_command_checks_it(certifica
     path.write_bytes(bytes(changed))
     with pytest.raises(CommandError, match="NOT VALID"):
         call_command("certs", "verify-pdf", str(path))
+
+
+def test_the_cases_receipts_are_sealed_on_the_same_path(certificate):
+    from onewindow.cases.documents import receipt_pdf
+    from onewindow.cases.models import Case
+    from onewindow.ops.demo import load_demo_cases
+
+    load_demo_cases()
+    case = Case.objects.filter(accepted_on__isnull=False).select_related("department", "item").first()
+    verdict = pdf.verify_pdf(receipt_pdf(case, "https://example.test/track/x/"))
+    assert verdict.ok and case.department.code in verdict.signer
