@@ -84,3 +84,44 @@ def http_fetch(base_url: str) -> Fetch:
             return json.loads(response.read())
 
     return fetch
+
+
+def export_log() -> dict:
+    """The whole log for an auditor without network access: the signed head, the entries, the log key."""
+    from . import services
+    from .models import LogEntry
+
+    head = services.latest_tree_head()
+    return {
+        "head": {
+            "tree_size": head.size,
+            "root_hash": bytes(head.root_hash).hex(),
+            "timestamp": head.timestamp.isoformat(timespec="seconds"),
+            "signature": head.signature,
+        },
+        "entries": list(LogEntry.objects.order_by("index").values_list("entry", flat=True)[: head.size]),
+        "log_keys": services.published_keys(services.LOG_OWNER),
+    }
+
+
+def file_fetch(dump: dict) -> Fetch:
+    """Answers the auditor's questions from an exported log, computing the proofs from its entries
+    (so a rewritten entry in the file shows exactly as it would online)."""
+    leaves = [merkle.leaf_hash(entry.encode()) for entry in dump["entries"]]
+
+    def fetch(path: str, params: dict) -> dict:
+        if path.endswith("/head"):
+            return dump["head"]
+        if path.endswith("/inclusion"):
+            index, size = int(params["index"]), int(params["tree_size"])
+            return {
+                "entry": dump["entries"][index],
+                "leaf_hash": leaves[index].hex(),
+                "inclusion_path": [h.hex() for h in merkle.inclusion_proof(index, leaves[:size])],
+            }
+        if path.endswith("/consistency"):
+            first, second = int(params["first"]), int(params["second"])
+            return {"consistency_path": [h.hex() for h in merkle.consistency_proof(first, leaves[:second])]}
+        raise KeyError(path)
+
+    return fetch

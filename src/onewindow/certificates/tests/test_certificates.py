@@ -1,6 +1,7 @@
 """Issuing, signing, verifying and revoking certificates; tampering; key rotation; the log's proofs."""
 
 import base64
+import io
 import json
 import re
 
@@ -185,7 +186,7 @@ def test_offline_verification_needs_only_the_file_and_the_published_keys(types, 
     keys.write_text(json.dumps({"keys": services.published_keys("rsj")}))
     signed = tmp_path / "certificate.json"
     signed.write_text(json.dumps({"jws": certificate.jws, "document": services.document(certificate)}))
-    out = __import__("io").StringIO()
+    out = io.StringIO()
     call_command("certs", "verify", str(signed), "--keys", str(keys), stdout=out)
     assert out.getvalue().startswith("VALID signature: " + certificate.identifier)
 
@@ -316,3 +317,20 @@ def test_a_share_link_shows_the_whole_certificate_for_its_days_and_the_enterpris
     now = time.time()
     monkeypatch.setattr(time, "time", lambda: now + 4 * 86400)  # past the link's own three days
     assert client.get(link).status_code == 404
+
+
+def test_an_exported_log_is_audited_without_network_and_a_rewritten_entry_in_it_is_caught(types, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    for _ in range(4):
+        services.issue(retirement(), staff("reviewer-rsj"))
+    dump = tmp_path / "log.json"
+    call_command("certs", "log-export", str(dump), stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("certs", "audit", "--file", str(dump), stdout=out)
+    assert json.loads(out.getvalue())["entries_checked"] == 4
+    data = json.loads(dump.read_text())
+    data["entries"][1] = data["entries"][1].replace('"issue"', '"revoke"')
+    dump.write_text(json.dumps(data))
+    with pytest.raises(CommandError, match="AUDIT FAILED: entry . is not in the signed tree of 4"):
+        call_command("certs", "audit", "--file", str(dump))

@@ -35,9 +35,11 @@ class Command(BaseCommand):
         keys = sub.add_parser("keys", help="the JWK set of the public keys, as JSON")
         keys.add_argument("--owner", help="one department's code, or log")
         audit = sub.add_parser("audit", help="check another platform's transparency log from outside")
-        audit.add_argument(
-            "--url", required=True, help="the platform's address, e.g. https://region-a.example"
-        )
+        source = audit.add_mutually_exclusive_group(required=True)
+        source.add_argument("--url", help="the platform's address, e.g. https://region-a.example")
+        source.add_argument("--file", help="a log exported with `certs log-export` (no network needed)")
+        export = sub.add_parser("log-export", help="the signed head, entries and log key, as one JSON file")
+        export.add_argument("file")
         audit.add_argument(
             "--log-key", help="the log's JWK set to trust (pinned); default: fetched once and pinned"
         )
@@ -50,9 +52,8 @@ class Command(BaseCommand):
         rotate.add_argument("--algorithm", default="Ed25519", choices=["Ed25519", "ES256", "SM2SM3"])
 
     def handle(self, *args, action, **options):
-        method = {"import": "import_file", "verify-pdf": "verify_pdf", "trust-list": "trust_list"}.get(
-            action, action
-        )
+        # Subcommands with a dash, or named like a Python keyword, run the method of the underscored name.
+        method = "import_file" if action == "import" else action.replace("-", "_")
         getattr(self, method)(**options)
 
     def trust_list(self, direction, source, confirm, **options):
@@ -129,14 +130,24 @@ class Command(BaseCommand):
             "online at /api/v1/verify"
         )
 
-    def audit(self, url, log_key, state, sample, **options):
-        from onewindow.certificates.audit import AuditFailure, audit, http_fetch
+    def log_export(self, file, **options):
+        from onewindow.certificates.audit import export_log
 
-        fetch = http_fetch(url)
+        dump = export_log()
+        Path(file).write_text(json.dumps(dump, ensure_ascii=False), encoding="utf-8")
+        self.stdout.write(f"{dump['head']['tree_size']} entries and the signed head written to {file}")
+
+    def audit(self, url, file, log_key, state, sample, **options):
+        from onewindow.certificates.audit import AuditFailure, audit, file_fetch, http_fetch
+
         remembered = json.loads(Path(state).read_text()) if state and Path(state).is_file() else {}
         try:
+            dump = json.loads(Path(file).read_text(encoding="utf-8")) if file else None
+            fetch = file_fetch(dump) if dump else http_fetch(url)
             if log_key:
                 keys = json.loads(Path(log_key).read_text(encoding="utf-8"))["keys"]
+            elif dump:
+                keys = remembered.get("log_keys") or dump["log_keys"]
             else:
                 keys = (
                     remembered.get("log_keys") or fetch("/api/v1/certificates/keys", {"owner": "log"})["keys"]
@@ -145,7 +156,7 @@ class Command(BaseCommand):
         except AuditFailure as error:
             raise CommandError(f"AUDIT FAILED: {error}") from None
         except (OSError, ValueError, KeyError) as error:
-            raise CommandError(f"cannot read the log at {url}: {error}") from None
+            raise CommandError(f"cannot read the log at {url or file}: {error}") from None
         if state:
             head = {"tree_size": report.tree_size, "root_hash": report.root_hash}
             Path(state).write_text(json.dumps({"head": head, "log_keys": keys}))
