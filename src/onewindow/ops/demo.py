@@ -220,5 +220,8 @@ def load_demo_certificates() -> int:
         name = FAMILY_NAMES[n % len(FAMILY_NAMES)] + GIVEN_NAMES[(n * 7) % len(GIVEN_NAMES)]
         plans.append(("RESIDENT_ID", _resident_id(n), name, {"address": f"东莞市石龙镇中山路 {n} 号"}))
     for type_code, holder, name, surface in plans:
-        services.issue(services.Issuance(type_code, holder, name, surface))
+        certificate = services.issue(services.Issuance(type_code, holder, name, surface))
+        if certificate.holder_kind == "enterprise":  # the demo enterprise shows its licences on its code page
+            certificate.shown_publicly = True
+            certificate.save(update_fields=["shown_publicly"])
     return len(plans)
