@@ -85,7 +85,9 @@ def inclusion(index: int, size: int | None = None) -> dict:
     size = head.size if size is None else size
     if not 0 <= index < size <= head.size:
         raise ValueError(f"no entry {index} in a tree of {size}")
-    perfect = services.stored_subtrees()
+    perfect = services.stored_subtrees(
+        lambda p: (merkle.inclusion_proof_stored(index, size, p), merkle.range_root(0, size, p))
+    )
     entry = LogEntry.objects.get(index=index)
     return {
         "leaf_index": index,
@@ -101,5 +103,6 @@ def consistency(first: int, second: int) -> dict:
     head = services.latest_tree_head()
     if not 0 < first <= second <= head.size:
         raise ValueError(f"sizes must satisfy 0 < first ≤ second ≤ {head.size}")
-    path = merkle.consistency_proof_stored(first, second, services.stored_subtrees())
+    perfect = services.stored_subtrees(lambda p: merkle.consistency_proof_stored(first, second, p))
+    path = merkle.consistency_proof_stored(first, second, perfect)
     return {"first": first, "second": second, "consistency_path": [h.hex() for h in path]}

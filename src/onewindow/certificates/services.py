@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from onewindow.catalog.models import Department
@@ -267,9 +267,21 @@ def append_to_log(certificate: Certificate, action: str, reason: str = "") -> Lo
     return leaf
 
 
-def stored_subtrees():
-    """perfect(level, index) → the stored hash of that subtree (level 0: a leaf), cached per call."""
+def stored_subtrees(compute=None):
+    """perfect(level, index) → the stored hash of that subtree (level 0: a leaf), cached per call.
+
+    With `compute(perfect)`, the proof or root it will ask for: the subtrees it needs are found by a dry
+    run and read in two queries, not one at a time (about 400 round trips for a million entries)."""
     cache: dict[tuple[int, int], bytes] = {}
+    if compute is not None:
+        wanted: set[tuple[int, int]] = set()
+
+        def record(level: int, index: int) -> bytes:
+            wanted.add((level, index))
+            return bytes(32)
+
+        compute(record)
+        _preload(cache, wanted)
 
     def perfect(level: int, index: int) -> bytes:
         if (level, index) not in cache:
@@ -281,6 +293,22 @@ def stored_subtrees():
         return cache[(level, index)]
 
     return perfect
+
+
+def _preload(cache: dict, wanted: set[tuple[int, int]]) -> None:
+    leaves = [index for level, index in wanted if level == 0]
+    for index, value in LogEntry.objects.filter(index__in=leaves).values_list("index", "leaf_hash"):
+        cache[(0, index)] = bytes(value)
+    by_level: dict[int, list[int]] = {}
+    for level, index in wanted:
+        if level:
+            by_level.setdefault(level, []).append(index)
+    if by_level:
+        condition = Q()
+        for level, indexes in by_level.items():
+            condition |= Q(level=level, index__in=indexes)
+        for level, index, value in LogNode.objects.filter(condition).values_list("level", "index", "hash"):
+            cache[(level, index)] = bytes(value)
 
 
 def tree_head_document(size: int, root_hash: bytes, timestamp: dt.datetime) -> dict:
@@ -297,7 +325,7 @@ def latest_tree_head() -> TreeHead:
     head = TreeHead.objects.filter(size=size).first()
     if head is not None:
         return head
-    root_hash = merkle.range_root(0, size, stored_subtrees())
+    root_hash = merkle.range_root(0, size, stored_subtrees(lambda p: merkle.range_root(0, size, p)))
     now = clock.now().replace(microsecond=0)
     key = active_key(LOG_OWNER)
     signature = signing.sign(tree_head_document(size, root_hash, now), key.kid, key.algorithm)
