@@ -237,7 +237,8 @@ def append_to_log(certificate: Certificate, action: str, reason: str = "") -> Lo
     """Appends one leaf; called inside the change's transaction. Entries are numbered in commit order
     (the outbox's lock is held until the commit), so the tree only ever grows at its end."""
     events.hold_commit_order()
-    index = (LogEntry.objects.aggregate(last=Max("index"))["last"] + 1) if LogEntry.objects.exists() else 0
+    last = LogEntry.objects.aggregate(last=Max("index"))["last"]
+    index = 0 if last is None else last + 1
     now = clock.now()
     entry = signing.canonical(
         {
@@ -321,7 +322,8 @@ def tree_head_document(size: int, root_hash: bytes, timestamp: dt.datetime) -> d
 
 def latest_tree_head() -> TreeHead:
     """The signed tree head of the whole log (signed anew when the log has grown)."""
-    size = LogEntry.objects.count()
+    last = LogEntry.objects.aggregate(last=Max("index"))["last"]  # the index's end, not a count of every row
+    size = 0 if last is None else last + 1
     head = TreeHead.objects.filter(size=size).first()
     if head is not None:
         return head
