@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+
+from onewindow.core.segmentation import jieba
 
 from . import advice, bundles, rules
 from .cache import StampedCache
@@ -56,20 +57,12 @@ MAX_SEARCH_TERMS = 8
 _PUNCTUATION = re.compile(r"^[\W_]+$")
 
 
-@lru_cache(maxsize=1)
-def _jieba():
-    import jieba  # imported lazily: loading its dictionary takes a second
-
-    jieba.setLogLevel(60)
-    return jieba
-
-
 def search_terms(query: str) -> list[str]:
     """The query, lower-cased, split into words (jieba for Chinese), most specific first."""
     query = query.strip().lower()
     if not query:
         return []
-    words = [w.strip() for w in _jieba().cut_for_search(query)]
+    words = [w.strip() for w in jieba().cut_for_search(query)]
     words = [w for w in words if w and not _PUNCTUATION.match(w)]
     meaningful = [w for w in words if w not in _STOPWORDS] or words
     # Each term adds conditions to one query; a few specific words find an item, and more would

@@ -140,7 +140,11 @@ def rate_case(case: Case, round_: int, data: RatingInput, rater: User | None = N
                 region_id=case.department.region_id,
             )
             if rating.level in BAD_LEVELS:
-                _open_rectification(rating, case)
+                owner = (
+                    case.assignee
+                    or case.department.staff.filter(role=Role.REVIEWER, is_active=True).order_by("id").first()
+                )
+                _open_rectification(rating, case.department, owner)
             _rating_event(
                 rating, subject=f"case:{case.number}", department=case.department.code, case=case.number
             )
@@ -176,7 +180,7 @@ def rate_visit(ticket, data: RatingInput, rater: User | None = None) -> Rating:
     return rating
 
 
-def rate_hotline_ticket(ticket, data: RatingInput, rater: User | None = None) -> Rating:
+def rate_hotline_ticket(ticket, data: RatingInput) -> Rating:
     """The caller's answer at the callback (回访), as a rating of the department that handled the
     ticket; called inside the callback's transaction. A bad one opens a rectification like a case's."""
     errors = _input_errors(data)
@@ -188,13 +192,7 @@ def rate_hotline_ticket(ticket, data: RatingInput, rater: User | None = None) ->
         data, None, hotline_ticket=ticket, round=round_, department=department, region_id=department.region_id
     )
     if rating.level in BAD_LEVELS:
-        Rectification.objects.create(
-            rating=rating,
-            department=department,
-            owner=ticket.handler,
-            due_date=_stage_due(department, clock.today()),
-            opened_at=clock.now(),
-        )
+        _open_rectification(rating, department, ticket.handler)
     _rating_event(
         rating, subject=f"hotline:{ticket.number}", department=department.code, ticket=ticket.number
     )
@@ -247,16 +245,13 @@ def _stage_due(department, start):
     return _add_days(department_calendar(department), start, department.rectification_days)
 
 
-def _open_rectification(rating: Rating, case: Case) -> Rectification:
-    owner = (
-        case.assignee
-        or case.department.staff.filter(role=Role.REVIEWER, is_active=True).order_by("id").first()
-    )
+def _open_rectification(rating: Rating, department, owner: User | None) -> Rectification:
+    """The bad rating's rectification for the department, its first stage due in its working days."""
     return Rectification.objects.create(
         rating=rating,
-        department=case.department,
+        department=department,
         owner=owner,
-        due_date=_stage_due(case.department, clock.today()),
+        due_date=_stage_due(department, clock.today()),
         opened_at=clock.now(),
     )
 

@@ -14,7 +14,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+
+from onewindow.core.segmentation import jieba
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -29,14 +30,6 @@ QUESTION_WEIGHT = 2.0  # a word of the question counts as twice one of the answe
 K1, B = 1.2, 0.75
 
 
-@lru_cache(maxsize=1)
-def _jieba():
-    import jieba
-
-    jieba.setLogLevel(60)
-    return jieba
-
-
 def fold(word: str) -> str:
     """The word without tone marks (Vietnamese đ becomes d)."""
     decomposed = unicodedata.normalize("NFD", word.replace("đ", "d").replace("Đ", "D"))
@@ -48,7 +41,7 @@ def words(text: str) -> list[str]:
     found = []
     for chunk in _WORD.findall(unicodedata.normalize("NFC", text.lower())):
         if _HAN.search(chunk):
-            found.extend(w for w in _jieba().cut_for_search(chunk) if w.strip())
+            found.extend(w for w in jieba().cut_for_search(chunk) if w.strip())
         else:
             found.append(chunk)
             folded = fold(chunk)
