@@ -15,7 +15,6 @@ Errors as the specification gives them: `[{"code": 400, "description": "..."}]`,
 from __future__ import annotations
 
 import datetime as dt
-import decimal
 import json
 from xml.sax.saxutils import escape
 
@@ -256,12 +255,9 @@ def request_view(request, fmt, request_id):
 
 
 def _number(params, name: str):
-    value = params.get(name, "").strip()
-    if not value:
-        return None
     try:
-        return decimal.Decimal(value).quantize(decimal.Decimal("0.000001"))
-    except (decimal.InvalidOperation, ValueError):
+        return services.coordinate(params.get(name, ""))
+    except ValueError:
         raise Open311Error(400, f"{name}: not a number") from None
 
 

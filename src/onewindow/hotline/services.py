@@ -51,6 +51,21 @@ class TicketInput:
     emergency: bool = False
 
 
+def coordinate(text: str | None) -> decimal.Decimal | None:
+    """A latitude or longitude typed as text (forms, Open311), to six decimals; None when empty,
+    ValueError when it is not a finite number ("nan" would fail every comparison later)."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        value = decimal.Decimal(text).quantize(decimal.Decimal("0.000001"))
+    except (decimal.InvalidOperation, ValueError):
+        raise ValueError("not a number") from None
+    if not value.is_finite():
+        raise ValueError("not a number")
+    return value
+
+
 def _input_errors(data: TicketInput) -> tuple[list[FieldError], Region | None]:
     errors = []
     if data.ticket_type not in TicketType.values:

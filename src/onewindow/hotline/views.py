@@ -4,7 +4,6 @@ callback list, the supervision board, hot spots, and the caller's "My requests".
 from __future__ import annotations
 
 import datetime as dt
-import decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -40,12 +39,9 @@ def _only(request, roles) -> None:
 
 
 def _decimal(value: str, name: str, errors: list):
-    value = (value or "").strip()
-    if not value:
-        return None
     try:
-        return decimal.Decimal(value).quantize(decimal.Decimal("0.000001"))
-    except (decimal.InvalidOperation, ValueError):
+        return services.coordinate(value)
+    except ValueError:
         errors.append(FieldError(name, _("a number such as 23.020673")))
         return None
 

@@ -101,6 +101,7 @@ def test_a_posted_request_enters_the_loop_and_reads_back(client, api_key):
         ({"service_code": "nope"}, 404, "service_code 'nope' not found"),
         ({"lat": "", "long": "", "address_string": ""}, 400, "lat and long, or address_string"),
         ({"lat": "north"}, 400, "lat: not a number"),
+        ({"lat": "nan"}, 400, "lat: not a number"),
         ({"attribute[ticket_type]": "gossip"}, 400, "attribute[ticket_type]: one of"),
         ({"description": ""}, 201, None),  # the service's name stands in for a missing description
     ],

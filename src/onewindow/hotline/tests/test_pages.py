@@ -63,6 +63,9 @@ def test_the_desk_names_the_bad_fields_and_registers_a_good_call(client, routes)
         {"ticket_type": "complaint", "title": "t", "body": "b", "latitude": "99", "longitude": "10"},
     )
     assert bad.status_code == 422 and "latitude" in bad.content.decode()
+    not_a_number = client.post("/hotline/desk/", {"ticket_type": "complaint", "title": "t", "body": "b",
+                                                  "latitude": "nan", "longitude": "10"})  # fmt: skip
+    assert not_a_number.status_code == 422 and 'id="e-title"' not in not_a_number.content.decode()
     good = client.post(
         "/hotline/desk/",
         {
