@@ -7,6 +7,7 @@ from ninja import Field, Query, Router, Schema
 from onewindow.core.permissions import NotFound
 
 from . import selectors, services
+from .models import masked_name
 
 router = Router(tags=["certificates"])
 
@@ -33,14 +34,14 @@ def verdict_out(verdict: selectors.Verdict) -> dict:
     out = {"status": verdict.status, "problem": verdict.problem, "origin": verdict.origin}
     if verdict.document:
         d = verdict.document
-        name = d.get("holder", {}).get("name", "")
+        holder = d.get("holder", {})
         out.update(
             identifier=d.get("identifier"),
             type=d.get("type_name"),
             issuer=d.get("issuer_name"),
             issued_at=d.get("issued_at"),
             valid_until=d.get("valid_until"),
-            holder=name[:1] + "*" * (len(name) - 1) if d.get("holder", {}).get("kind") == "person" else name,
+            holder=masked_name(holder.get("name", ""), holder.get("kind", "")),
         )
     if c is not None:
         out.update(

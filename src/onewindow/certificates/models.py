@@ -17,6 +17,13 @@ class HolderKind(models.TextChoices):
     ENTERPRISE = "enterprise", _("Enterprise")
 
 
+def masked_name(name: str, holder_kind: str) -> str:
+    """A person's name as the public check shows it (张*); an enterprise's in full."""
+    if holder_kind == HolderKind.ENTERPRISE or len(name) <= 1:
+        return name
+    return name[0] + "*" * (len(name) - 1)
+
+
 class CertificateType(models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -95,10 +102,7 @@ class Certificate(models.Model):
 
     @property
     def masked_holder_name(self) -> str:
-        name = self.holder_name
-        if self.holder_kind == HolderKind.ENTERPRISE or len(name) <= 1:
-            return name
-        return name[0] + "*" * (len(name) - 1)
+        return masked_name(self.holder_name, self.holder_kind)
 
     @property
     def masked_holder_id(self) -> str:

@@ -29,12 +29,16 @@ class Verdict:
         return signing.fingerprint(self.certificate.jws) if self.certificate else ""
 
 
+def expired(valid_until: dt.date | str | None, today: dt.date) -> bool:
+    """Past its validity (a date, or the ISO date a signed document carries; None: without end)."""
+    if isinstance(valid_until, str):
+        valid_until = dt.date.fromisoformat(valid_until)
+    return valid_until is not None and valid_until < today
+
+
 def status_of(certificate: Certificate, today: dt.date | None = None) -> str:
-    today = today or clock.today()
-    if (
-        certificate.status == CertificateStatus.VALID
-        and certificate.valid_until
-        and certificate.valid_until < today
+    if certificate.status == CertificateStatus.VALID and expired(
+        certificate.valid_until, today or clock.today()
     ):
         return EXPIRED
     return certificate.status
@@ -62,9 +66,8 @@ def verify_signed(token: str) -> Verdict:
         return Verdict(UNKNOWN, problem=str(error))
     kid = json.loads(signing.b64decode(token.strip().split(".")[0])).get("kid")
     if kid in foreign:
-        until = signed.get("valid_until")
-        expired = bool(until) and dt.date.fromisoformat(until) < clock.today()
-        return Verdict(EXPIRED if expired else VALID, origin=foreign[kid][0], document=signed)
+        status = EXPIRED if expired(signed.get("valid_until"), clock.today()) else VALID
+        return Verdict(status, origin=foreign[kid][0], document=signed)
     found = verdict(str(signed.get("identifier", "")))
     if found.certificate is not None and found.certificate.jws != token.strip():
         return Verdict(found.status, found.certificate, "this is not the certificate's current signed text")

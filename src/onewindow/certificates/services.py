@@ -4,6 +4,7 @@ transparency log. Each change is signed and appended to the log in the same tran
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 
 from django.db.models import Max, Q
@@ -168,7 +169,7 @@ def issue(data: Issuance, user: User | None = None, *, case=None, supersedes: Ce
     valid_until = valid_from.replace(year=valid_from.year + kind.valid_years) if kind.valid_years else None
     with events.atomic():
         certificate = Certificate.objects.create(
-            identifier=f"pending-{now.timestamp()}-{id(data)}",
+            identifier=f"pending-{secrets.token_hex(8)}",  # replaced below, once the id is known
             certificate_type=kind,
             issuer=kind.department,
             holder_kind=kind.holder_kind,

@@ -32,11 +32,14 @@ def export() -> str:
     from .services import LOG_OWNER, active_key
 
     platform = active_key(LOG_OWNER)
-    issuers = []
-    for department in Department.objects.all():
-        keys = [k.public_jwk for k in SigningKey.objects.filter(owner=department.code).order_by("created_at")]
-        if keys:
-            issuers.append({"code": department.code, "name": department.name, "keys": keys})
+    keys: dict[str, list[dict]] = {}
+    for key in SigningKey.objects.exclude(owner=LOG_OWNER).order_by("created_at", "id"):
+        keys.setdefault(key.owner, []).append(key.public_jwk)
+    issuers = [
+        {"code": d.code, "name": d.name, "keys": keys[d.code]}
+        for d in Department.objects.all()
+        if d.code in keys
+    ]
     document = {
         "region": settings.ONEWINDOW_REGION_NAME,
         "issued_at": clock.now().isoformat(timespec="seconds"),

@@ -182,7 +182,7 @@ def _refresh_clock(ticket: Ticket, suspensions) -> None:
     ticket.due_date = running.due_date if running else None
 
 
-def _role(ticket: Ticket, user: User | None) -> str:
+def _role(user: User | None) -> str:
     if user is None:
         return "system"
     if user.role in APPLICANTS:
@@ -195,7 +195,7 @@ def _record(ticket: Ticket, actor: User | None, action: str, from_status: str, t
         ticket=ticket,
         at=clock.now(),
         actor=actor,
-        actor_role=_role(ticket, actor),
+        actor_role=_role(actor),
         action=action,
         from_status=from_status,
         to_status=to_status,
@@ -291,6 +291,7 @@ def act(
     with events.atomic():
         ticket = Ticket.objects.select_for_update(of=("self",)).select_related("department").get(pk=ticket.pk)
         suspensions = list(ticket.suspensions.all())
+        rows.prefetched(ticket, "suspensions", suspensions)  # machine_state() reads the same list
         _check_actor(ticket, action, user)
         try:
             after = states.next_state(ticket.machine_state(), action, satisfied=satisfied)
@@ -412,9 +413,8 @@ def supervise_due(today: dt.date | None = None) -> int:
         supervision=Supervision.ORDERED
     )
     near_by = today + dt.timedelta(days=config.near_limit_days * 2 + 4)  # wide enough in calendar days
-    for ticket in running.filter(Q(due_date__lte=near_by) | ~Q(supervision="")).prefetch_related(
-        "suspensions"
-    ):
+    marked = running.filter(Q(due_date__lte=near_by) | ~Q(supervision=""))
+    for ticket in marked.select_related("department").prefetch_related("suspensions"):
         running_clock = selectors.ticket_clock(ticket, today)
         if running_clock is None:
             continue

@@ -110,7 +110,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{count} certificates issued, signed and logged")
 
     def verify(self, file, keys, **options):
-        from onewindow.certificates import signing
+        from onewindow.certificates import selectors, signing
 
         token = _read_token(Path(file))
         try:
@@ -121,9 +121,8 @@ class Command(BaseCommand):
             document = signing.verify(token, key_set)
         except signing.VerificationError as error:
             raise CommandError(f"NOT VALID: {error}") from None
-        until = document.get("valid_until")
-        if until and dt.date.fromisoformat(until) < dt.date.today():
-            raise CommandError(f"EXPIRED on {until}: {document.get('identifier')}")
+        if selectors.expired(document.get("valid_until"), dt.date.today()):
+            raise CommandError(f"EXPIRED on {document['valid_until']}: {document.get('identifier')}")
         self.stdout.write(
             f"VALID signature: {document.get('identifier')} ({document.get('type_name')}), issued by "
             f"{document.get('issuer_name')} on {document.get('issued_at', '')[:10]}; revocation is checked "
