@@ -116,7 +116,7 @@ class EventOut(Schema):
 
 
 def ticket_out(ticket: Ticket, user) -> dict:
-    running = selectors.ticket_clock(ticket) if ticket.status in states.CLOCK_STATES else None
+    running = selectors.running_clock(ticket)
     staff = user.role not in APPLICANTS
     return {
         **{

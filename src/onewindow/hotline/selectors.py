@@ -45,6 +45,11 @@ def ticket_clock(ticket: Ticket, today: dt.date | None = None) -> Clock | None:
         return None
 
 
+def running_clock(ticket: Ticket) -> Clock | None:
+    """The time limit while it runs (None once the caller is replied to, or before a calendar exists)."""
+    return ticket_clock(ticket) if ticket.status in states.CLOCK_STATES else None
+
+
 def visible_tickets(user: User) -> QuerySet[Ticket]:
     """Agents, supervisors and administrators see every ticket; department staff their department's
     (as lead or helper); callers their own."""

@@ -128,7 +128,7 @@ def _visible(request, number) -> Ticket:
 def ticket_page(request, number):
     ticket = _visible(request, number)
     user = request.user
-    running = selectors.ticket_clock(ticket) if ticket.status in states.CLOCK_STATES else None
+    running = selectors.running_clock(ticket)
     staff = user.role not in APPLICANTS
     allowed = [
         action
