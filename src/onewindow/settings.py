@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "onewindow.knowledge",
     "onewindow.hotline",
     "onewindow.certificates",
+    "onewindow.shareddata",
     "onewindow.ops",
 ]
 

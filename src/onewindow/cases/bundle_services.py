@@ -63,8 +63,13 @@ def submit_bundle(
     channel: str,
     materials: dict[str, str],
     idempotency_key: str | None = None,
+    platform: dict[str, str] | None = None,
 ) -> BundleCase:
-    digest = idempotency.request_hash(Submission(bundle_code, applicant, answers, channel, materials))
+    """`platform`: statuses another component sets for materials (services.Submission.platform)."""
+    platform = platform or {}
+    digest = idempotency.request_hash(
+        Submission(bundle_code, applicant, answers, channel, materials, platform)
+    )
     earlier = idempotency.replayed(IdempotencyRecord, actor, idempotency_key, digest, "bundle_case")
     if earlier is not None:
         return earlier
@@ -79,6 +84,11 @@ def submit_bundle(
         raise InvalidInput([FieldError("bundle", str(error))]) from None
     resolution = merged.resolution
     problems = material_status_errors(actor.role, merged.materials, materials)
+    problems += [
+        FieldError(f"materials.{code}", "not a material of this bundle in this situation")
+        for code in platform
+        if code not in merged.materials
+    ]
     if problems:
         raise InvalidInput(problems)
     provided = {m.code: m for m in resolution.materials}
@@ -89,13 +99,17 @@ def submit_bundle(
         for material in resolution.materials_by_item[code]:
             if provided[material].provided_by:
                 continue  # passed on when the item producing it is approved
-            statuses[material] = (
-                MaterialStatus.SHARED_DATA
-                if provided[material].shared_data
-                else materials.get(material, MaterialStatus.MISSING)
-            )
+            if provided[material].shared_data:
+                statuses[material] = MaterialStatus.SHARED_DATA
+            elif material not in platform:
+                statuses[material] = materials.get(material, MaterialStatus.MISSING)
         submission = Submission(
-            code, applicant, {k: v for k, v in resolution.answers.items() if k in own}, channel, statuses
+            code,
+            applicant,
+            {k: v for k, v in resolution.answers.items() if k in own},
+            channel,
+            statuses,
+            {m: platform[m] for m in resolution.materials_by_item[code] if m in platform},
         )
         children.append((submission, *_validate_submission(submission, actor, platform_statuses=True)))
 

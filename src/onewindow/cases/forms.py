@@ -1,6 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.shareddata.models import SignedVia
+from onewindow.shareddata.services import SharedChoices
+
 from .models import Channel, IdType, MaterialStatus
 from .services import STAFF_MATERIAL_STATUSES, Applicant
 
@@ -13,9 +16,44 @@ class ApplicantForm(forms.Form):
     email = forms.EmailField(label=_("Email"), required=False)
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.WINDOW)
 
-    def __init__(self, *args, materials=(), staff=False, **kwargs):
+    def __init__(self, *args, materials=(), staff=False, held=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.material_fields = []
+        self.commitment_fields = []
+        self.held = held or {}
+        # Data instead of paper: the applicant's e-certificates (with consent) and signed commitments.
+        if self.held or staff:
+            self.fields["use_certificates"] = forms.BooleanField(
+                label=_(
+                    "The applicant agrees that the departments use their e-certificates for this application"
+                )
+                if staff
+                else _("I agree that the departments use these e-certificates of mine for this application"),
+                required=False,
+                initial=not staff,
+            )
+        for material in materials:
+            if material.commitment_allowed and material.code not in self.held:
+                name = f"commit.{material.code}"
+                self.fields[name] = forms.BooleanField(
+                    label=_("Sign a commitment instead of providing “%(material)s”")
+                    % {"material": material.tr()},
+                    help_text=material.tr("commitment_text"),
+                    required=False,
+                )
+                self.commitment_fields.append(name)
+        if self.commitment_fields:
+            if staff:
+                self.fields["signed_via"] = forms.ChoiceField(
+                    label=_("The commitment is signed"),
+                    choices=[(v, label) for v, label in SignedVia.choices if v != SignedVia.ONLINE],
+                )
+            else:
+                self.fields["signed_name"] = forms.CharField(
+                    label=_("Your name, as your signature of the commitments you tick"),
+                    max_length=200,
+                    required=False,
+                )
         if not staff:
             self.fields["channel"].choices = [
                 (c, label)
@@ -37,6 +75,22 @@ class ApplicantForm(forms.Form):
     def applicant(self) -> Applicant:
         return Applicant(
             **{name: self.cleaned_data[name] for name in ("name", "id_type", "id_number", "phone", "email")}
+        )
+
+    def shared_choices(self) -> SharedChoices:
+        commitments = [
+            name[len("commit.") :] for name in self.commitment_fields if self.cleaned_data.get(name)
+        ]
+        signed_via = self.cleaned_data.get("signed_via") or SignedVia.ONLINE
+        name = (
+            self.cleaned_data["name"]
+            if signed_via != SignedVia.ONLINE
+            else self.cleaned_data.get("signed_name", "")
+        )
+        return SharedChoices(
+            use_certificates=bool(self.cleaned_data.get("use_certificates")),
+            commitments={code: name for code in commitments},
+            signed_via=signed_via,
         )
 
     def material_statuses(self) -> dict[str, str]:

@@ -33,6 +33,7 @@ class Status(models.TextChoices):
     DENIED = states.DENIED, _("Denied")
     DELIVERED = states.DELIVERED, _("Delivered")
     WITHDRAWN = states.WITHDRAWN, _("Withdrawn")
+    REVOKED = states.REVOKED, _("Decision revoked")
 
 
 class IdType(models.TextChoices):
@@ -224,6 +225,7 @@ class MaterialStatus(models.TextChoices):
     ORIGINAL_SEEN = "original_seen", _("Original checked")
     SHARED_DATA = "shared_data", _("Provided by shared data")
     PASSED_ON = "passed_on", _("Passed on from another item of the bundle")
+    COMMITTED = "committed", _("Replaced by the applicant's signed commitment")
     MISSING = "missing", _("Missing")
 
 

@@ -46,6 +46,11 @@ def _text(case, kind: str, note: str) -> str:
         "due_date_changed": _(
             "The official holiday calendar is published: case %(number)s (%(item)s) is now due on %(due)s."
         ),
+        "revoke": _("The decision on case %(number)s (%(item)s) is revoked: %(note)s"),
+        "consent_withdrawn": _(
+            "You withdrew your consent: bring or upload the materials of case %(number)s (%(item)s) that "
+            "your e-certificates were to provide."
+        ),
     }
     if kind == "accept" and case.due_date_provisional:
         messages["accept"] = _(
@@ -70,6 +75,8 @@ NOTIFIED = {
     "deliver",
     "apology",
     "due_date_changed",
+    "revoke",
+    "consent_withdrawn",
 }
 
 

@@ -51,7 +51,11 @@ _PRESENT = {
     MaterialStatus.ORIGINAL_SEEN,
     MaterialStatus.SHARED_DATA,
     MaterialStatus.PASSED_ON,
+    MaterialStatus.COMMITTED,
 }
+# What the platform sets at filing for another component (certificates used with consent, signed
+# commitments): held to the item's materials, not to what the actor may record.
+PLATFORM_MATERIAL_STATUSES = (MaterialStatus.SHARED_DATA, MaterialStatus.COMMITTED)
 
 
 @dataclass
@@ -70,6 +74,7 @@ class Submission:
     answers: dict[str, str] = field(default_factory=dict)
     channel: str = Channel.ONLINE
     materials: dict[str, str] = field(default_factory=dict)  # material code → MaterialStatus
+    platform: dict[str, str] = field(default_factory=dict)  # material code → PLATFORM_MATERIAL_STATUSES
 
 
 def _role_on(case: Case, user: User) -> str:
@@ -176,6 +181,15 @@ def _validate_submission(
             ]
         else:
             errors += material_status_errors(actor.role, known, submission.materials)
+        for code, status in submission.platform.items():
+            if code not in known:
+                errors.append(
+                    FieldError(f"materials.{code}", "not a material of this item in this situation")
+                )
+            elif status not in PLATFORM_MATERIAL_STATUSES:
+                errors.append(
+                    FieldError(f"materials.{code}", f"use one of {', '.join(PLATFORM_MATERIAL_STATUSES)}")
+                )
     if errors:
         raise InvalidInput(errors)
     return item, resolution
@@ -240,7 +254,8 @@ def _create_case(
             code=m.code,
             name=m.name,
             required=m.required,
-            status=submission.materials.get(m.code, MaterialStatus.MISSING),
+            status=submission.platform.get(m.code)
+            or submission.materials.get(m.code, MaterialStatus.MISSING),
         )
         for m in result.materials
     )
@@ -304,6 +319,7 @@ CASE_EVENT_TYPES = {
     "deny": "case.decided",
     "deliver": "case.delivered",
     "withdraw": "case.withdrawn",
+    "revoke": "case.revoked",
 }
 
 
@@ -325,6 +341,7 @@ _NOTE_REQUIRED = {
     "deny": "the reason for the denial",
     "extend": "the reason for the extension",
     "suspend": "the legal reason for stopping the clock",
+    "revoke": "the reason for revoking the decision",
 }
 _SUSPENSION_KINDS = (Suspension.Kind.EXPERT_REVIEW, Suspension.Kind.HEARING)
 
@@ -337,7 +354,13 @@ def act(actor: User, case_id: int, request: ActionInput) -> Case:
     role = _role_on(case, actor)
     if request.action in states.ACTION_ROLES and role not in states.ACTION_ROLES[request.action]:
         raise Forbidden(f"a {role} cannot {request.action} a case")
-    if role == Role.REVIEWER and case.assignee_id and case.assignee_id != actor.pk:
+    # A commitment found false revokes the decision, whoever of the department verified it.
+    if (
+        role == Role.REVIEWER
+        and case.assignee_id
+        and case.assignee_id != actor.pk
+        and request.action != "revoke"
+    ):
         raise Forbidden(f"this case is assigned to {case.assignee.username}")
     machine = case.machine_state()
     try:
@@ -455,6 +478,27 @@ def act(actor: User, case_id: int, request: ActionInput) -> Case:
     _record(case, actor, request.action, from_status, case.status, request.note.strip(), data)
     if case.parent_id and request.action in ("approve", "deny", "refuse", "withdraw"):
         bundle_child_closed.send(sender=Case, case=case)
+    return case
+
+
+@events.atomic()
+def record_platform_change(
+    case_id: int,
+    action: str,
+    note: str = "",
+    data: dict | None = None,
+    materials: dict[str, str] | None = None,
+) -> Case:
+    """A change another component makes to a case without a state change (consent withdrawn, a
+    certificate used by the case revoked): material statuses it sets, and one history entry."""
+    case = Case.objects.select_for_update().select_related("item", "department").get(pk=case_id)
+    for code, status in (materials or {}).items():
+        case.materials.filter(code=code).update(status=status)
+    channels = notify_applicant(case, action, note)
+    data = dict(data or {}, **({"materials": materials} if materials else {}))
+    if channels:
+        data["notified"] = channels
+    _record(case, None, action, case.status, case.status, note, data)
     return case
 
 

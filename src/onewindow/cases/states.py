@@ -5,6 +5,7 @@
     submitted | accepted | in_review → supplement_requested → (resubmit) back where it was
     approved | denied → delivered
     any open state → withdrawn
+    approved | delivered → revoked (the decision is withdrawn, e.g. after a false commitment)
 `extend` keeps the state; `review` completes one review step and stays in review until the last.
 `assign` gives the case to one reviewer of its department and changes nothing else.
 `suspend` (expert review, hearing) pauses the clock without changing the state; nothing is reviewed
@@ -24,6 +25,7 @@ APPROVED = "approved"
 DENIED = "denied"
 DELIVERED = "delivered"
 WITHDRAWN = "withdrawn"
+REVOKED = "revoked"
 
 STATES = (
     SUBMITTED,
@@ -35,10 +37,11 @@ STATES = (
     DENIED,
     DELIVERED,
     WITHDRAWN,
+    REVOKED,
 )
 OPEN_STATES = (SUBMITTED, ACCEPTED, SUPPLEMENT_REQUESTED, IN_REVIEW)
 DECIDED_STATES = (APPROVED, DENIED)
-FINAL_STATES = (REFUSED, DELIVERED, WITHDRAWN)
+FINAL_STATES = (REFUSED, DELIVERED, WITHDRAWN, REVOKED)
 # The legal clock runs from acceptance to the decision.
 CLOCK_STATES = (ACCEPTED, SUPPLEMENT_REQUESTED, IN_REVIEW)
 
@@ -57,6 +60,7 @@ _FROM = {
     "assign": OPEN_STATES,
     "deliver": DECIDED_STATES,
     "withdraw": OPEN_STATES,
+    "revoke": (APPROVED, DELIVERED),
 }
 ACTIONS = tuple(_FROM)
 
@@ -75,6 +79,7 @@ ACTION_ROLES = {
     "assign": ("supervisor", "admin"),
     "deliver": ("clerk", "admin"),
     "withdraw": ("applicant", "clerk", "admin"),
+    "revoke": ("reviewer", "supervisor", "admin"),
 }
 
 
@@ -152,5 +157,6 @@ def next_state(state: CaseState, action: str) -> CaseState:
         "deny": DENIED,
         "deliver": DELIVERED,
         "withdraw": WITHDRAWN,
+        "revoke": REVOKED,
     }
     return replace(state, status=target[action], suspended_from="", paused=False)

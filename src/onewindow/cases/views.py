@@ -12,13 +12,15 @@ from django.views.decorators.http import require_POST
 
 from onewindow.catalog import rules
 from onewindow.catalog.models import Bundle, ServiceItem
-from onewindow.catalog.selectors import bundle_checklist, checklist, published_item
+from onewindow.catalog.selectors import bundle_checklist, checklist, held_by_user, published_item
 from onewindow.catalog.views import answers_from, answers_query
 from onewindow.core.errors import InvalidInput
 from onewindow.core.models import Role
 from onewindow.core.params import int_param
 from onewindow.core.permissions import Conflict, Forbidden, NotFound
 from onewindow.core.workdays import UnknownYear
+from onewindow.shareddata import selectors as shared_data_selectors
+from onewindow.shareddata import services as shared_data
 
 from . import bundle_services, documents, selectors, services, states
 from .forms import ApplicantForm
@@ -75,6 +77,9 @@ def case_detail(request, case_id, errors=None, status=200, reveal=False):
         "cases/detail.html",
         {
             "case": case,
+            # Data instead of paper: certificates read here are recorded in the holder's access log.
+            "shared_views": shared_data.record_reads(request.user, case),
+            "commitments": shared_data_selectors.case_commitments(case),
             "clock": clock,
             "clock_error": clock_error,
             "events": selectors.history_as_seen_by(request.user, case),
@@ -148,7 +153,11 @@ def intake(request, code):
     except rules.AnswersError:
         return redirect(reverse("guide", args=[item.code]) + "?" + answers_query(answers))
     staff = user.role in STAFF
-    form = ApplicantForm(request.POST or None, materials=result.materials, staff=staff)
+    held = {
+        code: row for code, row in held_by_user(user).items() if code in {m.code for m in result.to_bring}
+    }
+    asked = [m for m in result.materials if m.code not in held]
+    form = ApplicantForm(request.POST or None, materials=asked, staff=staff, held=held)
     errors = []
     if request.method == "POST" and form.is_valid():
         submission = services.Submission(
@@ -159,8 +168,8 @@ def intake(request, code):
             applicant=form.applicant(),
         )
         try:
-            case, _created = services.submit_case(
-                user, submission, request.POST.get("idempotency_key") or None
+            case, _created = shared_data.file_case(
+                user, submission, form.shared_choices(), request.POST.get("idempotency_key") or None
             )
         except (InvalidInput, Forbidden) as error:
             errors = _form_errors(form, error)
@@ -172,7 +181,7 @@ def intake(request, code):
         "cases/intake.html",
         {
             "item": item,
-            "result": result,
+            "to_bring": [m for m in result.to_bring if m.code not in held],
             "form": form,
             "errors": errors,
             "staff": staff,
@@ -276,20 +285,23 @@ def bundle_apply(request, code):
         result = bundle_checklist(bundle, answers)
     except (rules.AnswersError, ServiceItem.DoesNotExist):
         return redirect(guide_url + "?" + answers_query(answers))
-    asked = [result.materials[m.code] for m in result.resolution.materials if m.asked]
+    held = held_by_user(user)
+    asked = [result.materials[m.code] for m in result.resolution.materials if m.asked and m.code not in held]
+    held = {m.code: held[m.code] for m in result.resolution.materials if m.asked and m.code in held}
     staff = user.role in STAFF
-    form = ApplicantForm(request.POST or None, materials=asked, staff=staff)
+    form = ApplicantForm(request.POST or None, materials=asked, staff=staff, held=held)
     errors = []
     if request.method == "POST" and form.is_valid():
         applicant = form.applicant()
         try:
-            parent = bundle_services.submit_bundle(
+            parent = shared_data.file_bundle(
                 user,
                 code,
                 applicant,
                 answers,
                 form.cleaned_data["channel"],
                 form.material_statuses(),
+                form.shared_choices(),
                 request.POST.get("idempotency_key") or None,
             )
         except (InvalidInput, Forbidden, Conflict) as error:
@@ -302,7 +314,7 @@ def bundle_apply(request, code):
         "cases/intake.html",
         {
             "item": bundle,
-            "result": {"materials": asked},
+            "to_bring": asked,
             "form": form,
             "errors": errors,
             "staff": staff,

@@ -113,6 +113,7 @@ class MaterialInline(DraftOnlyInline, admin.StackedInline):
         "name",
         "acceptance_standard",
         "note",
+        "commitment_text",
         ("blank_form", "sample"),
         "when",
         "checks",

@@ -64,6 +64,9 @@ class MaterialOut(Schema):
     note: str
     blank_form_url: str | None
     sample_url: str | None
+    commitment_text: str = Field(
+        description="If not empty, the applicant may sign this commitment instead (告知承诺制)"
+    )
 
 
 class ConditionalMaterialOut(MaterialOut):
@@ -130,6 +133,9 @@ class ChecklistOut(Schema):
     online_url: str
     location: str
     channel_advice: AdviceOut
+    held: dict[str, str] = Field(
+        description="For a signed-in applicant: materials their e-certificates stand for (code → identifier)"
+    )
 
 
 class ItemFilters(PageParams):
@@ -180,6 +186,7 @@ def _material(request, material) -> dict:
         "note": material.tr("note"),
         "blank_form_url": _file_url(request, material.blank_form),
         "sample_url": _file_url(request, material.sample),
+        "commitment_text": material.tr("commitment_text"),
         "when": material.when,
     }
 
@@ -251,7 +258,7 @@ def get_item(request, code: str):
 def item_checklist(request, code: str, payload: ChecklistIn):
     item = _published(code)
     try:
-        result = selectors.checklist(item, payload.answers)
+        result = selectors.checklist(item, payload.answers, selectors.held_by_user(request.user))
     except rules.AnswersError as error:
         raise InvalidInput.from_pairs(error.problems, detail="The answers do not fit") from None
     limits = result.limits
@@ -268,6 +275,7 @@ def item_checklist(request, code: str, payload: ChecklistIn):
             for a in result.answers
         ],
         "materials": [_material(request, m) for m in result.materials],
+        "held": {code: row.reference for code, row in result.held.items()},
         "legal_days": limits["legal_days"],
         "promised_days": limits["promised_days"],
         "days_unit": item.days_unit,
@@ -336,6 +344,7 @@ class BundleMaterialOut(MaterialOut):
     needed_by: list[str]
     provided_by: str | None = Field(description="The bundle item whose result this is: passed on, not asked")
     shared_data: bool = Field(description="Obtained by the platform from shared data: not asked")
+    held: bool = Field(description="One of the applicant's e-certificates stands for it: not asked")
     asked: bool
 
 
@@ -420,7 +429,7 @@ def bundle_checklist(request, code: str, payload: ChecklistIn):
     bundle = _bundle_or_404(code)
     _bundle_items_or_404(bundle)
     try:
-        result = selectors.bundle_checklist(bundle, payload.answers)
+        result = selectors.bundle_checklist(bundle, payload.answers, selectors.held_by_user(request.user))
     except rules.AnswersError as error:
         raise InvalidInput.from_pairs(error.problems, detail="The answers do not fit") from None
     resolution = result.resolution
@@ -434,6 +443,7 @@ def bundle_checklist(request, code: str, payload: ChecklistIn):
                 "needed_by": list(m.needed_by),
                 "provided_by": m.provided_by or None,
                 "shared_data": m.shared_data,
+                "held": m.held,
                 "asked": m.asked,
             }
             for m in resolution.materials

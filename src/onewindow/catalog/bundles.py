@@ -2,7 +2,8 @@
 
 Items of a bundle share questions by code (asked once) and materials by code (asked once). A
 material that another item of the bundle produces as its result is passed on inside the platform;
-one the platform gets from shared data is not asked either. Item B waits for item A when B needs
+one the platform gets from shared data is not asked either, nor one the applicant's own e-certificates
+cover (`held`, known only once the applicant is). Item B waits for item A when B needs
 A's result (or the bundle says so); independent items run in parallel, so the bundle takes the
 longest chain of promised days, while applying separately takes them one after another.
 """
@@ -31,10 +32,11 @@ class MergedMaterial:
     needed_by: tuple[str, ...]
     provided_by: str = ""  # the bundle item whose result it is
     shared_data: bool = False
+    held: bool = False  # one of the applicant's e-certificates stands for it
 
     @property
     def asked(self) -> bool:
-        return not self.provided_by and not self.shared_data
+        return not self.provided_by and not self.shared_data and not self.held
 
 
 @dataclass(frozen=True)
@@ -204,8 +206,12 @@ def static_dependency_errors(
     return errors
 
 
-def resolve_bundle(parts: Sequence[BundlePart], answers: Mapping[str, Any]) -> BundleResolution:
-    """The merged checklist for these answers; AnswersError names every unknown or missing answer."""
+def resolve_bundle(
+    parts: Sequence[BundlePart], answers: Mapping[str, Any], held: Iterable[str] = ()
+) -> BundleResolution:
+    """The merged checklist for these answers; AnswersError names every unknown or missing answer.
+    `held`: the material codes the applicant's e-certificates stand for."""
+    held = frozenset(held)
     problems = answer_errors(merged_questions(parts), answers)
     if problems:
         raise AnswersError(problems)
@@ -229,12 +235,14 @@ def resolve_bundle(parts: Sequence[BundlePart], answers: Mapping[str, Any]) -> B
     materials = []
     for code, entry in merged.items():
         producer = producers.get(code, "")
+        provided_by = producer if producer and producer not in entry["needed_by"] else ""
         materials.append(
             MergedMaterial(
                 code,
                 tuple(entry["needed_by"]),
-                provided_by=producer if producer and producer not in entry["needed_by"] else "",
+                provided_by=provided_by,
                 shared_data=entry["shared"],
+                held=code in held and not entry["shared"] and not provided_by,
             )
         )
     combined = {}

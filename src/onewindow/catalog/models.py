@@ -453,7 +453,7 @@ class MaterialKind(models.TextChoices):
 
 
 class Material(ItemPart):
-    translatable_fields = ("name", "acceptance_standard", "note")
+    translatable_fields = ("name", "acceptance_standard", "note", "commitment_text")
 
     item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="materials")
     name = models.CharField(_("name"), max_length=200)
@@ -467,6 +467,16 @@ class Material(ItemPart):
     )
     acceptance_standard = models.CharField(_("acceptance standard"), max_length=500, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # Notification-commitment (告知承诺制): the applicant may sign this text instead of bringing the
+    # material; the department verifies it after the decision. Empty: the material must be provided.
+    commitment_text = models.TextField(
+        _("commitment text"),
+        blank=True,
+        help_text=_(
+            "If filled in, the applicant may sign this commitment instead of providing the material; "
+            "the department verifies it after the decision."
+        ),
+    )
     blank_form = models.FileField(
         _("blank form"), upload_to="forms/", blank=True, validators=[validate_document_upload]
     )
@@ -502,6 +512,10 @@ class Material(ItemPart):
     @property
     def original(self) -> bool:
         return self.kind == MaterialKind.ORIGINAL
+
+    @property
+    def commitment_allowed(self) -> bool:
+        return bool(self.commitment_text.strip())
 
 
 class ProcessStep(ItemPart):

@@ -74,6 +74,7 @@ class MaterialEntry(_Entry):
     checks: list[dict[str, Any]] = []
     acceptance_standard: str = ""
     note: str = ""
+    commitment_text: str = ""
     blank_form: str = ""
     sample: str = ""
     when: dict[str, Any] | None = None

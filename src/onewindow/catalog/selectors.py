@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
+from onewindow.core.models import APPLICANTS
 from onewindow.core.segmentation import jieba
 
 from . import advice, bundles, rules
@@ -163,16 +164,57 @@ class AnsweredQuestion:
 
 
 @dataclass(frozen=True)
+class HeldMaterial:
+    """A material the applicant need not bring: one of their e-certificates stands for it."""
+
+    code: str
+    source: str  # what provides it, e.g. the certificate type's name
+    reference: str  # e.g. the certificate's identifier
+
+
+def held_materials(holder_id: str) -> dict[str, HeldMaterial]:
+    """The materials `holder_id`'s e-certificates stand for, by code ({} for no holder)."""
+    from .signals import materials_held
+
+    if not holder_id:
+        return {}
+    found: dict[str, HeldMaterial] = {}
+    for _receiver, rows in materials_held.send(sender=Material, holder_id=holder_id):
+        for row in rows:
+            found.setdefault(row.code, row)
+    return found
+
+
+def held_by_user(user) -> dict[str, HeldMaterial]:
+    """A signed-in applicant's held materials (by their verified ID); {} for anyone else."""
+    if getattr(user, "role", None) not in APPLICANTS:
+        return {}
+    return held_materials(user.verified_id_number)
+
+
+@dataclass(frozen=True)
 class Checklist:
     item: ServiceItem
     answers: list[AnsweredQuestion]
     materials: list[Material]
     steps: list[ProcessStep]
     limits: dict[str, Any]
+    held: dict[str, HeldMaterial] = field(default_factory=dict)  # covered by the applicant's certificates
+
+    @property
+    def to_bring(self) -> list[Material]:
+        return [m for m in self.materials if not m.shared_data and m.code not in self.held]
+
+    @property
+    def not_to_bring(self) -> list[tuple[Material, HeldMaterial | None]]:
+        return [(m, self.held.get(m.code)) for m in self.materials if m.shared_data or m.code in self.held]
 
 
-def checklist(item: ServiceItem, answers: dict[str, Any]) -> Checklist:
-    """The personal checklist for these answers; rules.AnswersError when answers are bad or missing."""
+def checklist(
+    item: ServiceItem, answers: dict[str, Any], held: dict[str, HeldMaterial] | None = None
+) -> Checklist:
+    """The personal checklist for these answers; rules.AnswersError when answers are bad or missing.
+    `held`: the materials the applicant's e-certificates stand for (selectors.held_materials)."""
     resolution = rules.resolve(item.rules(), answers)
     materials = {m.code: m for m in item.materials.all()}
     steps = {s.code: s for s in item.steps.all()}
@@ -187,6 +229,7 @@ def checklist(item: ServiceItem, answers: dict[str, Any]) -> Checklist:
         materials=[materials[code] for code in resolution.materials],
         steps=[steps[code] for code in resolution.steps],
         limits=resolution.limits,
+        held={code: row for code, row in (held or {}).items() if code in resolution.materials},
     )
 
 
@@ -196,6 +239,7 @@ class BundleChecklist:
     items: dict[str, ServiceItem]
     resolution: bundles.BundleResolution
     materials: dict[str, Material]  # one Material row per merged code, from the first item needing it
+    held: dict[str, HeldMaterial] = field(default_factory=dict)
 
 
 def search_bundles(query: str = "") -> QuerySet[Bundle]:
@@ -251,17 +295,24 @@ def merged_question_rows(items: dict[str, ServiceItem]) -> list[Question]:
     return list(rows.values())
 
 
-def bundle_checklist(bundle: Bundle, answers: dict[str, Any]) -> BundleChecklist:
-    """The merged checklist; rules.AnswersError when answers are bad or missing."""
+def bundle_checklist(
+    bundle: Bundle, answers: dict[str, Any], held: dict[str, HeldMaterial] | None = None
+) -> BundleChecklist:
+    """The merged checklist; rules.AnswersError when answers are bad or missing. `held` as for
+    `checklist`."""
     items = bundle_items(bundle)
-    resolution = bundles.resolve_bundle(bundle_parts(bundle, items), answers)
+    held = held or {}
+    resolution = bundles.resolve_bundle(bundle_parts(bundle, items), answers, held)
     materials: dict[str, Material] = {}
     for code, item in items.items():
         wanted = set(resolution.materials_by_item[code])
         for material in item.materials.all():
             if material.code in wanted:
                 materials.setdefault(material.code, material)
-    return BundleChecklist(bundle, items, resolution, materials)
+    covered = {m.code for m in resolution.materials if m.held}
+    return BundleChecklist(
+        bundle, items, resolution, materials, {c: r for c, r in held.items() if c in covered}
+    )
 
 
 def route_of(item: ServiceItem, limits: dict[str, Any], materials: list[Material]) -> advice.Route:

@@ -2,6 +2,11 @@
 
 from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import Signal
+
+# Sent with `holder_id` (an ID number or USCC); receivers return HeldMaterial rows: the materials the
+# holder's e-certificates stand for (the certificates component answers; the catalog imports none of it).
+materials_held = Signal()
 
 
 def _renew(sender, **kwargs):

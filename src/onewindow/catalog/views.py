@@ -181,7 +181,7 @@ def checklist(request, code):
     item = _published_or_404(code)
     answers = answers_from(request.GET)
     try:
-        result = selectors.checklist(item, answers)
+        result = selectors.checklist(item, answers, selectors.held_by_user(request.user))
     except rules.AnswersError as failure:
         if rules.answer_errors(item.rules().questions, answers):
             return _bad_answers(request, item, failure.problems, reverse("guide", args=[item.code]))
@@ -254,7 +254,7 @@ def bundle_checklist(request, code):
     answers = answers_from(request.GET)
     guide_url = reverse("bundle-guide", args=[code])
     try:
-        result = selectors.bundle_checklist(bundle, answers)
+        result = selectors.bundle_checklist(bundle, answers, selectors.held_by_user(request.user))
     except rules.AnswersError as failure:
         if rules.answer_errors(bundles.merged_questions(selectors.bundle_parts(bundle, items)), answers):
             return _bad_answers(request, bundle, failure.problems, guide_url)
@@ -268,7 +268,7 @@ def bundle_checklist(request, code):
             "resolution": resolution,
             "asked": [(result.materials[m.code], m) for m in resolution.materials if m.asked],
             "not_asked": [
-                (result.materials[m.code], m, result.items.get(m.provided_by))
+                (result.materials[m.code], m, result.items.get(m.provided_by), result.held.get(m.code))
                 for m in resolution.materials
                 if not m.asked
             ],

@@ -33,6 +33,8 @@ EXPECTED = {
     **{(status, "assign"): status for status in s.OPEN_STATES},
     (s.APPROVED, "deliver"): s.DELIVERED,
     (s.DENIED, "deliver"): s.DELIVERED,
+    (s.APPROVED, "revoke"): s.REVOKED,
+    (s.DELIVERED, "revoke"): s.REVOKED,
 }
 
 
@@ -50,9 +52,9 @@ def test_every_pair(status, action):
         assert action in allowed_actions(state)
 
 
-def test_final_states_allow_nothing():
+def test_final_states_allow_nothing_but_revoking_a_delivered_decision():
     for status in s.FINAL_STATES:
-        assert allowed_actions(CaseState(status)) == []
+        assert allowed_actions(CaseState(status)) == (["revoke"] if status == s.DELIVERED else [])
 
 
 def test_multi_step_review():

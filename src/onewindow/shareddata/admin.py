@@ -1,0 +1,40 @@
+from django.contrib import admin
+
+from .models import Consent, CreditRecord, SharedDataSettings, Verification
+
+
+@admin.register(SharedDataSettings)
+class SharedDataSettingsAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return not SharedDataSettings.objects.exists()
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Written by the services (with their history and side effects), read here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Consent)
+class ConsentAdmin(ReadOnlyAdmin):
+    list_display = ("purpose", "channel", "given_at", "used_at", "withdrawn_at", "expires_at")
+    exclude = ("holder_id",)  # ID numbers are masked outside the case pages
+
+
+@admin.register(Verification)
+class VerificationAdmin(ReadOnlyAdmin):
+    list_display = ("commitment", "department", "due_on", "outcome", "method", "verified_at")
+    list_filter = ("outcome", "department")
+
+
+@admin.register(CreditRecord)
+class CreditRecordAdmin(ReadOnlyAdmin):
+    list_display = ("masked_holder_id", "holder_name", "barred_from", "barred_until")
+    exclude = ("holder_id",)

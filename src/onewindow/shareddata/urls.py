@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("my/shared-data/", views.my_shared_data, name="my-shared-data"),
+    path("my/shared-data/consents/<int:consent_id>/withdraw/", views.withdraw, name="consent-withdraw"),
+    path("verifications/", views.verifications, name="verifications"),
+    path("verifications/<int:verification_id>/", views.verify, name="verification-record"),
+    path("verifications/report/", views.report, name="verification-report"),
+]
