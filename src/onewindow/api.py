@@ -19,6 +19,7 @@ from onewindow.core.api import router as core_router
 from onewindow.core.errors import InvalidInput
 from onewindow.core.permissions import Conflict, Forbidden, NotFound, Throttled
 from onewindow.core.workdays import UnknownYear
+from onewindow.crossregion.api import router as crossregion_router
 from onewindow.evaluation.api import router as evaluation_router
 from onewindow.hall.api import router as hall_router
 from onewindow.hotline.api import router as hotline_router
@@ -140,3 +141,4 @@ api.add_router("/", integrations_router)
 api.add_router("/", hotline_router)
 api.add_router("/", knowledge_router)
 api.add_router("/", certificates_router)
+api.add_router("/", crossregion_router)

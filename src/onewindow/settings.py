@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "onewindow.hotline",
     "onewindow.certificates",
     "onewindow.shareddata",
+    "onewindow.crossregion",
     "onewindow.ops",
 ]
 
@@ -250,7 +251,10 @@ ONEWINDOW_SCHEDULE = [
     {"name": "index_reconcile", "run": "onewindow.evaluation.jobs.reconcile_yesterday", "daily_at": "01:30"},
     {"name": "webhook_sweep", "run": "onewindow.integrations.delivery.wake_all", "every_seconds": 60},
     {"name": "hotline_supervision", "run": "onewindow.hotline.jobs.supervise", "every_seconds": 900},
+    {"name": "cross_region_outbox", "run": "onewindow.crossregion.jobs.send", "every_seconds": 60},
 ]
+# The first retry of a message to a partner region comes after this many seconds, then doubles (≤ 1 h).
+ONEWINDOW_CROSS_REGION_RETRY_SECONDS = float(os.environ.get("ONEWINDOW_CROSS_REGION_RETRY_SECONDS", 30))
 
 EMAIL_BACKEND = os.environ.get("ONEWINDOW_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 

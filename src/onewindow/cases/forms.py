@@ -14,7 +14,12 @@ class ApplicantForm(forms.Form):
     id_number = forms.CharField(label=_("ID number"), max_length=32)
     phone = forms.CharField(label=_("Mobile phone"), max_length=32, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
-    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.WINDOW)
+    # A case from another region's window comes through the cross-region API, never this form.
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=[(c, label) for c, label in Channel.choices if c != Channel.CROSS_REGION],
+        initial=Channel.WINDOW,
+    )
 
     def __init__(self, *args, materials=(), staff=False, held=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -29,8 +34,7 @@ class ApplicantForm(forms.Form):
                 )
                 if staff
                 else _("I agree that the departments use these e-certificates of mine for this application"),
-                required=False,
-                initial=not staff,
+                required=False,  # never ticked in advance: consent is the applicant's act
             )
         for material in materials:
             if material.commitment_allowed and material.code not in self.held:

@@ -21,6 +21,7 @@ class Channel(models.TextChoices):
     KIOSK = "kiosk", _("Self-service kiosk")
     HOTLINE = "hotline", _("Hotline")
     POST = "post", _("By post")
+    CROSS_REGION = "cross_region", _("At another region's window")
 
 
 class Status(models.TextChoices):
@@ -95,7 +96,7 @@ class Case(models.Model):
     department = models.ForeignKey(
         "catalog.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="cases"
     )
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.SUBMITTED)
 
     applicant_user = models.ForeignKey(

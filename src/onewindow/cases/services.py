@@ -162,6 +162,7 @@ def _validate_submission(
     if actor.role in (Role.CITIZEN, Role.ENTERPRISE) and submission.channel in (
         Channel.WINDOW,
         Channel.KIOSK,
+        Channel.CROSS_REGION,
     ):
         errors.append(FieldError("channel", "applicants apply online, by mobile or by post"))
     if actor.role not in (Role.CITIZEN, Role.ENTERPRISE, Role.CLERK, Role.ADMIN):

@@ -71,6 +71,7 @@ class MaterialOut(Schema):
 
 class ConditionalMaterialOut(MaterialOut):
     when: dict | None
+    checks: list[dict] = Field(description="The pre-checks run on its uploads (catalog/prechecks.py)")
 
 
 class StepOut(Schema):
@@ -188,6 +189,7 @@ def _material(request, material) -> dict:
         "sample_url": _file_url(request, material.sample),
         "commitment_text": material.tr("commitment_text"),
         "when": material.when,
+        "checks": material.checks,
     }
 
 

@@ -118,9 +118,9 @@ def _private_key(kid: str, algorithm: str):
     return (OKPKey if kty == "OKP" else ECKey).import_key(path.read_bytes(), parameters={"kid": kid})
 
 
-def sign(document: dict, kid: str, algorithm: str) -> str:
+def sign(document: dict, kid: str, algorithm: str, typ: str = "onewindow-certificate+json") -> str:
     """A compact JWS over the document's canonical JSON."""
-    header = {"alg": algorithm, "kid": kid, "typ": "onewindow-certificate+json"}
+    header = {"alg": algorithm, "kid": kid, "typ": typ}
     if algorithm == SM2:
         signing_input = f"{_b64e(json.dumps(header).encode())}.{_b64e(canonical(document))}".encode()
         return f"{signing_input.decode()}.{_b64e(_sm2_sign(kid, signing_input))}"

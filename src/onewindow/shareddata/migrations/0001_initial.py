@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("cases", "0007_revoked_and_committed"),
+        ("cases", "0007_revoked_committed_cross_region"),
         ("catalog", "0006_material_commitment_text"),
         ("certificates", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
