@@ -4,25 +4,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0006_staff_scope_and_access'),
+        ("cases", "0006_staff_scope_and_access"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='case',
-            name='channel',
-            field=models.CharField(choices=[('window', 'At a window'), ('online', 'Online'), ('mobile', 'Mobile app'), ('kiosk', 'Self-service kiosk'), ('hotline', 'Hotline'), ('post', 'By post'), ('cross_region', "At another region's window")], max_length=16, verbose_name='channel'),
+            model_name="case",
+            name="channel",
+            field=models.CharField(
+                choices=[
+                    ("window", "At a window"),
+                    ("online", "Online"),
+                    ("mobile", "Mobile app"),
+                    ("kiosk", "Self-service kiosk"),
+                    ("hotline", "Hotline"),
+                    ("post", "By post"),
+                    ("cross_region", "At another region's window"),
+                ],
+                max_length=16,
+                verbose_name="channel",
+            ),
         ),
         migrations.AlterField(
-            model_name='case',
-            name='status',
-            field=models.CharField(choices=[('submitted', 'Submitted'), ('accepted', 'Accepted'), ('refused', 'Refused'), ('supplement_requested', 'Supplement requested'), ('in_review', 'In review'), ('approved', 'Approved'), ('denied', 'Denied'), ('delivered', 'Delivered'), ('withdrawn', 'Withdrawn'), ('revoked', 'Decision revoked')], default='submitted', max_length=24, verbose_name='status'),
+            model_name="case",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("submitted", "Submitted"),
+                    ("accepted", "Accepted"),
+                    ("refused", "Refused"),
+                    ("supplement_requested", "Supplement requested"),
+                    ("in_review", "In review"),
+                    ("approved", "Approved"),
+                    ("denied", "Denied"),
+                    ("delivered", "Delivered"),
+                    ("withdrawn", "Withdrawn"),
+                    ("revoked", "Decision revoked"),
+                ],
+                default="submitted",
+                max_length=24,
+                verbose_name="status",
+            ),
         ),
         migrations.AlterField(
-            model_name='casematerial',
-            name='status',
-            field=models.CharField(choices=[('received', 'Received (copy)'), ('original_seen', 'Original checked'), ('shared_data', 'Provided by shared data'), ('passed_on', 'Passed on from another item of the bundle'), ('committed', "Replaced by the applicant's signed commitment"), ('missing', 'Missing')], default='missing', max_length=16, verbose_name='status'),
+            model_name="casematerial",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("received", "Received (copy)"),
+                    ("original_seen", "Original checked"),
+                    ("shared_data", "Provided by shared data"),
+                    ("passed_on", "Passed on from another item of the bundle"),
+                    ("committed", "Replaced by the applicant's signed commitment"),
+                    ("missing", "Missing"),
+                ],
+                default="missing",
+                max_length=16,
+                verbose_name="status",
+            ),
         ),
     ]
