@@ -79,6 +79,26 @@ class Instance:
         return json.loads(self.run("shell", "-c", f"import json; {code}").splitlines()[-1])
 
 
+def region_instance(tmp_path_factory, name: str, **env_changes) -> tuple[Instance, object]:
+    """An instance calling itself region `name`, with the demo catalog, users and certificates; and the
+    function dropping its PostgreSQL database (None on SQLite)."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "ONEWINDOW_DATA_DIR"}}
+    env["ONEWINDOW_DATA_DIR"] = str(tmp_path_factory.mktemp(name))
+    env["ONEWINDOW_REGION_NAME"] = name
+    env.update(env_changes)
+    drop = None
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        env["DATABASE_URL"], drop = new_postgres_database(
+            url, f"onewindow_{name.replace('-', '_')}_{os.getpid()}"
+        )
+    found = Instance(env)
+    found.run("migrate", "--verbosity", "0")
+    found.run("shell", "-c", "from onewindow.ops.demo import load_demo, load_demo_certificates; "
+                             "load_demo(); load_demo_certificates()")  # fmt: skip
+    return found, drop
+
+
 @pytest.fixture(scope="module")
 def instance(tmp_path_factory):
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "ONEWINDOW_DATA_DIR"}}

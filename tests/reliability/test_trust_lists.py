@@ -3,31 +3,11 @@ refuses a certificate issued by region A until it imports A's trust list, confir
 fingerprint; then it verifies it and names its origin."""
 
 import json
-import os
 import urllib.request
 
 import pytest
 
-from onewindow.core.bench import new_postgres_database
-
-from .conftest import Instance
-
-
-def _instance(tmp_path_factory, name):
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "ONEWINDOW_DATA_DIR"}}
-    env["ONEWINDOW_DATA_DIR"] = str(tmp_path_factory.mktemp(name))
-    env["ONEWINDOW_REGION_NAME"] = name
-    drop = None
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgres"):
-        env["DATABASE_URL"], drop = new_postgres_database(
-            url, f"onewindow_{name.replace('-', '_')}_{os.getpid()}"
-        )
-    found = Instance(env)
-    found.run("migrate", "--verbosity", "0")
-    found.run("shell", "-c", "from onewindow.ops.demo import load_demo, load_demo_certificates; "
-                             "load_demo(); load_demo_certificates()")  # fmt: skip
-    return found, drop
+from .conftest import region_instance
 
 
 def verify(instance, token):
@@ -41,7 +21,7 @@ def verify(instance, token):
 
 @pytest.fixture(scope="module")
 def regions(tmp_path_factory):
-    made = [_instance(tmp_path_factory, name) for name in ("region-a", "region-b")]
+    made = [region_instance(tmp_path_factory, name) for name in ("region-a", "region-b")]
     for instance, _drop in made:
         instance.start()
     yield [instance for instance, _drop in made]
