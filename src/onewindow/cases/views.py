@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from onewindow.catalog import rules
+from onewindow.catalog import prechecks, rules
 from onewindow.catalog.models import Bundle, ServiceItem
 from onewindow.catalog.selectors import bundle_checklist, checklist, held_by_user, published_item
 from onewindow.catalog.views import answers_from, answers_query
@@ -325,15 +325,6 @@ def bundle_apply(request, code):
     )
 
 
-def _check_fields(checks) -> list[str]:
-    fields = []
-    for check in checks or ():
-        for name in [check.get("field")] + list(check.get("fields", [])):
-            if name and name not in fields:
-                fields.append(name)
-    return fields
-
-
 @login_required
 def bundle_case_detail(request, bundle_case_id, errors=None, failed=None, status=200):
     parent = bundle_services.visible_bundle_cases(request.user).filter(pk=bundle_case_id).first()
@@ -349,7 +340,7 @@ def bundle_case_detail(request, bundle_case_id, errors=None, failed=None, status
                 continue
             rows[material.code] = {
                 "material": material,
-                "fields": _check_fields(rules_by_code.get(material.code)),
+                "fields": prechecks.typed_fields(rules_by_code.get(material.code)),
                 "uploadable": owner
                 and child.status in (states.SUBMITTED, states.SUPPLEMENT_REQUESTED)
                 and material.status != MaterialStatus.SHARED_DATA,

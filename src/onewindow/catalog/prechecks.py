@@ -48,6 +48,16 @@ class Upload:
     content: bytes
 
 
+def typed_fields(checks) -> list[str]:
+    """The typed-in fields a material's checks read (asked beside its upload), in order, once each."""
+    fields = []
+    for check in checks or ():
+        for name in [check.get("field")] + list(check.get("fields", [])):
+            if name and name not in fields:
+                fields.append(name)
+    return fields
+
+
 def spec_errors(checks: Any) -> list[tuple[str, str]]:
     """Problems in a material's check list, as (path, message) pairs (admin and catalog import)."""
     if checks in (None, []):

@@ -200,3 +200,57 @@ def test_the_window_is_told_what_the_partner_would_refuse(regions):
         forward(files={"id_card": services.Upload("id.pdf", b"MZ" * 100), **scans})
     assert not_a_scan.value.errors[0].field == "files.id_card"
     assert not ForwardedCase.objects.exists() and not OutgoingMessage.objects.exists()
+
+
+def test_the_window_pages_take_the_application_and_hand_the_result_over(regions):
+    clerk = Client(HTTP_ACCEPT_LANGUAGE="en")
+    clerk.force_login(user("clerk"))
+    start = clerk.get("/cross-region/new/", {"peer": B, "item": "GA-003"})
+    assert start.status_code == 200 and "您通过哪种方式入户" in start.content.decode()
+    form = clerk.get("/cross-region/new/", {"peer": B, "item": "GA-003", "a.route": "talent"})
+    assert 'name="file-diploma"' in form.content.decode()
+    scans = {f"file-{code}": io.BytesIO(pdf()) for code in ("id_card", "household_register", "diploma")}
+    for name, scan in scans.items():
+        scan.name = f"{name}.pdf"
+    url = "/cross-region/new/?peer=region-b&item=GA-003&a.route=talent"
+    refused = clerk.post(url, {"name": "陈志强", "id_type": "resident_id", "id_number": "110105194912310021"})
+    assert refused.status_code == 400 and "files.id_card" in refused.content.decode()
+    sent = clerk.post(url, {"name": "陈志强", "id_type": "resident_id", "id_number": ID, **scans})
+    forwarded = ForwardedCase.objects.get()
+    assert sent.status_code == 302 and sent["Location"] == f"/cross-region/{forwarded.pk}/"
+    regions.down = True
+    services.send_pending()
+    supervisor = Client(HTTP_ACCEPT_LANGUAGE="en")
+    supervisor.force_login(user("supervisor"))
+    waiting = supervisor.get("/cross-region/outbox/").content.decode()
+    assert "case.forward" in waiting and "not reached" in waiting
+    regions.down = False
+    message = OutgoingMessage.objects.get()
+    assert supervisor.post(f"/cross-region/outbox/{message.pk}/", {"action": "retry"}).status_code == 302
+    regions.flush()
+    case = Case.objects.get(channel="cross_region")
+    reviewer = Client(HTTP_ACCEPT_LANGUAGE="en")
+    reviewer.force_login(user(f"reviewer-{case.department.code}"))
+    assert forwarded.reference in reviewer.get(f"/cases/{case.pk}/").content.decode()
+    with regions.at(B):
+        case_services.act(user("clerk"), case.pk, case_services.ActionInput("accept"))
+        for _step in case.review_steps[:-1]:
+            case_services.act(
+                user(f"reviewer-{case.department.code}"), case.pk, case_services.ActionInput("review")
+            )
+        case_services.act(
+            user(f"reviewer-{case.department.code}"),
+            case.pk,
+            case_services.ActionInput("deny", note="学历不符"),
+        )
+    regions.flush()
+    page = clerk.get(f"/cross-region/{forwarded.pk}/").content.decode()
+    assert "Denied" in page and "Hand the result over" in page and case.number in page
+    assert clerk.get(f"/cross-region/{forwarded.pk}/result.pdf").content.startswith(b"%PDF")
+    assert clerk.post(f"/cross-region/{forwarded.pk}/hand-over/").status_code == 302
+    regions.flush()
+    case.refresh_from_db()
+    assert case.status == "delivered"
+    citizen = Client()
+    citizen.force_login(user("citizen"))
+    assert citizen.get(f"/cross-region/{forwarded.pk}/").status_code == 404
