@@ -252,6 +252,7 @@ ONEWINDOW_SCHEDULE = [
     {"name": "webhook_sweep", "run": "onewindow.integrations.delivery.wake_all", "every_seconds": 60},
     {"name": "hotline_supervision", "run": "onewindow.hotline.jobs.supervise", "every_seconds": 900},
     {"name": "cross_region_outbox", "run": "onewindow.crossregion.jobs.send", "every_seconds": 60},
+    {"name": "discard_prefills", "run": "onewindow.shareddata.jobs.discard_prefills", "every_seconds": 3600},
 ]
 # The first retry of a message to a partner region comes after this many seconds, then doubles (≤ 1 h).
 ONEWINDOW_CROSS_REGION_RETRY_SECONDS = float(os.environ.get("ONEWINDOW_CROSS_REGION_RETRY_SECONDS", 30))

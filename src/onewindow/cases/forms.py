@@ -81,7 +81,7 @@ class ApplicantForm(forms.Form):
             **{name: self.cleaned_data[name] for name in ("name", "id_type", "id_number", "phone", "email")}
         )
 
-    def shared_choices(self) -> SharedChoices:
+    def shared_choices(self, prefilled=None) -> SharedChoices:
         commitments = [
             name[len("commit.") :] for name in self.commitment_fields if self.cleaned_data.get(name)
         ]
@@ -95,6 +95,7 @@ class ApplicantForm(forms.Form):
             use_certificates=bool(self.cleaned_data.get("use_certificates")),
             commitments={code: name for code in commitments},
             signed_via=signed_via,
+            prefill=prefilled.token if prefilled else "",
         )
 
     def material_statuses(self) -> dict[str, str]:

@@ -80,6 +80,7 @@ def case_detail(request, case_id, errors=None, status=200, reveal=False):
             # Data instead of paper: certificates read here are recorded in the holder's access log.
             "shared_views": shared_data.record_reads(request.user, case),
             "commitments": shared_data_selectors.case_commitments(case),
+            "data_sources": shared_data_selectors.data_sources(case),
             "clock": clock,
             "clock_error": clock_error,
             "events": selectors.history_as_seen_by(request.user, case),
@@ -157,7 +158,10 @@ def intake(request, code):
         code: row for code, row in held_by_user(user).items() if code in {m.code for m in result.to_bring}
     }
     asked = [m for m in result.materials if m.code not in held]
-    form = ApplicantForm(request.POST or None, materials=asked, staff=staff, held=held)
+    prefilled = _prefilled(request)
+    form = ApplicantForm(
+        request.POST or None, materials=asked, staff=staff, held=held, initial=_prefilled_fields(prefilled)
+    )
     errors = []
     if request.method == "POST" and form.is_valid():
         submission = services.Submission(
@@ -169,7 +173,7 @@ def intake(request, code):
         )
         try:
             case, _created = shared_data.file_case(
-                user, submission, form.shared_choices(), request.POST.get("idempotency_key") or None
+                user, submission, form.shared_choices(prefilled), request.POST.get("idempotency_key") or None
             )
         except (InvalidInput, Forbidden) as error:
             errors = _form_errors(form, error)
@@ -182,6 +186,7 @@ def intake(request, code):
         {
             "item": item,
             "to_bring": [m for m in result.to_bring if m.code not in held],
+            "prefilled": prefilled,
             "form": form,
             "errors": errors,
             "staff": staff,
@@ -190,6 +195,18 @@ def intake(request, code):
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _prefilled(request):
+    """Values read from registers for this application (the guide carries their token)."""
+    return shared_data_selectors.prefill_for(request.user, request.GET.get("prefill", ""))
+
+
+def _prefilled_fields(prefilled) -> dict:
+    if prefilled is None:
+        return {}
+    fields = {k: v["value"] for k, v in prefilled.values.get("applicant", {}).items()}
+    return fields | {"id_number": prefilled.holder_id}
 
 
 def track(request, number):
@@ -289,7 +306,10 @@ def bundle_apply(request, code):
     asked = [result.materials[m.code] for m in result.resolution.materials if m.asked and m.code not in held]
     held = {m.code: held[m.code] for m in result.resolution.materials if m.asked and m.code in held}
     staff = user.role in STAFF
-    form = ApplicantForm(request.POST or None, materials=asked, staff=staff, held=held)
+    prefilled = _prefilled(request)
+    form = ApplicantForm(
+        request.POST or None, materials=asked, staff=staff, held=held, initial=_prefilled_fields(prefilled)
+    )
     errors = []
     if request.method == "POST" and form.is_valid():
         applicant = form.applicant()
@@ -301,7 +321,7 @@ def bundle_apply(request, code):
                 answers,
                 form.cleaned_data["channel"],
                 form.material_statuses(),
-                form.shared_choices(),
+                form.shared_choices(prefilled),
                 request.POST.get("idempotency_key") or None,
             )
         except (InvalidInput, Forbidden, Conflict) as error:
@@ -315,6 +335,7 @@ def bundle_apply(request, code):
         {
             "item": bundle,
             "to_bring": asked,
+            "prefilled": prefilled,
             "form": form,
             "errors": errors,
             "staff": staff,

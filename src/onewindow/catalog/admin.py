@@ -101,7 +101,7 @@ class DraftOnlyInline:
 class QuestionInline(DraftOnlyInline, admin.TabularInline):
     model = Question
     formset = QuestionFormSet
-    fields = ("position", "code", "text", "help_text", "when", "translations")
+    fields = ("position", "code", "text", "help_text", "when", "prefill", "translations")
     show_change_link = True
 
 

@@ -417,6 +417,16 @@ class Question(ItemPart):
         blank=True,
         help_text=_('Ask only when this holds, e.g. {"q": "employer", "is": "company"}.'),
     )
+    # Data instead of paper: the answer read from a register, when the applicant lets the form fill itself.
+    prefill = models.JSONField(
+        _("prefilled from"),
+        null=True,
+        blank=True,
+        help_text=_(
+            'A register field that answers it, e.g. {"register": "social_insurance", "field": "insured_as"} '
+            '(the value is the option), or with "at_least": [[15, "enough"], [0, "short"]] for numbers.'
+        ),
+    )
 
     class Meta(ItemPart.Meta):
         verbose_name = _("situation question")

@@ -60,6 +60,7 @@ class QuestionEntry(_Entry):
     text: Text
     help_text: str = ""
     when: dict[str, Any] | None = None
+    prefill: dict[str, Any] | None = None
     options: Annotated[list[OptionEntry], Field(min_length=1)]
     translations: Translations = {}
 

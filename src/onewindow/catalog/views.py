@@ -98,6 +98,17 @@ def answers_from(query) -> dict[str, str]:
     }
 
 
+def carried(query) -> dict[str, str]:
+    """Parameters the guide passes along without reading them: `prefill`, the token of values read
+    from registers (shared data), which the application form uses."""
+    token = query.get("prefill", "")
+    return (
+        {"prefill": token}
+        if token and len(token) <= 40 and token.replace("-", "").replace("_", "").isalnum()
+        else {}
+    )
+
+
 def answers_query(answers: dict[str, str], **extra) -> str:
     params = [(ANSWER_PREFIX + code, option) for code, option in answers.items()]
     params += [(key, value) for key, value in extra.items() if value]
@@ -153,7 +164,7 @@ def _guide(request, subject, specs, rows, guide_url: str, checklist_url: str, st
     if current is None:
         pending = rules.next_question(specs, answers)
         if pending is None:
-            return redirect(checklist_url + "?" + answers_query(answers))
+            return redirect(checklist_url + "?" + answers_query(answers, **carried(request.GET)))
         current = pending.code
     index = codes.index(current)
     question = next(q for q in rows if q.code == current)
@@ -169,7 +180,8 @@ def _guide(request, subject, specs, rows, guide_url: str, checklist_url: str, st
             "number": index + 1,
             "error": error,
             "selected": answers.get(current),
-            "hidden": [(ANSWER_PREFIX + k, v) for k, v in others.items()],
+            "hidden": [(ANSWER_PREFIX + k, v) for k, v in others.items()]
+            + list(carried(request.GET).items()),
             "field_name": ANSWER_PREFIX + current,
             "back_url": (guide_url + "?" + answers_query(answers, at=previous)) if previous else start_url,
         },
@@ -195,6 +207,7 @@ def checklist(request, code):
             "limits": result.limits,
             "answers_query": answers_query(answers),
             "advice": selectors.item_advice(result),
+            "apply_query": answers_query(answers, **carried(request.GET)),
             "answers": [
                 (a, reverse("guide", args=[item.code]) + "?" + answers_query(answers, at=a.question.code))
                 for a in result.answers
@@ -278,6 +291,7 @@ def bundle_checklist(request, code):
             "change_url": guide_url + "?" + answers_query(answers),
             "advice": selectors.bundle_advice(result),
             "answers_query": answers_query(answers),
+            "apply_query": answers_query(answers, **carried(request.GET)),
         },
     )
 

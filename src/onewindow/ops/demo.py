@@ -225,3 +225,46 @@ def load_demo_certificates() -> int:
             certificate.shown_publicly = True
             certificate.save(update_fields=["shown_publicly"])
     return len(plans)
+
+
+def load_demo_registers() -> int:
+    """The local registers' records of the demo citizens and enterprise (only into empty registers)."""
+    from onewindow.shareddata.demo import load_registers
+    from onewindow.shareddata.models import Register, RegisterRecord
+
+    from .history import FAMILY_NAMES, GIVEN_NAMES, _resident_id
+
+    load_registers()
+    if RegisterRecord.objects.exists():
+        return 0
+    registers = {r.code: r for r in Register.objects.all()}
+    citizen = {
+        "name": "李明",
+        "gender": "男",
+        "birth_date": "1949-12-31",
+        "address": "东莞市南城街道宏图路 8 号",
+    }
+    insured = {"insured_as": "employee", "pension_years": 38, "medical_years": 30, "other_province": "none"}
+    enterprise = {
+        "name": "东莞市新晨科技有限公司",
+        "legal_representative": "陈新",
+        "address": "东莞市松山湖科技园 1 号",
+    }
+    records = [
+        ("population", DEMO_CITIZEN_ID, citizen),
+        ("social_insurance", DEMO_CITIZEN_ID, insured),
+        ("enterprise", DEMO_ENTERPRISE_ID, enterprise),
+    ]
+    for n in range(1, 31):
+        name = FAMILY_NAMES[n % len(FAMILY_NAMES)] + GIVEN_NAMES[(n * 7) % len(GIVEN_NAMES)]
+        person = _resident_id(n)
+        records.append(("population", person, {"name": name, "address": f"东莞市石龙镇中山路 {n} 号"}))
+        paid = {"pension_years": 5 + n, "medical_years": 3 + n, "other_province": "none"}
+        records.append(
+            ("social_insurance", person, {"insured_as": "employee" if n % 3 else "flexible", **paid})
+        )
+    RegisterRecord.objects.bulk_create(
+        RegisterRecord(register=registers[code], subject_id=subject, values=values)
+        for code, subject, values in records
+    )
+    return len(records)

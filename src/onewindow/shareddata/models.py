@@ -20,6 +20,11 @@ class SharedDataSettings(models.Model):
     verification_days = models.PositiveSmallIntegerField(
         _("commitments are verified within (working days)"), default=20, validators=[MinValueValidator(1)]
     )
+    prefill_hours = models.PositiveSmallIntegerField(
+        _("prefilled data not filed is discarded after (hours)"),
+        default=24,
+        validators=[MinValueValidator(1)],
+    )
     bar_days = models.PositiveSmallIntegerField(
         _("a false commitment bars further commitments for (days)"),
         default=365,
@@ -225,3 +230,109 @@ class CreditRecord(models.Model):
     @property
     def masked_holder_id(self) -> str:
         return mask(self.holder_id)
+
+
+class Register(models.Model):
+    """A register the platform asks (population, enterprise register, social insurance record…) through
+    an adapter: `local` reads RegisterRecord rows kept here (the demo's), `http` asks the register's
+    own service, whose answers are signed with the key given here."""
+
+    class Kind(models.TextChoices):
+        LOCAL = "local", _("Kept on this platform")
+        HTTP = "http", _("The register's own service (HTTP)")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("adapter"), max_length=8, choices=Kind.choices, default=Kind.LOCAL)
+    url = models.URLField(_("service address"), blank=True)
+    public_jwk = models.JSONField(_("key its answers are signed with (JWK)"), null=True, blank=True)
+    timeout_seconds = models.FloatField(
+        _("timeout (seconds)"), default=3.0, validators=[MinValueValidator(0.1)]
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("register")
+        verbose_name_plural = _("registers")
+
+    def __str__(self):
+        return self.name
+
+
+class RegisterRecord(models.Model):
+    """One subject's entry in a register kept on this platform."""
+
+    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="records")
+    subject_id = models.CharField(_("ID number or USCC"), max_length=32)
+    values = models.JSONField(_("values"), default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["register", "subject_id"], name="one_register_record")]
+        verbose_name = _("register record")
+        verbose_name_plural = _("register records")
+
+    def __str__(self):
+        return f"{self.register_id}: {mask(self.subject_id)}"
+
+
+class RegisterQuery(AppendOnly):
+    """Every question put to a register: who asked, about whom, why, and what came of it."""
+
+    class Outcome(models.TextChoices):
+        ANSWERED = "answered", _("Answered")
+        NOT_FOUND = "not_found", _("No record")
+        UNAVAILABLE = "unavailable", _("Did not answer")
+
+    register = models.ForeignKey(Register, on_delete=models.PROTECT, related_name="+")
+    subject_id = models.CharField(max_length=32, db_index=True)
+    purpose = models.CharField(_("purpose"), max_length=200)
+    caller = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("time"))
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
+    duration_ms = models.PositiveIntegerField(default=0)
+    fingerprint = models.CharField(max_length=64, blank=True)  # SHA-256 of the signed answer
+    problem = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("register query")
+        verbose_name_plural = _("register queries")
+
+    def __str__(self):
+        return f"{self.register_id} {self.outcome} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Prefill(models.Model):
+    """Values read from registers for one application not filed yet: kept for `prefill_hours`, then
+    discarded (the scheduled job), or moved into the case's DataSource rows when it is filed."""
+
+    token = models.CharField(max_length=32, unique=True)
+    holder_id = models.CharField(max_length=32)
+    caller = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(db_index=True)
+    # {"answers": {question: {"value", "source", "reference"}}, "applicant": {field: {...}},
+    #  "unavailable": [{"register", "problem"}]}
+    values = models.JSONField(default=dict)
+
+    def __str__(self):
+        return self.token[:8]
+
+
+class DataSource(models.Model):
+    """Where a filed value came from: a register (with the query's fingerprint), a certificate, or typed
+    by the applicant or the clerk (also when a register did not answer)."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="data_sources")
+    field = models.CharField(_("field"), max_length=80)
+    value = models.CharField(_("value"), max_length=300)
+    source = models.CharField(_("source"), max_length=120)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("data source")
+        verbose_name_plural = _("data sources")
+
+    def __str__(self):
+        return f"{self.field}: {self.source}"

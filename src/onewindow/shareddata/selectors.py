@@ -15,7 +15,17 @@ from onewindow.certificates.models import Certificate, CertificateStatus
 from onewindow.core import clock
 from onewindow.core.models import SUPERVISORS, Role, User
 
-from .models import CertificateUse, Commitment, Consent, CreditRecord, SharedMaterial, Verification
+from .models import (
+    CertificateUse,
+    Commitment,
+    Consent,
+    CreditRecord,
+    DataSource,
+    Prefill,
+    SharedDataSettings,
+    SharedMaterial,
+    Verification,
+)
 
 
 def usable_certificates(holder_id: str, today: dt.date | None = None) -> dict[str, Certificate]:
@@ -167,3 +177,17 @@ def commitment_report(
         )
         for code in sorted(set(made) | set(counts))
     ]
+
+
+def prefill_for(user: User, token: str) -> Prefill | None:
+    """The caller's own prefilled values, while they are kept."""
+    if not token or not user.is_authenticated:
+        return None
+    hours = SharedDataSettings.current().prefill_hours
+    return Prefill.objects.filter(
+        token=token, caller=user, created_at__gte=clock.now() - dt.timedelta(hours=hours)
+    ).first()
+
+
+def data_sources(case: Case):
+    return DataSource.objects.filter(case=case)

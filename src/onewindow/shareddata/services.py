@@ -4,13 +4,14 @@ withdrawing a consent, and the post-verification of commitments with what a fals
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 
 from onewindow.cases import bundle_services
 from onewindow.cases import services as case_services
-from onewindow.cases.models import BundleCase, Case, CaseMaterial, MaterialStatus
+from onewindow.cases.models import BundleCase, Case, CaseMaterial, IdType, MaterialStatus
 from onewindow.catalog import rules
 from onewindow.catalog.models import Bundle, Material, ServiceItem
 from onewindow.catalog.selectors import bundle_checklist, checklist, department_calendar, published_item
@@ -19,17 +20,21 @@ from onewindow.certificates import signing
 from onewindow.certificates.models import Certificate, CertificateStatus
 from onewindow.core import clock, events
 from onewindow.core.errors import FieldError, InvalidInput
-from onewindow.core.models import STAFF, SUPERVISORS, Role, User
+from onewindow.core.ids import id_problem
+from onewindow.core.models import APPLICANTS, STAFF, SUPERVISORS, Role, User
 from onewindow.core.permissions import Conflict, Forbidden, NotFound
 from onewindow.core.workdays import add_working_days
 
-from . import selectors
+from . import prefill, registers, selectors
 from .models import (
     CertificateUse,
     Commitment,
     Consent,
     ConsentChannel,
     CreditRecord,
+    DataSource,
+    Prefill,
+    Register,
     SharedDataSettings,
     SharedMaterial,
     SignedVia,
@@ -44,6 +49,7 @@ class SharedChoices:
     use_certificates: bool = False  # consent to the use of their certificates that stand for materials
     commitments: dict[str, str] = field(default_factory=dict)  # material code → the name signed
     signed_via: str = SignedVia.ONLINE
+    prefill: str = ""  # the token of the values read from registers for this application
 
 
 def _choice_errors(
@@ -115,6 +121,7 @@ def file_case(
     with events.atomic():
         case, created = case_services.submit_case(actor, submission, idempotency_key)
         _attach(actor, [case], held, choices, case=case)
+        _record_sources(actor, [case], choices.prefill)
     return case, created
 
 
@@ -144,7 +151,9 @@ def file_bundle(
         parent = bundle_services.submit_bundle(
             actor, bundle_code, applicant, answers, channel, materials, idempotency_key, platform
         )
-        _attach(actor, list(parent.children.all()), held, choices, bundle_case=parent)
+        children = list(parent.children.all())
+        _attach(actor, children, held, choices, bundle_case=parent)
+        _record_sources(actor, children, choices.prefill)
     return parent
 
 
@@ -369,3 +378,119 @@ def _false_commitment(actor: User, verification: Verification, case: Case) -> No
         recorded_by=actor,
         recorded_at=clock.now(),
     )
+
+
+# Prefill from registers -----------------------------------------------------------------------------
+
+
+def _subject(caller: User, holder_id: str) -> str:
+    """Whom the registers are asked about: an applicant only about themselves; the window about the
+    person in front of it (the ID number typed, checked)."""
+    if caller.role in APPLICANTS:
+        if not caller.verified_id_number:
+            raise InvalidInput([FieldError("id_number", "this account's identity is not verified yet")])
+        return caller.verified_id_number.strip().upper()
+    if caller.role not in (Role.CLERK, Role.ADMIN):
+        raise Forbidden("registers are asked for an applicant or at a window")
+    holder_id = holder_id.strip().upper()
+    id_type = IdType.USCC if len(holder_id) == 18 and not holder_id[:17].isdigit() else IdType.RESIDENT_ID
+    if problem := id_problem(id_type, holder_id):
+        raise InvalidInput([FieldError("id_number", problem)])
+    return holder_id
+
+
+NAME_REGISTERS = ("population", "enterprise")
+
+
+def start_prefill(caller: User, holder_id: str, questions, purpose: str) -> Prefill:
+    """Ask the registers the questions name (and the population or enterprise register for the name);
+    each value keeps its source. A register that does not answer is listed, and its questions are left
+    for the applicant."""
+    subject = _subject(caller, holder_id)
+    specs: dict[str, tuple[dict, tuple[str, ...]]] = {}
+    for question in questions:
+        if question.prefill and question.code not in specs:
+            specs[question.code] = (question.prefill, tuple(o.code for o in question.options.all()))
+    wanted = {spec["register"] for spec, _options in specs.values() if "register" in spec} | set(
+        NAME_REGISTERS
+    )
+    values: dict[str, registers.RegisterAnswer] = {}
+    unavailable = []
+    for register in Register.objects.filter(code__in=wanted, active=True):
+        try:
+            answer = registers.lookup(register, subject, purpose, caller)
+        except registers.RegisterUnavailable as error:
+            unavailable.append({"register": register.code, "name": register.name, "problem": str(error)})
+            continue
+        if answer.found:
+            values[register.code] = (register, answer)
+    answers = {}
+    for code, (spec, options) in specs.items():
+        found = values.get(spec.get("register"))
+        option = prefill.answer_from(spec, found[1].values, options) if found else None
+        if option is not None:
+            answers[code] = _sourced(option, found, spec["field"])
+    applicant = {}
+    for code in NAME_REGISTERS:
+        if code in values and values[code][1].values.get("name"):
+            applicant["name"] = _sourced(values[code][1].values["name"], values[code], "name")
+            break
+    return Prefill.objects.create(
+        token=secrets.token_urlsafe(16),
+        holder_id=subject,
+        caller=caller,
+        created_at=clock.now(),
+        values={"answers": answers, "applicant": applicant, "unavailable": unavailable},
+    )
+
+
+def _sourced(value, found, register_field: str) -> dict:
+    register, answer = found
+    return {
+        "value": str(value),
+        "source": register.name,
+        "register": register.code,
+        "field": register_field,
+        "reference": answer.fingerprint[:16],
+    }
+
+
+def _record_sources(actor: User, cases: list[Case], token: str) -> None:
+    """The filed values' sources, from the prefill used (which is then discarded)."""
+    if not token:
+        return
+    found = selectors.prefill_for(actor, token)
+    if found is None:
+        return
+    prefilled = found.values
+    typed = "typed at the window" if actor.role in (Role.CLERK, Role.ADMIN) else "typed by the applicant"
+    missed = ", ".join(u["name"] for u in prefilled.get("unavailable", []))
+    for case in cases:
+        if DataSource.objects.filter(case=case).exists():
+            continue  # a retried filing
+        rows = []
+        filed = [(f"answers.{code}", value) for code, value in case.answers.items()]
+        filed.append(("applicant.name", case.applicant_name))
+        for name, value in filed:
+            kind, _dot, key = name.partition(".")
+            offered = prefilled.get("answers" if kind == "answers" else "applicant", {}).get(key)
+            if offered and offered["value"] == value:
+                source = f"{offered['source']} ({offered['field']})"
+                rows.append(
+                    DataSource(
+                        case=case, field=name, value=value, source=source, reference=offered["reference"]
+                    )
+                )
+            else:
+                note = f"{typed} ({missed} did not answer)" if missed else typed
+                rows.append(DataSource(case=case, field=name, value=value, source=note[:120]))
+        DataSource.objects.bulk_create(rows)
+    found.delete()
+
+
+def discard_prefills(now: dt.datetime | None = None) -> int:
+    """Prefilled values never filed are kept `prefill_hours` (default 24), then deleted."""
+    now = now or clock.now()
+    hours = SharedDataSettings.current().prefill_hours
+    deleted, _by_model = Prefill.objects.filter(created_at__lt=now - dt.timedelta(hours=hours)).delete()
+    return deleted

@@ -8,4 +8,5 @@ urlpatterns = [
     path("verifications/", views.verifications, name="verifications"),
     path("verifications/<int:verification_id>/", views.verify, name="verification-record"),
     path("verifications/report/", views.report, name="verification-report"),
+    path("prefill/<str:kind>/<str:code>/", views.prefill, name="prefill"),
 ]

@@ -4,11 +4,13 @@ the departments' post-verification list and its report."""
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,7 +21,7 @@ from onewindow.core.params import date_param
 from onewindow.core.permissions import Conflict, Forbidden, NotFound
 
 from . import selectors, services
-from .models import Verification
+from .models import SharedDataSettings, Verification
 
 
 def _holder_id(user) -> str:
@@ -123,3 +125,64 @@ def report(request):
     if request.user.role == Role.REVIEWER:
         figures = [f for f in figures if f.department == request.user.department.code]
     return render(request, "shareddata/report.html", {"figures": figures, "since": since, "until": until})
+
+
+def _prefill_target(kind: str, code: str):
+    """The item or bundle whose questions are prefilled, its questions, and its guide's address."""
+    from onewindow.catalog import selectors as catalog_selectors
+    from onewindow.catalog.models import Bundle, ServiceItem
+
+    if kind == "item":
+        try:
+            item = catalog_selectors.published_item(code)
+        except ServiceItem.DoesNotExist:
+            raise Http404(_("No such service.")) from None
+        return item, list(item.questions.all()), reverse("guide", args=[code])
+    bundle = Bundle.objects.filter(code=code).first()
+    if bundle is None:
+        raise Http404(_("No such service."))
+    try:
+        items = catalog_selectors.bundle_items(bundle)
+    except ServiceItem.DoesNotExist:
+        raise Http404(_("No such service.")) from None
+    questions = [q for item in items.values() for q in item.questions.all()]
+    return bundle, questions, reverse("bundle-guide", args=[code])
+
+
+@login_required
+def prefill(request, kind, code):
+    """Fill the situation questions and the name in from registers (the applicant's own, or at the
+    window the person's whose ID number is typed), each value with its source."""
+    if request.user.role not in (*APPLICANTS, Role.CLERK, Role.ADMIN):
+        raise Http404(_("Only applicants and window clerks fill forms in from registers."))
+    subject, questions, guide_url = _prefill_target(kind, code)
+    context = {"subject": subject, "guide_url": guide_url, "staff": request.user.role not in APPLICANTS}
+    if request.method != "POST":
+        return render(request, "shareddata/prefill.html", context)
+    try:
+        found = services.start_prefill(
+            request.user, request.POST.get("id_number", ""), questions, f"prefill {kind} {code}"
+        )
+    except (InvalidInput, Forbidden) as error:
+        problems = error.errors if isinstance(error, InvalidInput) else []
+        context["errors"] = [(e.field, e.message) for e in problems] or [("", str(error))]
+        return render(request, "shareddata/prefill.html", context, status=400)
+    texts = {}
+    for question in questions:
+        texts.setdefault(question.code, (question, {o.code: o for o in question.options.all()}))
+    rows = []
+    for question_code, entry in found.values["answers"].items():
+        question, options = texts[question_code]
+        rows.append((question, options.get(entry["value"]), entry))
+    query = {f"a.{q}": entry["value"] for q, entry in found.values["answers"].items()} | {
+        "prefill": found.token
+    }
+    context.update(
+        prefilled=found,
+        rows=rows,
+        name=found.values["applicant"].get("name"),
+        unavailable=found.values["unavailable"],
+        continue_url=guide_url + "?" + urlencode(query),
+        hours=SharedDataSettings.current().prefill_hours,
+    )
+    return render(request, "shareddata/prefilled.html", context)

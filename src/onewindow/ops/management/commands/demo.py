@@ -8,7 +8,7 @@ from onewindow.hall.demo import load_demo_history
 from onewindow.hotline.demo import DEMO_DAYS, load_demo_hotline
 from onewindow.ops import background
 from onewindow.ops import live as live_centre
-from onewindow.ops.demo import load_demo, load_demo_cases, load_demo_certificates
+from onewindow.ops.demo import load_demo, load_demo_cases, load_demo_certificates, load_demo_registers
 from onewindow.ops.history import ensure_history
 
 
@@ -59,6 +59,7 @@ class Command(BaseCommand):
         tickets = load_demo_history()
         hotline = load_demo_hotline()
         certificates = load_demo_certificates()
+        register_records = load_demo_registers()
         self.stdout.write(f"Data folder: {settings.DATA_DIR}")
         self.stdout.write(
             f"Demo catalog: {summary}; {users} demo users created (password: {DEMO_PASSWORD}); "
@@ -66,6 +67,8 @@ class Command(BaseCommand):
         )
         if certificates:
             self.stdout.write(f"E-certificates: {certificates} issued to the demo citizens and enterprise")
+        if register_records:
+            self.stdout.write(f"Registers: {register_records} records of the demo people and enterprise")
         if hotline.get("tickets"):
             self.stdout.write(
                 f"Hotline: {hotline['tickets']} tickets over {DEMO_DAYS} days (a burst in the last days), "
