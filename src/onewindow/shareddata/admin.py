@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Consent, CreditRecord, SharedDataSettings, Verification
+from .models import Consent, CreditRecord, Register, RegisterQuery, SharedDataSettings, Verification
 
 
 @admin.register(SharedDataSettings)
@@ -38,3 +38,15 @@ class VerificationAdmin(ReadOnlyAdmin):
 class CreditRecordAdmin(ReadOnlyAdmin):
     list_display = ("masked_holder_id", "holder_name", "barred_from", "barred_until")
     exclude = ("holder_id",)
+
+
+@admin.register(Register)
+class RegisterAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "kind", "url", "timeout_seconds", "active")
+
+
+@admin.register(RegisterQuery)
+class RegisterQueryAdmin(ReadOnlyAdmin):
+    list_display = ("at", "register", "purpose", "caller", "outcome", "duration_ms")
+    list_filter = ("register", "outcome")
+    exclude = ("subject_id",)
