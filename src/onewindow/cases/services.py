@@ -303,6 +303,7 @@ def _record(
             "actor_role": entry.actor_role,
             **({"due_date": data["due_date"]} if "due_date" in data else {}),
             **({"decision": action} if action in ("approve", "deny") else {}),
+            **({"reason": note} if action == "revoke" else {}),
             **({"bundle_case": data["bundle_case"]} if "bundle_case" in data else {}),
         },
     )

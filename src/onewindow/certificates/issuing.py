@@ -1,6 +1,6 @@
 """Certificates issued by the platform itself: when a case of an item that produces a certificate is
-approved, the certificate is issued in the same transaction (listening to the outbox, so that the
-cases component knows nothing of certificates)."""
+approved, the certificate is issued in the same transaction, and when the decision is revoked, it is
+revoked (listening to the outbox, so that the cases component knows nothing of certificates)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,9 @@ def surface_from_case(schema: dict, case) -> dict:
 
 
 def on_event(sender, event, **kwargs) -> None:
+    if event.type == "case.revoked":
+        revoke_with_decision(event.payload["case_id"], event.payload.get("reason", ""))
+        return
     if event.type != "case.decided" or event.payload.get("decision") != "approve":
         return
     kinds = list(CertificateType.objects.filter(item_code=event.payload.get("item", "")))
@@ -47,3 +50,13 @@ def on_event(sender, event, **kwargs) -> None:
             services.issue(data, None, case=case)
         except InvalidInput as error:  # e.g. an applicant whose ID cannot hold this type
             log.warning("no %s certificate for case %s: %s", kind.code, case.number, error)
+
+
+def revoke_with_decision(case_id: int, reason: str) -> None:
+    """A revoked decision takes the certificates issued from it along (through the transparency log)."""
+    from .models import Certificate, CertificateStatus
+
+    for certificate in Certificate.objects.filter(
+        case_id=case_id, status__in=(CertificateStatus.VALID, CertificateStatus.SUSPENDED)
+    ):
+        services.change_status(certificate, "revoke", None, reason or "the decision was revoked")

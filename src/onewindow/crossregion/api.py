@@ -21,9 +21,10 @@ class MessageAnswer(Schema):
     "/cross-region/messages",
     response=MessageAnswer,
     auth=None,
-    summary="Take a signed message from a partner region (body: compact JWS, Content-Type application/jose)",
+    summary="Take a signed message from a partner region",
+    description="The body is the message as a compact JWS (sent as application/jose or text/plain).",
     openapi_extra={
-        "requestBody": {"required": True, "content": {"application/jose": {"schema": {"type": "string"}}}}
+        "requestBody": {"required": True, "content": {"text/plain": {"schema": {"type": "string"}}}}
     },
 )
 def take_message(request):

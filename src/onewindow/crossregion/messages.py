@@ -53,9 +53,11 @@ def unseal(token: str) -> dict:
     try:
         header = json.loads(signing.b64decode(token.split(".")[0]))
         claimed = json.loads(signing.b64decode(token.split(".")[1]))
-        sender = str(claimed["from"])
+        sender = str(claimed["from"]) if isinstance(header, dict) else ""
     except (ValueError, KeyError, IndexError, TypeError):
-        raise MessageRefused(400, "not a signed message") from None
+        sender = ""
+    if not sender:
+        raise MessageRefused(400, "not a signed message")
     if header.get("typ") != TYP:
         raise MessageRefused(400, "not a cross-region message")
     region = TrustedRegion.objects.filter(name=sender).first()
@@ -65,6 +67,8 @@ def unseal(token: str) -> dict:
         document = signing.verify(token, [region.platform_key])
     except signing.VerificationError as error:
         raise MessageRefused(401, f"the signature does not verify: {error}") from None
+    if not isinstance(document, dict) or not isinstance(document.get("payload"), dict):
+        raise MessageRefused(400, "the message has no payload")
     if document.get("to") != settings.ONEWINDOW_REGION_NAME:
         raise MessageRefused(400, f"the message is for {document.get('to')!r}")
     try:

@@ -57,6 +57,7 @@ class ForwardedStatus(models.TextChoices):
     DENIED = "denied", _("Denied: notice to hand over")
     REFUSED = "refused", _("Not accepted by the handling region")
     DELIVERED = "delivered", _("Handed over")
+    REVOKED = "revoked", _("Decision revoked by the handling region")
     CANCELLED = "cancelled", _("Cancelled before it was sent")
 
 

@@ -490,7 +490,9 @@ def _case_reported(peer: Peer, payload: dict) -> dict:
         raise messages.MessageRefused(404, f"no case {payload['reference']!r} was sent to you")
     forwarded.remote_number = payload.get("number", forwarded.remote_number)
     forwarded.remote_status = payload["status"]
-    if forwarded.status not in (ForwardedStatus.DELIVERED, ForwardedStatus.CANCELLED):
+    if forwarded.status not in (ForwardedStatus.DELIVERED, ForwardedStatus.CANCELLED) or (
+        payload["status"] == "revoked"
+    ):
         forwarded.status = _FORWARDED_STATUS.get(payload["status"], ForwardedStatus.IN_PROGRESS)
     if payload.get("decision_pdf"):
         forwarded.result_pdf = base64.b64decode(payload["decision_pdf"])
@@ -512,7 +514,7 @@ _FORWARDED_STATUS = {
     "refused": ForwardedStatus.REFUSED,
     "withdrawn": ForwardedStatus.REFUSED,
     "delivered": ForwardedStatus.DELIVERED,
-    "revoked": ForwardedStatus.REFUSED,
+    "revoked": ForwardedStatus.REVOKED,
 }
 
 

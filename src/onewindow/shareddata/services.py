@@ -15,9 +15,8 @@ from onewindow.cases.models import BundleCase, Case, CaseMaterial, IdType, Mater
 from onewindow.catalog import rules
 from onewindow.catalog.models import Bundle, Material, ServiceItem
 from onewindow.catalog.selectors import bundle_checklist, checklist, department_calendar, published_item
-from onewindow.certificates import services as certificate_services
 from onewindow.certificates import signing
-from onewindow.certificates.models import Certificate, CertificateStatus
+from onewindow.certificates.models import Certificate
 from onewindow.core import clock, events
 from onewindow.core.errors import FieldError, InvalidInput
 from onewindow.core.ids import id_problem
@@ -361,12 +360,8 @@ def record_verification(actor: User, verification_id: int, finding: Finding) -> 
 def _false_commitment(actor: User, verification: Verification, case: Case) -> None:
     material = verification.commitment.material
     reason = f"告知承诺不实（{material.name}）：{verification.note}"
-    if case.status in ("approved", "delivered"):
+    if case.status in ("approved", "delivered"):  # its certificates follow (certificates.issuing)
         case_services.act(actor, case.pk, case_services.ActionInput(action="revoke", note=reason))
-    for certificate in Certificate.objects.filter(
-        case=case, status__in=(CertificateStatus.VALID, CertificateStatus.SUSPENDED)
-    ):
-        certificate_services.change_status(certificate, "revoke", None, reason)
     today = clock.today()
     CreditRecord.objects.create(
         holder_id=case.applicant_id_number,
