@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from onewindow.core.admin import ReadOnlyAdmin
+
 from .models import ForwardedCase, OutgoingMessage, Peer
 
 
@@ -9,28 +11,16 @@ class PeerAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutgoingMessage)
-class OutgoingMessageAdmin(admin.ModelAdmin):
-    """Read here; sent, retried and cancelled by the services (the outbox page, `onewindow crossregion`)."""
+class OutgoingMessageAdmin(ReadOnlyAdmin):
+    """Sent, retried and cancelled by the services (the outbox page, `onewindow crossregion outbox`)."""
 
     list_display = ("created_at", "peer", "kind", "status", "attempts", "next_attempt_at", "last_error")
     list_filter = ("status", "peer", "kind")
     exclude = ("body",)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ForwardedCase)
-class ForwardedCaseAdmin(admin.ModelAdmin):
+class ForwardedCaseAdmin(ReadOnlyAdmin):
     list_display = ("reference", "peer", "item_code", "status", "remote_number", "taken_at")
     list_filter = ("status", "peer")
     exclude = ("applicant_id_number", "result_pdf")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

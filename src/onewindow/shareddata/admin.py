@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from onewindow.core.admin import ReadOnlyAdmin
+
 from .models import Consent, CreditRecord, Register, RegisterQuery, SharedDataSettings, Verification
 
 
@@ -7,19 +9,6 @@ from .models import Consent, CreditRecord, Register, RegisterQuery, SharedDataSe
 class SharedDataSettingsAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return not SharedDataSettings.objects.exists()
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Written by the services (with their history and side effects), read here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Consent)

@@ -165,18 +165,16 @@ def commitment_report(
         elif verification.outcome == Verification.Outcome.PENDING:
             counter["pending"] += 1
             counter["overdue"] += verification.due_on < today
-    return [
-        CommitmentFigures(
-            code,
-            made[code],
-            counts.get(code, Counter())["verified"],
-            counts.get(code, Counter())["on_time"],
-            counts.get(code, Counter())["false"],
-            counts.get(code, Counter())["pending"],
-            counts.get(code, Counter())["overdue"],
-        )
-        for code in sorted(set(made) | set(counts))
-    ]
+    rows = []
+    for code in sorted(set(made) | set(counts)):
+        found = counts.get(code, Counter())
+        rows.append(
+            CommitmentFigures(
+                code, made[code], found["verified"], found["on_time"], found["false"], found["pending"],
+                found["overdue"],
+            )
+        )  # fmt: skip
+    return rows
 
 
 def prefill_for(user: User, token: str) -> Prefill | None:
