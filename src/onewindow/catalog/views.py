@@ -87,7 +87,7 @@ def _published_or_404(code: str) -> ServiceItem:
 
 def item_detail(request, code):
     item = _published_or_404(code)
-    return render(request, "catalog/item.html", {"item": item})
+    return render(request, "catalog/item.html", {"item": item, "held": selectors.held_by_user(request.user)})
 
 
 def answers_from(query) -> dict[str, str]:

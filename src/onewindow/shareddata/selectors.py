@@ -28,8 +28,11 @@ from .models import (
 )
 
 
-def usable_certificates(holder_id: str, today: dt.date | None = None) -> dict[str, Certificate]:
-    """material code → the holder's newest valid, shareable certificate standing for it."""
+def usable_certificates(
+    holder_id: str, today: dt.date | None = None, by: str = "material"
+) -> dict[str, Certificate]:
+    """material code (or type code, `by="type"`) → the holder's newest valid, shareable certificate
+    standing for it."""
     today = today or clock.today()
     found: dict[str, Certificate] = {}
     certificates = (
@@ -39,14 +42,22 @@ def usable_certificates(holder_id: str, today: dt.date | None = None) -> dict[st
             valid_from__lte=today,
             certificate_type__shareable=True,
         )
-        .exclude(certificate_type__material_code="")
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
         .select_related("certificate_type", "issuer")
         .order_by("-issued_at", "-id")
     )
     for certificate in certificates:
-        found.setdefault(certificate.certificate_type.material_code, certificate)
+        key = (
+            certificate.certificate_type.code if by == "type" else certificate.certificate_type.material_code
+        )
+        if key:
+            found.setdefault(key, certificate)
     return found
+
+
+def usable_by_type(holder_id: str, today: dt.date | None = None) -> dict[str, Certificate]:
+    """certificate type code → the holder's newest usable certificate of that type."""
+    return {c.certificate_type.code: c for c in usable_certificates(holder_id, today, by="type").values()}
 
 
 @dataclass(frozen=True)

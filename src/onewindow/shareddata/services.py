@@ -419,8 +419,15 @@ def start_prefill(caller: User, holder_id: str, questions, purpose: str) -> Pref
             continue
         if answer.found:
             values[register.code] = (register, answer)
+    certificates = selectors.usable_by_type(subject)
     answers = {}
     for code, (spec, options) in specs.items():
+        if "certificate" in spec:  # a field printed on one of the holder's certificates
+            certificate = certificates.get(spec["certificate"])
+            option = prefill.answer_from(spec, certificate.surface, options) if certificate else None
+            if option is not None:
+                answers[code] = _from_certificate(option, certificate, spec["field"])
+            continue
         found = values.get(spec.get("register"))
         option = prefill.answer_from(spec, found[1].values, options) if found else None
         if option is not None:
@@ -429,6 +436,10 @@ def start_prefill(caller: User, holder_id: str, questions, purpose: str) -> Pref
     for code in NAME_REGISTERS:
         if code in values and values[code][1].values.get("name"):
             applicant["name"] = _sourced(values[code][1].values["name"], values[code], "name")
+            break
+    else:  # the registers did not say: the holder's name as their certificates carry it
+        for certificate in certificates.values():
+            applicant["name"] = _from_certificate(certificate.holder_name, certificate, "holder")
             break
     return Prefill.objects.create(
         token=secrets.token_urlsafe(16),
@@ -447,6 +458,16 @@ def _sourced(value, found, register_field: str) -> dict:
         "register": register.code,
         "field": register_field,
         "reference": answer.fingerprint[:16],
+    }
+
+
+def _from_certificate(value, certificate, field_name: str) -> dict:
+    return {
+        "value": str(value),
+        "source": certificate.certificate_type.name,
+        "register": "",
+        "field": field_name,
+        "reference": certificate.identifier,
     }
 
 
