@@ -70,6 +70,12 @@ def test_the_checklist_counts_only_what_the_applicant_must_bring(certificates):
     assert (
         "居民身份证" in own.split("You need not bring")[1] and certificates["RESIDENT_ID"].identifier in own
     )
+    identifier = certificates["RESIDENT_ID"].identifier
+    assert identifier in login("citizen").get(reverse("item", args=["RS-001"])).content.decode()
+    assert (
+        identifier
+        not in Client(HTTP_ACCEPT_LANGUAGE="en").get(reverse("item", args=["RS-001"])).content.decode()
+    )
 
 
 def test_consent_puts_the_certificate_in_the_case_and_every_use_is_logged(certificates):
