@@ -306,6 +306,43 @@ def open_verifications(case: Case) -> list[Verification]:
 
 
 @dataclass
+class Evidence:
+    """What the registers and the applicant's certificates say, for a verifier to compare."""
+
+    register_values: list[tuple[Register, dict]]
+    unavailable: list[tuple[Register, str]]
+    certificates: list[Certificate]
+
+
+def gather_evidence(actor: User, verification_id: int) -> Evidence:
+    """Ask every active register about the applicant and list their usable certificates, for this
+    verification (each question logged; each certificate use recorded in the holder's access log)."""
+    verification = selectors.visible_verifications(actor).filter(pk=verification_id).first()
+    if verification is None:
+        raise NotFound("no such verification")
+    case = verification.commitment.case
+    purpose = f"post-verification {case.number}"
+    found, unavailable = [], []
+    for register in Register.objects.filter(active=True):
+        try:
+            answer = registers.lookup(register, case.applicant_id_number, purpose, actor)
+        except registers.RegisterUnavailable as error:
+            unavailable.append((register, str(error)))
+            continue
+        if answer.found:
+            found.append((register, answer.values))
+    certificates = list(selectors.usable_by_type(case.applicant_id_number).values())
+    now = clock.now()
+    kind = CertificateUse.Kind.VERIFICATION
+    CertificateUse.objects.bulk_create(
+        CertificateUse(certificate=c, holder_id=c.holder_id, case=case, user=actor,
+                       department=actor.department, kind=kind, at=now, day=now.date())
+        for c in certificates
+    )  # fmt: skip
+    return Evidence(found, unavailable, certificates)
+
+
+@dataclass
 class Finding:
     outcome: str  # confirmed | false
     method: str

@@ -90,6 +90,23 @@ def verifications(request, errors=None, status=200):
 
 @login_required
 @require_POST
+def evidence(request, verification_id):
+    """The registers' and certificates' answers about the applicant, beside the commitment."""
+    _verifier(request.user)
+    try:
+        found = services.gather_evidence(request.user, verification_id)
+    except NotFound:
+        raise Http404(_("No such verification.")) from None
+    row = selectors.visible_verifications(request.user).get(pk=verification_id)
+    return render(
+        request,
+        "shareddata/evidence.html",
+        {"row": row, "evidence": found, "methods": Verification.Method.choices},
+    )
+
+
+@login_required
+@require_POST
 def verify(request, verification_id):
     _verifier(request.user)
     finding = services.Finding(

@@ -15,7 +15,7 @@ from onewindow.certificates.models import Certificate, CertificateType
 from onewindow.core.errors import InvalidInput
 from onewindow.core.models import User
 from onewindow.core.permissions import Conflict, NotFound
-from onewindow.ops.demo import DEMO_CITIZEN_ID
+from onewindow.ops.demo import DEMO_CITIZEN_ID, load_demo_registers
 from onewindow.shareddata import selectors, services
 from onewindow.shareddata.models import CertificateUse, Consent, CreditRecord, SharedMaterial, Verification
 
@@ -207,6 +207,11 @@ def test_a_false_commitment_revokes_the_decision_and_its_certificate_and_bars_th
         services.record_verification(reviewer, verification.pk, services.Finding("false", "inspection"))
     assert missing.value.errors[0].field == "note"
 
+    load_demo_registers()
+    evidence = login(reviewer.username).post(reverse("verification-evidence", args=[verification.pk]))
+    page = evidence.content.decode()
+    assert "人口库（户籍登记）" in page and "东莞市南城街道宏图路 8 号" in page and "Finding" in page
+    assert CertificateUse.objects.filter(kind="verification", case=case).exists()
     response = login(reviewer.username).post(
         reverse("verification-record", args=[verification.pk]),
         {"outcome": "false", "method": "register", "note": "户籍登记显示二人无亲属关系"},
