@@ -201,13 +201,15 @@ class Checklist:
     limits: dict[str, Any]
     held: dict[str, HeldMaterial] = field(default_factory=dict)  # covered by the applicant's certificates
 
+    # A single item's filing does not fetch `shared_data` materials itself (a bundle's does), so only
+    # the applicant's own certificates take a material off this list.
     @property
     def to_bring(self) -> list[Material]:
-        return [m for m in self.materials if not m.shared_data and m.code not in self.held]
+        return [m for m in self.materials if m.code not in self.held]
 
     @property
-    def not_to_bring(self) -> list[tuple[Material, HeldMaterial | None]]:
-        return [(m, self.held.get(m.code)) for m in self.materials if m.shared_data or m.code in self.held]
+    def not_to_bring(self) -> list[tuple[Material, HeldMaterial]]:
+        return [(m, self.held[m.code]) for m in self.materials if m.code in self.held]
 
 
 def checklist(
