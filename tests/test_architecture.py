@@ -52,3 +52,24 @@ def test_no_component_imports_ops(component):
 
 def test_cases_services_do_not_import_bundle_services():
     assert not any("bundle_services" in name for name in imports_of(PACKAGE / "cases" / "services.py"))
+
+
+def test_every_api_schema_has_its_own_name():
+    """OpenAPI components are named after the schema classes: two classes of one name (a case's and a
+    ticket's ActionIn) would show one of them for both in /api/docs."""
+    import importlib
+    import inspect
+
+    from pydantic import BaseModel
+
+    seen: dict[str, str] = {}
+    for path in sorted(PACKAGE.glob("*/api.py")):
+        module = importlib.import_module(f"onewindow.{path.parent.name}.api")
+        for name, value in vars(module).items():
+            if (
+                inspect.isclass(value)
+                and issubclass(value, BaseModel)
+                and value.__module__ == module.__name__
+            ):
+                assert name not in seen, f"{name} in both {seen[name]} and {module.__name__}"
+                seen[name] = module.__name__

@@ -37,14 +37,23 @@ class CaseIn(Schema):
     answers: dict[str, str] = Field(default_factory=dict)
     channel: Literal[tuple(Channel.values)] = "online"
     materials: dict[str, Literal[tuple(MaterialStatus.values)]] = Field(
-        default_factory=dict, description="Material code → received | original_seen | shared_data | missing"
+        default_factory=dict,
+        description="A map of material code → status; the window records "
+        + " | ".join(services.STAFF_MATERIAL_STATUSES)
+        + " (the platform sets the others)",
     )
 
 
-class ActionIn(Schema):
+class CaseActionIn(Schema):
     action: Literal[states.ACTIONS]
     note: str = Field("", max_length=2000)
-    materials: dict[str, str] = Field(default_factory=dict, description="Material statuses to record")
+    materials: dict[str, str] = Field(
+        default_factory=dict,
+        description="A map of material code → status to record ("
+        + " | ".join(services.STAFF_MATERIAL_STATUSES)
+        + "). Accepting needs every required material received, its original seen, or provided by the "
+        "platform; send the statuses of those still missing with the accept action.",
+    )
     supplement: list[str] = Field(default_factory=list, description="request_supplement: material codes")
     delivery_method: Literal[tuple(DeliveryMethod.values)] | Literal[""] = ""
     tracking_number: str = Field("", max_length=40)
@@ -98,6 +107,13 @@ class CaseSummary(Out):
 class CaseOut(CaseSummary):
     applicant: ApplicantOut
     answers: dict
+    promised_days: int = Field(
+        description="The time limit promised for this case's situation, counted from acceptance in the "
+        "item's days_unit (0 with immediate); the due date is acceptance plus this, suspensions and extension"
+    )
+    legal_days: int | None = Field(description="The legal time limit for this case's situation (null: none)")
+    immediate: bool = Field(description="Decided on the spot at acceptance")
+    days_unit: str = Field(description="working (days counted on the department's calendar) or calendar")
     review_steps: list[dict]
     step: int
     working_days_used: int | None
@@ -178,6 +194,10 @@ def _detail(request, case: Case, revealed: bool = False) -> dict:
             "phone": case.applicant_phone if shows_id else mask(case.applicant_phone),
         },
         "answers": case.answers,
+        "promised_days": case.promised_days,
+        "legal_days": selectors.legal_days(case),
+        "immediate": case.immediate,
+        "days_unit": case.item.days_unit,
         "review_steps": case.review_steps,
         "step": case.step,
         "working_days_used": running.working_days_used if running else None,
@@ -269,7 +289,7 @@ def list_cases(request, filters: Query[CaseFilters]):
 
 
 @router.post("/cases/{case_id}/actions", response=CaseOut, summary="Move a case: accept, review, deliver…")
-def case_action(request, case_id: int, payload: ActionIn):
+def case_action(request, case_id: int, payload: CaseActionIn):
     case = services.act(request.auth, case_id, services.ActionInput(**payload.dict()))
     return _detail(request, case)
 
@@ -372,6 +392,13 @@ class UploadOut(Schema):
     "/cases/{case_id}/materials/{material_code}",
     response={201: UploadOut},
     summary="Upload a material; its pre-checks run at once (a refused file is not kept)",
+    description=(
+        "`data` is a JSON object of the typed-in fields the material's pre-checks read (e.g. "
+        '`{"id_number": "…", "valid_until": "2035-01-01"}` for a resident ID card): each material of '
+        "`GET /api/v1/items/{code}` lists its `checks`, and each check names its `field` or `fields`. A "
+        "refused upload answers 422 with one error per input field to fix (`file`, or `data.<field>`), "
+        "each with the `rule` that refused it, and every check's result under `checks`."
+    ),
 )
 def upload_material(
     request,

@@ -218,6 +218,17 @@ def case_clock(case: Case, today: dt.date | None = None) -> Clock | None:
     )
 
 
+def legal_days(case: Case) -> int | None:
+    """The legal limit for the case's situation (the item's rules on its answers); None if the item has
+    none. The promised limit is stored on the case (`promised_days`)."""
+    from onewindow.catalog import rules
+
+    try:
+        return rules.resolve(case.item.rules(), case.answers).limits["legal_days"]
+    except rules.AnswersError:  # an answer no longer fits (the case keeps its own version's item)
+        return case.item.legal_days
+
+
 def case_clock_or_error(case: Case, today: dt.date | None = None) -> tuple[Clock | None, str]:
     """For pages and reads: the clock, or why it cannot be computed (a year the calendar does not know)."""
     try:

@@ -412,10 +412,13 @@ def act(actor: User, case_id: int, request: ActionInput) -> Case:
     if request.action == "accept":
         missing = [m.code for m in materials.values() if m.required and m.status not in _PRESENT]
         if missing:
+            allowed = " or ".join(STAFF_MATERIAL_STATUSES[:2])
             raise InvalidInput(
                 [
                     FieldError(
-                        f"materials.{code}", "required material not received; request a supplement instead"
+                        f"materials.{code}",
+                        f"required material not received: send materials as a map of code → status with "
+                        f'"{code}": {allowed}, or request a supplement instead',
                     )
                     for code in missing
                 ]
@@ -616,7 +619,7 @@ def upload_material(
     failed = [r for r in results if not r.passed]
     if failed:
         raise InvalidInput(
-            [FieldError("file" if r.rule == "file" else f"data.{r.rule}", r.reason) for r in failed],
+            [FieldError(field, message, r.rule) for r in failed for field, message in r.errors()],
             detail="The material did not pass its pre-checks",
             extra={"checks": [r.as_dict() for r in results]},
         )

@@ -37,9 +37,19 @@ class CheckResult:
     rule: str
     passed: bool
     reason: str
+    fields: tuple[str, ...] = ()  # the typed-in fields it read (the ones to fix when it fails)
 
     def as_dict(self) -> dict:
-        return {"rule": self.rule, "passed": self.passed, "reason": self.reason}
+        found = {"rule": self.rule, "passed": self.passed, "reason": self.reason}
+        return found | {"fields": list(self.fields)} if self.fields else found
+
+    def errors(self) -> list[tuple[str, str]]:
+        """(input field, message) for a failed check: `file`, or each data field it read."""
+        if self.passed:
+            return []
+        if self.rule == "file" or not self.fields:
+            return [("file" if self.rule == "file" else f"data.{self.rule}", self.reason)]
+        return [(f"data.{name}", self.reason) for name in self.fields]
 
 
 @dataclass(frozen=True)
@@ -174,7 +184,12 @@ def run_checks(
         elif rule == "required":
             empty = [f for f in check["fields"] if not str(data.get(f, "") or "").strip()]
             results.append(
-                CheckResult(rule, not empty, f"missing: {', '.join(empty)}" if empty else "all filled in")
+                CheckResult(
+                    rule,
+                    not empty,
+                    f"missing: {', '.join(empty)}" if empty else "all filled in",
+                    tuple(empty or check["fields"]),
+                )
             )
         elif rule in ("resident_id", "uscc", "vn_citizen_id"):
             problem = {
@@ -192,15 +207,24 @@ def run_checks(
                     problem = (
                         f"the holder is {age}; this material needs someone aged at most {check['max_age']}"
                     )
-            results.append(CheckResult(rule, problem is None, problem or "valid"))
+            results.append(CheckResult(rule, problem is None, problem or "valid", (check["field"],)))
         elif rule == "not_expired":
             try:
                 until = dt.date.fromisoformat(value)
             except ValueError:
-                results.append(CheckResult(rule, False, f"{check['field']} is not a date (YYYY-MM-DD)"))
+                results.append(
+                    CheckResult(
+                        rule, False, f"{check['field']} is not a date (YYYY-MM-DD)", (check["field"],)
+                    )
+                )
                 continue
             expired = until < today
             results.append(
-                CheckResult(rule, not expired, f"expired on {until}" if expired else f"valid until {until}")
+                CheckResult(
+                    rule,
+                    not expired,
+                    f"expired on {until}" if expired else f"valid until {until}",
+                    (check["field"],),
+                )
             )
     return results

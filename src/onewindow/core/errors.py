@@ -11,9 +11,11 @@ from dataclasses import dataclass
 class FieldError:
     field: str
     message: str
+    rule: str = ""  # the rule that refused it, where the field alone does not say (pre-checks)
 
     def as_dict(self) -> dict:
-        return {"field": self.field, "message": self.message}
+        found = {"field": self.field, "message": self.message}
+        return found | {"rule": self.rule} if self.rule else found
 
 
 class InvalidInput(Exception):

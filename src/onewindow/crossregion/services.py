@@ -178,7 +178,13 @@ def forward_case(actor: User, request: Forwarding) -> ForwardedCase:
             checks, upload.data, prechecks.Upload(upload.name, upload.content), today=clock.today()
         )
         failed = [r for r in results if not r.passed]
-        errors += [FieldError(path, f"{material['name']}: {r.reason}") for r in failed]
+        errors += [
+            FieldError(
+                f"{path}.{field}" if field != "file" else path, f"{material['name']}: {message}", r.rule
+            )
+            for r in failed
+            for field, message in r.errors()
+        ]
         checked[material["code"]] = (material, upload, [r.as_dict() for r in results])
     errors += [
         FieldError(f"files.{code}", "not a material of this item in this situation")

@@ -7,6 +7,7 @@ from typing import Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
+from onewindow.core import clock
 from onewindow.core.auth import bearer, optional_user
 from onewindow.core.errors import FieldError, InvalidInput
 from onewindow.core.models import SUPERVISORS
@@ -62,7 +63,9 @@ def create_rating(request, payload: RatingIn):
 
 class IndexQuery(Schema):
     level: Literal[selectors.LEVELS] = "department"
-    period: str | None = Field(None, description="YYYY-MM or YYYY; or give since and until")
+    period: str | None = Field(
+        None, description="YYYY-MM or YYYY; or give since and until; neither: the current month so far"
+    )
     since: dt.date | None = None
     until: dt.date | None = None
 
@@ -108,16 +111,21 @@ class IndexOut(Schema):
 def get_index(request, query: Query[IndexQuery]):
     if request.auth.role not in SUPERVISORS:
         raise Forbidden("the index is for supervisors")
+    if bool(query.since) != bool(query.until):
+        field = "until" if query.since else "since"
+        raise InvalidInput([FieldError(field, "give both since and until, or a period")])
     try:
         if query.since and query.until:
             since, until = selectors.checked_range(query.since, query.until)
-        else:
-            since, until = selectors.period_bounds(query.period or "")
+        elif query.period:
+            since, until = selectors.period_bounds(query.period)
+        else:  # the month so far, as the index page opens
+            today = clock.today()
+            since, until = today.replace(day=1), today
     except ValueError as error:
-        field = "since" if query.since and query.until else "period"
-        raise InvalidInput(
-            [FieldError(field, f"{error}; use YYYY-MM or YYYY, or give since and until")]
-        ) from None
+        if query.since:
+            raise InvalidInput([FieldError("since", str(error))]) from None
+        raise InvalidInput([FieldError("period", f"{error}, or give since and until")]) from None
     rows = selectors.index_table(query.level, since, until)
     return {
         "level": query.level,

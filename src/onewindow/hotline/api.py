@@ -19,7 +19,7 @@ from .models import Ticket, TicketChannel, TicketType
 router = Router(tags=["hotline"], auth=bearer)
 
 
-class TicketIn(Schema):
+class HotlineTicketIn(Schema):
     ticket_type: Literal[tuple(TicketType.values)]
     title: str = Field(..., max_length=200)
     body: str = Field(..., max_length=5000)
@@ -43,7 +43,7 @@ class ClockOut(Schema):
     late: bool
 
 
-class TicketOut(Schema):
+class HotlineTicketOut(Schema):
     number: str
     ticket_type: str
     emergency: bool
@@ -81,7 +81,7 @@ class TicketOut(Schema):
 
 class TicketPage(Schema):
     count: int
-    items: list[TicketOut]
+    items: list[HotlineTicketOut]
 
 
 class TicketFilters(PageParams):
@@ -90,7 +90,7 @@ class TicketFilters(PageParams):
     ticket_type: Literal[tuple(TicketType.values)] | None = None
 
 
-class ActionIn(Schema):
+class HotlineActionIn(Schema):
     action: Literal[states.ACTIONS]
     note: str = Field("", max_length=5000)
     department: str = Field("", max_length=32, description="dispatch: the lead department's code")
@@ -105,7 +105,7 @@ class ActionIn(Schema):
     into: str = Field("", max_length=32, description="merge: the number of the ticket to merge into")
 
 
-class EventOut(Schema):
+class TicketEventOut(Schema):
     at: dt.datetime
     action: str
     actor_role: str
@@ -162,12 +162,12 @@ def ticket_out(ticket: Ticket, user) -> dict:
 
 @router.post(
     "/tickets",
-    response={200: TicketOut, 201: TicketOut},
+    response={200: HotlineTicketOut, 201: HotlineTicketOut},
     summary="Register a ticket (routed at once if sure); a retry with its Idempotency-Key gets it again",
 )
 def create_ticket(
     request,
-    payload: TicketIn,
+    payload: HotlineTicketIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=100),
 ):
     ticket, created = services.register_once(
@@ -189,15 +189,17 @@ def list_tickets(request, filters: Query[TicketFilters]):
     return paginate(tickets.order_by("-id"), filters, lambda t: ticket_out(t, request.auth))
 
 
-@router.get("/tickets/{number}", response=TicketOut, summary="A ticket with its time limit and next actions")
+@router.get(
+    "/tickets/{number}", response=HotlineTicketOut, summary="A ticket with its time limit and next actions"
+)
 def get_ticket(request, number: str):
     return ticket_out(selectors.get_ticket(request.auth, number), request.auth)
 
 
 @router.post(
-    "/tickets/{number}/actions", response=TicketOut, summary="Dispatch, sign, return, handle, reply…"
+    "/tickets/{number}/actions", response=HotlineTicketOut, summary="Dispatch, sign, return, handle, reply…"
 )
-def ticket_action(request, number: str, payload: ActionIn):
+def ticket_action(request, number: str, payload: HotlineActionIn):
     ticket = selectors.get_ticket(request.auth, number)
     # As it is after the step (a returned ticket leaves the department that returned it).
     return ticket_out(
@@ -205,6 +207,8 @@ def ticket_action(request, number: str, payload: ActionIn):
     )
 
 
-@router.get("/tickets/{number}/events", response=list[EventOut], summary="The ticket's history, oldest first")
+@router.get(
+    "/tickets/{number}/events", response=list[TicketEventOut], summary="The ticket's history, oldest first"
+)
 def ticket_history(request, number: str):
     return list(selectors.ticket_events(selectors.get_ticket(request.auth, number)))

@@ -377,3 +377,29 @@ def test_come_back_rate_report(as_user, today):
     )
     assert as_user("clerk", "get", "/api/v1/reports/come-back").status_code == 403
     assert as_user("supervisor", "get", "/api/v1/reports/come-back", {"group": "colour"}).status_code == 422
+
+
+def test_a_case_says_its_own_time_limit_like_the_checklist(as_user, api_client, today):
+    """Issue 21: the case detail gives the limits of its situation, as the item checklist does."""
+    case = new_case(as_user).json()
+    checklist = api_client.post(
+        "/api/v1/items/RS-001/checklist", {"answers": ANSWERS}, content_type="application/json"
+    ).json()
+    assert (case["promised_days"], case["legal_days"], case["immediate"], case["days_unit"]) == (
+        checklist["promised_days"], checklist["legal_days"], checklist["immediate"], checklist["days_unit"],
+    )  # fmt: skip
+    assert case["promised_days"] == 2 and case["legal_days"] == 20  # a normal retirement of an employee
+
+
+def test_accepting_without_statuses_says_what_to_send(as_user, api_client, today):
+    """Issue 21: the 422 names the allowed statuses and the shape of `materials`; so does the schema."""
+    case = new_case(as_user, materials={}).json()
+    refused = act(as_user, "clerk", case["id"], "accept")
+    assert refused.status_code == 422
+    error = next(e for e in refused.json()["errors"] if e["field"] == "materials.id_card")
+    assert "map of code → status" in error["message"] and "received or original_seen" in error["message"]
+    schema = api_client.get("/api/v1/openapi.json").json()["components"]["schemas"]["CaseActionIn"]
+    description = schema["properties"]["materials"]["description"]
+    assert "map of material code → status" in description and "original_seen" in description
+    accepted = act(as_user, "clerk", case["id"], "accept", materials=RECEIVED)
+    assert accepted.status_code == 200

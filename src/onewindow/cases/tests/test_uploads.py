@@ -157,6 +157,22 @@ def test_upload_api_refuses_and_keeps_nothing_then_accepts_the_fix(api_client, t
     assert CaseEvent.objects.filter(case_id=case["id"], action="upload").count() == 1
 
 
+def test_refused_data_names_the_input_field_and_the_rule_apart(api_client, token_for, as_user, today):
+    """Issue 21: without form data an ID card scan is refused on `data.id_number` and `data.valid_until`,
+    the fields to send, each with the rule that read it; the API's description says so."""
+    case = new_case(as_user, "citizen", channel="online", materials={}).json()
+    refused = upload(api_client, token_for("citizen"), case["id"], "id_card", "id.pdf", pdf(), {})
+    assert refused.status_code == 422
+    errors = {(e["field"], e["rule"]) for e in refused.json()["errors"]}
+    assert errors == {("data.id_number", "resident_id"), ("data.valid_until", "not_expired")}
+    schema = api_client.get("/api/v1/openapi.json").json()
+    upload_doc = schema["paths"]["/api/v1/cases/{case_id}/materials/{material_code}"]["post"]["description"]
+    assert "`data.<field>`" in upload_doc and "`checks`" in upload_doc
+    item = api_client.get("/api/v1/items/RS-001").json()
+    id_card = next(m for m in item["materials"] if m["code"] == "id_card")
+    assert {c.get("field") for c in id_card["checks"]} >= {"id_number", "valid_until"}
+
+
 def test_upload_limits_and_permissions(api_client, token_for, as_user, today, settings):
     case = new_case(as_user, "citizen", channel="online", materials={}).json()
     settings.ONEWINDOW_UPLOAD_MAX_BYTES = 1000

@@ -149,3 +149,21 @@ def test_absurd_periods_are_refused_with_the_field(api_client, token_for, demo):
     ):
         answer = api_client.get("/api/v1/index", query, **headers)
         assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == field, query
+
+
+def test_the_index_without_a_period_is_the_month_so_far_and_errors_say_it_once(api_client, token_for, today):
+    """Issue 21: no period means the current month so far; a bad period's message is not repeated."""
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token_for('supervisor')}"}
+    today.set(dt.date(2025, 3, 18))
+    found = api_client.get("/api/v1/index", {"level": "department"}, **headers)
+    assert found.status_code == 200 and (found.json()["since"], found.json()["until"]) == (
+        "2025-03-01",
+        "2025-03-18",
+    )
+    wrong = api_client.get("/api/v1/index", {"period": "March"}, **headers).json()["errors"][0]["message"]
+    assert wrong == "use YYYY-MM or YYYY, or give since and until"
+    half = api_client.get("/api/v1/index", {"since": "2025-03-01"}, **headers).json()["errors"][0]
+    assert half["field"] == "until"
+    schema = api_client.get("/api/v1/openapi.json").json()
+    period = next(p for p in schema["paths"]["/api/v1/index"]["get"]["parameters"] if p["name"] == "period")
+    assert "current month" in period["description"]
