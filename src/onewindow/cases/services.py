@@ -296,6 +296,7 @@ def _record(
             "case": case.number,
             "case_id": case.pk,
             "item": case.item.code,
+            "channel": case.channel,
             "action": action,
             "from_status": from_status,
             "status": to_status,

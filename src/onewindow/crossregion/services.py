@@ -570,8 +570,8 @@ def _report(case: Case, peer: Peer, reference: str, action: str, note: str = "")
 
 def on_event(sender, event, **kwargs) -> None:
     """A case that came from a partner region changed: tell the partner (in the same transaction)."""
-    if not event.type.startswith("case.") or "case_id" not in event.payload:
-        return
+    if not event.type.startswith("case.") or event.payload.get("channel") != Channel.CROSS_REGION:
+        return  # read from the event, so that no other case's change costs a query
     origin = (
         CaseOrigin.objects.filter(case_id=event.payload["case_id"]).select_related("peer", "case").first()
     )
