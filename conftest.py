@@ -24,6 +24,7 @@ def _files_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.HOTLINE_MODEL_DIR = tmp_path / "hotline-model"
+    settings.TRADING_MODEL_DIR = tmp_path / "trading-model"
     settings.CERTIFICATE_KEY_DIR = tmp_path / "keys"
 
 

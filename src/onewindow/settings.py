@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "onewindow.certificates",
     "onewindow.shareddata",
     "onewindow.crossregion",
+    "onewindow.trading",
     "onewindow.ops",
 ]
 
@@ -179,6 +180,8 @@ ONEWINDOW_REGION_NAME = os.environ.get("ONEWINDOW_REGION_NAME", "OneWindow")
 CERTIFICATE_KEY_DIR = Path(os.environ.get("ONEWINDOW_CERTIFICATE_KEY_DIR", DATA_DIR / "keys"))
 # The hotline's routing model in use (onewindow hotline retrain writes new versions beside it).
 HOTLINE_MODEL_DIR = Path(os.environ.get("ONEWINDOW_HOTLINE_MODEL_DIR", DATA_DIR / "hotline-model"))
+# The bid-rigging screening model (`onewindow bids train --output` this folder); rules until one exists.
+TRADING_MODEL_DIR = Path(os.environ.get("ONEWINDOW_TRADING_MODEL_DIR", DATA_DIR / "trading-model"))
 
 # Uploads (blank forms, samples, later applicants' materials): checked by content, capped in size.
 ONEWINDOW_UPLOAD_MAX_BYTES = int(os.environ.get("ONEWINDOW_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))

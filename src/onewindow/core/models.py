@@ -19,6 +19,7 @@ class Role(models.TextChoices):
     REVIEWER = "reviewer", _("Department reviewer")
     SUPERVISOR = "supervisor", _("Supervisor")
     AGENT = "agent", _("Hotline agent")
+    TRADING = "trading", _("Trading centre staff")
     ADMIN = "admin", _("Administrator")
 
 
