@@ -42,3 +42,6 @@ def browser(live_server):
         )
         yield browser
         browser.close()
+
+
+from onewindow.trading.tests.fixtures import parties, start_guarantor, tender  # noqa: E402, F401 (fixtures)
