@@ -1,5 +1,6 @@
 """The demo's background processes: one `onewindow worker` and one `onewindow scheduler` beside the web
-server, stopped with it, so that a new user needs nothing else."""
+server (and the reference guarantors the trading demo talks to), stopped with it, so that a new user
+needs nothing else."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ import sys
 from onewindow.core.tasks import queues_in_database
 
 
-def start(announce) -> list[subprocess.Popen]:
-    commands = [["scheduler"]]
+def start(announce, extra: list[list[str]] = ()) -> list[subprocess.Popen]:
+    commands = [["scheduler"], *extra]
     if queues_in_database():
         commands.insert(0, ["worker"])
     else:

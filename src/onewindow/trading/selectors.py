@@ -20,14 +20,14 @@ def own_uscc(user: User) -> str:
 def tender_view(user: User, tender: Tender) -> dict:
     """What `user` may see of `tender`: its bids only once they are opened (sealed until then, even
     for the trading centre), a bidder its own bids and guarantees."""
-    managing = user.is_authenticated and manages(user, tender)
+    managing = manages(user, tender)
     uscc = own_uscc(user)
     bids = Bid.objects.filter(lot__tender=tender).select_related("lot").prefetch_related("documents")
     guarantees = Guarantee.objects.filter(tender=tender).select_related("guarantor")
     opened = tender.opened_at is not None
     return {
         "managing": managing,
-        "staff": user.is_authenticated and is_trading_staff(user),
+        "staff": is_trading_staff(user),
         "bids": bids if managing and opened else bids.filter(bidder_uscc=uscc) if uscc else bids.none(),
         "bid_count": bids.count(),
         "guarantees": guarantees
@@ -61,10 +61,10 @@ def report() -> dict:
     )
     per_tender = (
         Tender.objects.annotate(
-            bids=Count("lots__bids", distinct=True),
-            guarantees=Count("guarantees", filter=Q(guarantees__status__in=ISSUED_EVER), distinct=True),
+            bid_count=Count("lots__bids", distinct=True),
+            e_guarantees=Count("guarantees", filter=Q(guarantees__status__in=ISSUED_EVER), distinct=True),
         )
-        .filter(bids__gt=0)
+        .filter(bid_count__gt=0)
         .order_by("-published_at")[:50]
     )
     bidders = Bid.objects.values("lot__tender", "bidder_uscc").distinct().count()

@@ -114,11 +114,11 @@ def enterprise_of(user: User) -> tuple[str, str]:
 
 
 def is_trading_staff(user: User) -> bool:
-    return user.role in {Role.TRADING, Role.ADMIN}
+    return user.is_authenticated and user.role in {Role.TRADING, Role.ADMIN}
 
 
 def manages(user: User, tender: Tender) -> bool:
-    return is_trading_staff(user) or user.pk in (tender.owner_id, tender.agent_id)
+    return user.is_authenticated and (is_trading_staff(user) or user.pk in (tender.owner_id, tender.agent_id))
 
 
 def _managing(user: User, tender: Tender) -> None:

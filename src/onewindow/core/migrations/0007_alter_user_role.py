@@ -4,15 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0006_hotline_agent_role'),
+        ("core", "0006_hotline_agent_role"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='role',
-            field=models.CharField(choices=[('citizen', 'Citizen'), ('enterprise', 'Enterprise'), ('clerk', 'Window clerk'), ('reviewer', 'Department reviewer'), ('supervisor', 'Supervisor'), ('agent', 'Hotline agent'), ('trading', 'Trading centre staff'), ('admin', 'Administrator')], default='citizen', max_length=20, verbose_name='role'),
+            model_name="user",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("citizen", "Citizen"),
+                    ("enterprise", "Enterprise"),
+                    ("clerk", "Window clerk"),
+                    ("reviewer", "Department reviewer"),
+                    ("supervisor", "Supervisor"),
+                    ("agent", "Hotline agent"),
+                    ("trading", "Trading centre staff"),
+                    ("admin", "Administrator"),
+                ],
+                default="citizen",
+                max_length=20,
+                verbose_name="role",
+            ),
         ),
     ]

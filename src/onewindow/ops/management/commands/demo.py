@@ -10,6 +10,7 @@ from onewindow.ops import background
 from onewindow.ops import live as live_centre
 from onewindow.ops.demo import load_demo, load_demo_cases, load_demo_certificates, load_demo_registers
 from onewindow.ops.history import ensure_history
+from onewindow.trading.demo import guarantor_commands, load_demo_trading
 
 
 class Command(BaseCommand):
@@ -60,6 +61,7 @@ class Command(BaseCommand):
         hotline = load_demo_hotline()
         certificates = load_demo_certificates()
         register_records = load_demo_registers()
+        trading = load_demo_trading()
         self.stdout.write(f"Data folder: {settings.DATA_DIR}")
         self.stdout.write(
             f"Demo catalog: {summary}; {users} demo users created (password: {DEMO_PASSWORD}); "
@@ -69,6 +71,11 @@ class Command(BaseCommand):
             self.stdout.write(f"E-certificates: {certificates} issued to the demo citizens and enterprise")
         if register_records:
             self.stdout.write(f"Registers: {register_records} records of the demo people and enterprise")
+        if trading:
+            self.stdout.write(
+                f"Trading: {trading['tenders']} tenders, {trading['bids']} bids, {trading['guarantees']} "
+                f"e-guarantees, {trading['alerts']} collusion alerts"
+            )
         if hotline.get("tickets"):
             self.stdout.write(
                 f"Hotline: {hotline['tickets']} tickets over {DEMO_DAYS} days (a burst in the last days), "
@@ -86,7 +93,7 @@ class Command(BaseCommand):
         # and the home page says how to try the rest.
         settings.ONEWINDOW_OPEN_KIOSKS = True
         settings.ONEWINDOW_DEMO = True
-        background.start(announce=self.stdout.write)
+        background.start(announce=self.stdout.write, extra=guarantor_commands())
         if live:
             live_centre.start(live_pace, announce=self.stdout.write)
             self.stdout.write(
