@@ -54,9 +54,17 @@ TOWNS = ["南城", "东城", "松山湖", "虎门", "长安", "厚街", "常平"
 RING = ("bidder-05", "bidder-06", "bidder-08")
 
 
-def _uscc(body: str) -> str:
+def uscc_of(body: str) -> str:
+    """A valid USCC of Dongguan (441900) from the 9 characters after the region."""
     first17 = f"91441900{body}"
     return first17 + uscc_check_character(first17)
+
+
+def ensure_enterprise(username: str, uscc: str, name: str) -> User:
+    """An enterprise account verified under `uscc` (password `demo`), named `name` unless it has a name."""
+    ensure_user(username, Role.ENTERPRISE, verified_id=("uscc", uscc))
+    User.objects.filter(username=username, first_name="").update(first_name=name)
+    return User.objects.get(username=username)
 
 
 def key_dir() -> Path:
@@ -100,25 +108,15 @@ def _ensure_guarantors() -> dict[str, str]:
 
 
 def _ensure_users() -> tuple[User, dict[str, User]]:
-    from onewindow.ops.demo import DEMO_ENTERPRISE_ID
-
-    ensure_user("tenderer", Role.ENTERPRISE, verified_id=("uscc", _uscc("MA0CWN001")))
-    User.objects.filter(username="tenderer", first_name="").update(
-        first_name="东莞市城市建设投资集团有限公司"
-    )
+    owner = ensure_enterprise("tenderer", uscc_of("MA0CWN001"), "东莞市城市建设投资集团有限公司")
     ensure_user("trading", Role.TRADING)
-    bidders = {}
-    for username, body, name in BIDDERS:
-        ensure_user(username, Role.ENTERPRISE, verified_id=("uscc", _uscc(body)))
-        User.objects.filter(username=username, first_name="").update(first_name=name)
-        bidders[username] = User.objects.get(username=username)
+    bidders = {username: ensure_enterprise(username, uscc_of(body), name) for username, body, name in BIDDERS}
     enterprise = User.objects.get(username="enterprise")
     if not enterprise.first_name:
         enterprise.first_name = "东莞市示范科技有限公司"
         enterprise.save(update_fields=["first_name"])
-    assert enterprise.verified_id_number == DEMO_ENTERPRISE_ID
     bidders["enterprise"] = enterprise
-    return User.objects.get(username="tenderer"), bidders
+    return owner, bidders
 
 
 def answer_in_process(guarantee, private_key: str, name: str) -> None:
@@ -131,7 +129,8 @@ def answer_in_process(guarantee, private_key: str, name: str) -> None:
     services.receive_answer(guarantee.guarantor.code, headers, body)
 
 
-def _pdf(author: str, text: str) -> bytes:
+def bid_pdf(author: str, text: str) -> bytes:
+    """A one-page bid document whose metadata names its author and the bid-writing tool."""
     import io
 
     from reportlab.pdfgen.canvas import Canvas
@@ -250,7 +249,7 @@ def _one_tender(rng, n, published, owner, bidders, keys, names, collusive, writt
                     contact=f"{user.first_name[:4]} 0769-{rng.randint(20000000, 29999999)}",
                     documents=[
                         services.DocumentInput(
-                            "投标文件.pdf", _pdf(author, f"{tender.code} {user.first_name}")
+                            "投标文件.pdf", bid_pdf(author, f"{tender.code} {user.first_name}")
                         )
                     ],
                 ),

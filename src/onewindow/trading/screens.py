@@ -41,24 +41,9 @@ def price_screens(amounts: Sequence[float]) -> dict[str, float]:
     """The screens of one tender's bids (at least two, all positive). Kurtosis needs four bids and
     skewness three; with fewer they are 0, the value of a normal distribution."""
     bids = np.sort(np.asarray(amounts, dtype=float))
-    n = len(bids)
-    if n < 2 or bids[0] <= 0:
+    if len(bids) < 2 or bids[0] <= 0:
         raise ValueError("price screens need at least two positive bids")
-    mean, sd = bids.mean(), bids.std(ddof=1)
-    lowest_gap = bids[1] - bids[0]
-    losing = bids[1:]
-    losing_sd = losing.std(ddof=1) if len(losing) >= 2 else 0.0
-    mean_gap = float(np.diff(bids).mean())
-    return {
-        "coefficient_of_variation": float(sd / mean),
-        "spread": float((bids[-1] - bids[0]) / bids[0]),
-        "kurtosis": _kurtosis(bids) if n >= 4 else 0.0,
-        "skewness": _skewness(bids) if n >= 3 else 0.0,
-        "relative_distance": _ratio(lowest_gap, losing_sd),
-        "normalised_distance": _ratio(lowest_gap, mean_gap, when_both_zero=1.0),
-        "ks_statistic": _ks_against_uniform(bids),
-        "percentage_difference": float(lowest_gap / bids[0]),
-    }
+    return {name: float(values[0]) for name, values in screens_of_rows(bids[np.newaxis, :]).items()}
 
 
 def subgroup_screens(amounts: Sequence[float]) -> dict[str, float]:
@@ -67,17 +52,39 @@ def subgroup_screens(amounts: Sequence[float]) -> dict[str, float]:
     bids = np.sort(np.asarray(amounts, dtype=float))
     if len(bids) < SUBGROUP_SIZE:
         return {}
-    subsets = list(itertools.combinations(range(len(bids)), SUBGROUP_SIZE))
+    subsets = np.array(list(itertools.combinations(range(len(bids)), SUBGROUP_SIZE)))
     if len(subsets) > SUBGROUP_LIMIT:
         chosen = np.random.default_rng(len(bids)).choice(len(subsets), SUBGROUP_LIMIT, replace=False)
-        subsets = [subsets[i] for i in sorted(chosen)]
-    values = np.array([[price_screens(bids[list(s)])[name] for name in CLASSIC] for s in subsets])
+        subsets = subsets[np.sort(chosen)]
+    values = screens_of_rows(bids[subsets])  # each row sorted: the bids are, and combinations keep order
     summary = {}
-    for column, name in enumerate(CLASSIC):
-        summary[f"{name}_sub_mean"] = float(values[:, column].mean())
-        summary[f"{name}_sub_min"] = float(values[:, column].min())
-        summary[f"{name}_sub_max"] = float(values[:, column].max())
+    for name in CLASSIC:
+        summary[f"{name}_sub_mean"] = float(values[name].mean())
+        summary[f"{name}_sub_min"] = float(values[name].min())
+        summary[f"{name}_sub_max"] = float(values[name].max())
     return summary
+
+
+def screens_of_rows(bids: np.ndarray) -> dict[str, np.ndarray]:
+    """The screens of many tenders of one size at once: `bids` is (tenders, bids), each row sorted
+    ascending and positive. One implementation for a tender and for its thousands of subsets."""
+    count = bids.shape[1]
+    lowest = bids[:, 0]
+    mean = bids.mean(axis=1)
+    sd = bids.std(axis=1, ddof=1)
+    lowest_gap = bids[:, 1] - lowest
+    losing_sd = bids[:, 1:].std(axis=1, ddof=1) if count >= 3 else np.zeros(len(bids))
+    mean_gap = (bids[:, -1] - lowest) / (count - 1)
+    return {
+        "coefficient_of_variation": sd / mean,
+        "spread": (bids[:, -1] - lowest) / lowest,
+        "kurtosis": _kurtosis(bids) if count >= 4 else np.zeros(len(bids)),
+        "skewness": _skewness(bids) if count >= 3 else np.zeros(len(bids)),
+        "relative_distance": _ratio(lowest_gap, losing_sd),
+        "normalised_distance": _ratio(lowest_gap, mean_gap, when_both_zero=1.0),
+        "ks_statistic": _ks_against_uniform(bids),
+        "percentage_difference": lowest_gap / lowest,
+    }
 
 
 def tender_features(amounts: Sequence[float]) -> dict[str, float]:
@@ -113,40 +120,42 @@ def fired(screens: dict[str, float]) -> list[str]:
     return result
 
 
-def _ratio(numerator: float, denominator: float, when_both_zero: float = 0.0) -> float:
-    if denominator > 0:
-        return float(min(numerator / denominator, CLIP))
-    return CLIP if numerator > 0 else when_both_zero
+def _ratio(numerator: np.ndarray, denominator: np.ndarray, when_both_zero: float = 0.0) -> np.ndarray:
+    safe = np.where(denominator > 0, denominator, 1.0)
+    without_bound = np.where(numerator > 0, CLIP, when_both_zero)
+    return np.where(denominator > 0, np.minimum(numerator / safe, CLIP), without_bound)
 
 
-def _skewness(bids: np.ndarray) -> float:
+def _moments(bids: np.ndarray):
+    centred = bids - bids.mean(axis=1, keepdims=True)
+    m2 = (centred**2).mean(axis=1)
+    # Equal bids (up to rounding) have no shape: their skewness and kurtosis are those of a normal.
+    flat = m2 <= 1e-18 * bids.mean(axis=1) ** 2
+    return centred, np.where(flat, 1.0, m2), flat
+
+
+def _skewness(bids: np.ndarray) -> np.ndarray:
     """Adjusted Fisher–Pearson skewness (the sample statistic spreadsheets and scipy's bias=False give)."""
-    n = len(bids)
-    centred = bids - bids.mean()
-    m2, m3 = (centred**2).mean(), (centred**3).mean()
-    if m2 <= 1e-18 * bids.mean() ** 2:
-        return 0.0
-    return float(math.sqrt(n * (n - 1)) / (n - 2) * m3 / m2**1.5)
+    n = bids.shape[1]
+    centred, m2, flat = _moments(bids)
+    m3 = (centred**3).mean(axis=1)
+    return np.where(flat, 0.0, math.sqrt(n * (n - 1)) / (n - 2) * m3 / m2**1.5)
 
 
-def _kurtosis(bids: np.ndarray) -> float:
+def _kurtosis(bids: np.ndarray) -> np.ndarray:
     """Bias-corrected excess kurtosis (0 for a normal distribution)."""
-    n = len(bids)
-    centred = bids - bids.mean()
-    m2, m4 = (centred**2).mean(), (centred**4).mean()
-    if m2 <= 1e-18 * bids.mean() ** 2:
-        return 0.0
-    g2 = m4 / m2**2 - 3.0
-    return float((n - 1) / ((n - 2) * (n - 3)) * ((n + 1) * g2 + 6.0))
+    n = bids.shape[1]
+    centred, m2, flat = _moments(bids)
+    g2 = (centred**4).mean(axis=1) / m2**2 - 3.0
+    return np.where(flat, 0.0, (n - 1) / ((n - 2) * (n - 3)) * ((n + 1) * g2 + 6.0))
 
 
-def _ks_against_uniform(bids: np.ndarray) -> float:
+def _ks_against_uniform(bids: np.ndarray) -> np.ndarray:
     """Kolmogorov–Smirnov distance between the bids' empirical distribution and a uniform one over
     their range: 0 for evenly spaced bids, near 1 for bids bunched at one end."""
-    n = len(bids)
-    if bids[-1] == bids[0]:
-        return 1.0
-    position = (bids - bids[0]) / (bids[-1] - bids[0])
+    n = bids.shape[1]
+    span = bids[:, -1] - bids[:, 0]
+    position = (bids - bids[:, :1]) / np.where(span > 0, span, 1.0)[:, np.newaxis]
     above = np.arange(1, n + 1) / n - position
     below = position - np.arange(0, n) / n
-    return float(max(above.max(), below.max()))
+    return np.where(span > 0, np.maximum(above.max(axis=1), below.max(axis=1)), 1.0)

@@ -2,7 +2,6 @@
 reference guarantor running as its own process."""
 
 import datetime as dt
-import socket
 import subprocess
 import sys
 import time
@@ -12,16 +11,14 @@ from decimal import Decimal
 import pytest
 
 from onewindow.core.demo_users import ensure_user
-from onewindow.core.ids import uscc_check_character
 from onewindow.core.models import Role, User
+from onewindow.integrations.receiver import free_port
+from onewindow.trading.demo import ensure_enterprise, uscc_of
 
 
 def enterprise(username: str, body: str, name: str) -> User:
-    """An enterprise account verified under its USCC (password `demo`)."""
-    first17 = f"91441900{body}"
-    ensure_user(username, Role.ENTERPRISE, verified_id=("uscc", first17 + uscc_check_character(first17)))
-    User.objects.filter(username=username).update(first_name=name)
-    return User.objects.get(username=username)
+    """An enterprise account verified under the USCC made of `body` (password `demo`)."""
+    return ensure_enterprise(username, uscc_of(body), name)
 
 
 @pytest.fixture
@@ -51,12 +48,6 @@ def tender(parties, today):
             lots=[services.LotInput("施工", Decimal("18000000"))],
         ),
     )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 class Command(BaseCommand):
     help = (
-        "Benchmarks printing one JSON line: hall, index, events, hotline, certs, intake|read|list (load on a "
-        "real server)."
+        "Benchmarks printing one JSON line: hall, index, events, hotline, certs, trading, intake|read|list "
+        "(load on a real server)."
     )
 
     def add_arguments(self, parser):
@@ -49,6 +49,16 @@ class Command(BaseCommand):
         certs.add_argument("--certificates", type=int, default=500, help="certificates issued (default 500)")
         certs.add_argument("--log-size", type=int, default=1_000_000, help="log entries (default 1000000)")
         certs.add_argument("--inside", action="store_true", help=argparse_hidden())
+        trading = sub.add_parser("trading", help="e-guarantee order-to-issue time end to end, screening rate")
+        trading.add_argument("--db", help="postgres://… server (a temporary database); default: SQLite")
+        trading.add_argument("--guarantees", type=int, default=200, help="guarantees ordered (default 200)")
+        trading.add_argument(
+            "--tenders",
+            type=int,
+            default=5000,
+            help="tenders screened: about a year of a city's (default 5000)",
+        )
+        trading.add_argument("--inside", action="store_true", help=argparse_hidden())
         loads = (
             ("intake", "POST /api/v1/cases"),
             ("read", "GET /api/v1/cases/{id}"),
@@ -118,6 +128,14 @@ class Command(BaseCommand):
         if not 1 <= options["tickets"] <= 100_000:
             raise CommandError("--tickets must be from 1 to 100000")
         sizes = {k: options[k] for k in ("tickets", "seed")}
+        return bench.measure(**sizes) if options["inside"] else bench.run(options["db"], **sizes)
+
+    def _trading(self, options) -> dict:
+        from onewindow.trading import bench
+
+        sizes = {"guarantees": options["guarantees"], "tenders": options["tenders"]}
+        if not (1 <= sizes["guarantees"] <= 100_000 and 10 <= sizes["tenders"] <= 1_000_000):
+            raise ValueError("--guarantees must be from 1 to 100000 and --tenders from 10 to 1000000")
         return bench.measure(**sizes) if options["inside"] else bench.run(options["db"], **sizes)
 
     def _certs(self, options) -> dict:
