@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "onewindow"
-COMPONENTS = {"catalog", "cases", "hall", "evaluation", "integrations", "workbench", "ops"}
+COMPONENTS = {"catalog", "cases", "hall", "evaluation", "integrations", "workbench", "trading", "ops"}
 
 
 def imports_of(path: Path) -> set[str]:

@@ -117,14 +117,12 @@ def measure(guarantees: int, tenders: int) -> dict:
 
     from onewindow.core import clock
     from onewindow.integrations.receiver import free_port
-    from onewindow.ops.demo import load_demo
 
     from . import links, model, protocol, screening, screens, services
     from .demo import ensure_enterprise, uscc_of
     from .models import Guarantee, GuaranteeStatus
 
     call_command("migrate", interactive=False, verbosity=0)
-    load_demo()
     key_file = settings.DATA_DIR / "bench-guarantor.key"
     private, public = protocol.new_key()
     key_file.write_text(private)

@@ -84,3 +84,13 @@ def report() -> dict:
             status__in=[GuaranteeStatus.ORDERED, GuaranteeStatus.SENT]
         ).count(),
     }
+
+
+def staff_summary() -> dict:
+    """The trading centre's start page: alerts to review, orders a guarantor has not answered in time."""
+    return {
+        "open_alerts": Alert.objects.filter(status="open").select_related("tender")[:20],
+        "late_orders": Guarantee.objects.filter(
+            status__in=[GuaranteeStatus.ORDERED, GuaranteeStatus.SENT], answer_due__lt=clock.now()
+        ).select_related("guarantor")[:20],
+    }

@@ -21,6 +21,10 @@ def start(request):
         context = {"kind": "agent", **selectors.agent(user)}
     elif user.role == Role.REVIEWER:
         context = {"kind": "reviewer", **selectors.reviewer(user)}
+    elif user.role == Role.TRADING:
+        from onewindow.trading.selectors import staff_summary
+
+        context = {"kind": "trading", **staff_summary()}
     elif user.role in SUPERVISORS:
         context = {"kind": "supervisor", **selectors.supervisor(user)}
         context["filed_chart"] = bars(context["filed_by_day"], _("Cases filed per day"))

@@ -124,3 +124,14 @@ def test_alerts_and_the_report_are_for_the_trading_centre(parties, username, sta
     assert client.get("/trading/alerts/").status_code == status
     assert client.get("/trading/report/").status_code == status
     assert Client().get("/trading/").status_code == 200  # the tender list and notices are public
+
+
+def test_the_trading_centre_starts_from_its_alerts_and_late_orders(parties, tender, start_guarantor, today):
+    guarantor = start_guarantor("silent-bank", "--never-answer")
+    order = services.order_guarantee(parties["bidders"][0], tender.code, guarantor.code, "6222020200112233")
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(parties["staff"])
+    assert order.reference not in client.get("/start/").content.decode()
+    today.set(dt.date(2025, 3, 4))
+    page = client.get("/start/").content.decode()
+    assert "Guarantee orders past their answer time" in page and order.reference in page
