@@ -2,8 +2,8 @@
 it scores new tenders (higher: more suspicious).
 
 Chosen for other countries' data, judged by cross-validation split by tender (docs/trading.md):
-extremely randomised trees over the scale-free price screens, their subgroup versions, the number of
-bids and the contract size. Trees need no scaling and take the screens' thresholds as the data has
+extremely randomised trees over the scale-free price screens, the number of bids and the contract
+size. Trees need no scaling and take the screens' thresholds as the data has
 them; many shallow-leaved trees average away the noise of a few hundred tenders. The baseline it is
 compared with is a random forest on the seven classic screens alone.
 """

@@ -60,7 +60,10 @@ def screen_tender(tender: Tender) -> Alert | None:
         if len(amounts) < MIN_BIDS:
             continue
         values = screens.price_screens(amounts)
-        lot_screens[str(number)] = {name: round(value, 4) for name, value in values.items()}
+        shown = values | {
+            k: v for k, v in screens.subgroup_screens(amounts).items() if k.endswith("_sub_mean")
+        }
+        lot_screens[str(number)] = {name: round(value, 4) for name, value in shown.items()}
         lot_fired = screens.fired(values)
         fired.update(lot_fired)
         if model is not None:

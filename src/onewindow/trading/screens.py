@@ -88,11 +88,11 @@ def screens_of_rows(bids: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def tender_features(amounts: Sequence[float]) -> dict[str, float]:
-    """What the screening model reads of a tender: the screens, their subgroup versions, the number
-    of bids and the size of the contract (log of the lowest bid: cartels form in some markets more
-    than others, and an authority's own history says which)."""
+    """What the screening model reads of a tender: the screens, the number of bids and the size of
+    the contract (log of the lowest bid: cartels form in some markets more than others, and an
+    authority's own history says which). The subgroup versions are left out: on both development
+    sets they lowered the cross-validated AUC (docs/trading.md); alerts still show them."""
     features = price_screens(amounts)
-    features.update(subgroup_screens(amounts))
     features["bids"] = float(len(amounts))
     features["log_lowest_bid"] = math.log(min(amounts))
     return features
