@@ -60,6 +60,12 @@ def test_two_bidders_sharing_a_device_and_a_document_are_linked_on_the_alert(set
     assert alert.status == "confirmed"
     labels = [row for row in screening.training_rows() if row["tender_id"].startswith(tender.code)]
     assert labels and {row["collusive"] for row in labels} == {1}
+    from django.core.management import call_command
+
+    call_command("bids", "labels", "--output", str(tmp_path / "reviewed.csv"))
+    exported = (tmp_path / "reviewed.csv").read_text().splitlines()
+    assert exported[0] == "tender_id,bidder_id,amount,winner,collusive"
+    assert sum(line.startswith(tender.code) and line.endswith(",1") for line in exported) == len(labels)
 
 
 def same_file_hash(document):

@@ -12,7 +12,7 @@ class Command(BaseCommand):
         "The bid-rigging screening model: `train` it on tenders with proven labels (CSV: tender_id, "
         "bidder_id, amount, winner, collusive; one row per bid), `score` tenders (CSV out: "
         "tender_id,score, higher is more suspicious), `evaluate` it against the classic-screen "
-        "baseline by cross-validation split by tender (JSON out)."
+        "baseline by cross-validation split by tender (JSON out), export the reviewed alerts as `labels`."
     )
 
     def add_arguments(self, parser):
@@ -25,6 +25,8 @@ class Command(BaseCommand):
         score = sub.add_parser("score", help="scores per tender, as CSV on standard output")
         score.add_argument("--model", required=True, help="a folder written by train")
         score.add_argument("--input", required=True, help="CSV: tender_id, bidder_id, amount, winner")
+        labels = sub.add_parser("labels", help="the bids of every reviewed alert, labelled, as training CSV")
+        labels.add_argument("--output", required=True, help="CSV file to write")
         evaluate = sub.add_parser("evaluate", help="cross-validated tender-level ROC AUC (JSON)")
         evaluate.add_argument("--input", required=True)
         evaluate.add_argument("--folds", type=int, default=5)
@@ -52,6 +54,16 @@ class Command(BaseCommand):
         out.writerow(["tender_id", "score"])
         for tender_id, score in loaded.score(tenders):
             out.writerow([tender_id, f"{score:.4f}"])
+
+    def labels(self, output, **options):
+        from onewindow.trading.screening import training_rows
+
+        rows = training_rows()
+        with open(output, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, ["tender_id", "bidder_id", "amount", "winner", "collusive"])
+            writer.writeheader()
+            writer.writerows(rows)
+        self.stderr.write(f"{len(rows)} bids of reviewed tenders: {output}")
 
     def evaluate(self, input, folds, repeats, **options):
         if not 2 <= folds <= 20 or not 1 <= repeats <= 50:
