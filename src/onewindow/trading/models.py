@@ -31,7 +31,7 @@ class Guarantor(models.Model):
     fee_rate = models.DecimalField(_("fee rate"), max_digits=6, decimal_places=5)
     minimum_fee = models.DecimalField(_("minimum fee"), max_digits=12, decimal_places=2, default=0)
     red_list_discount = models.DecimalField(
-        _("red list pays"), max_digits=4, decimal_places=3, default=1, help_text=_("e.g. 0.8 for 20 % off")
+        _("red list pays"), max_digits=4, decimal_places=3, default=1, help_text=_("e.g. 0.8: a fifth off")
     )
     answer_minutes = models.PositiveIntegerField(
         _("answer within (minutes)"),

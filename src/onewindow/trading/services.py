@@ -20,7 +20,9 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from onewindow.core import clock
@@ -109,7 +111,7 @@ def register_guarantor(**values) -> Guarantor:
 def enterprise_of(user: User) -> tuple[str, str]:
     """The (USCC, name) an enterprise account acts for; Forbidden for any other account."""
     if user.role != Role.ENTERPRISE or user.verified_id_type != "uscc" or not user.verified_id_number:
-        raise Forbidden("only a verified enterprise account bids and orders guarantees")
+        raise Forbidden(_("Only a verified enterprise account bids and orders guarantees."))
     return user.verified_id_number, user.first_name or user.username
 
 
@@ -123,7 +125,7 @@ def manages(user: User, tender: Tender) -> bool:
 
 def _managing(user: User, tender: Tender) -> None:
     if not manages(user, tender):
-        raise Forbidden("only the tendering party, its agent and the trading centre manage a tender")
+        raise Forbidden(_("Only the tendering party, its agent and the trading centre manage a tender."))
 
 
 def trust_list_of(uscc: str, on: dt.date | None = None) -> str | None:
@@ -139,7 +141,7 @@ def trust_list_of(uscc: str, on: dt.date | None = None) -> str | None:
 
 def _barred(uscc: str) -> None:
     if trust_list_of(uscc) == TrustList.BLACK:
-        raise Forbidden("this enterprise is on the blacklist: it cannot order guarantees or bid")
+        raise Forbidden(_("This enterprise is on the blacklist: it cannot order guarantees or bid."))
 
 
 def quote(guarantor: Guarantor, amount: Decimal, red_list: bool) -> Decimal:
@@ -176,29 +178,32 @@ def _tender_code(now: dt.datetime) -> str:
     return f"ZB{now:%Y%m%d}-{secrets.token_hex(3).upper()}"
 
 
-def _notice(tender: Tender, kind: str, text: str) -> Notice:
-    return Notice.objects.create(tender=tender, kind=kind, text=text, published_at=clock.now())
+def _notice(tender: Tender, kind: str, text: str, **values) -> Notice:
+    """A public notice, written once in the platform's language (it is a record, not a page)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        written = _(text) % values if values else _(text)
+    return Notice.objects.create(tender=tender, kind=kind, text=written, published_at=clock.now())
 
 
 @transaction.atomic
 def publish_tender(owner: User, data: TenderInput) -> Tender:
     if owner.role not in {Role.ENTERPRISE, Role.TRADING, Role.ADMIN}:
-        raise Forbidden("tenders are published by a tendering party's account or the trading centre")
+        raise Forbidden(_("Tenders are published by a tendering party's account or the trading centre."))
     now = clock.now()
     errors = []
     if not data.project.strip():
-        errors.append(FieldError("project", "Give the project's name."))
+        errors.append(FieldError("project", _("Give the project's name.")))
     if not data.owner_name.strip():
-        errors.append(FieldError("owner_name", "Give the tendering party's name."))
+        errors.append(FieldError("owner_name", _("Give the tendering party's name.")))
     if data.deadline <= now:
-        errors.append(FieldError("deadline", "The bid deadline must be in the future."))
+        errors.append(FieldError("deadline", _("The bid deadline must be in the future.")))
     if data.guarantee_amount <= 0:
-        errors.append(FieldError("guarantee_amount", "The bid guarantee must be above 0."))
+        errors.append(FieldError("guarantee_amount", _("The bid guarantee must be above 0.")))
     if not data.lots:
-        errors.append(FieldError("lots", "A tender has at least one lot."))
+        errors.append(FieldError("lots", _("A tender has at least one lot.")))
     for number, lot in enumerate(data.lots, start=1):
         if not lot.name.strip() or lot.budget <= 0:
-            errors.append(FieldError(f"lots.{number}", "Each lot needs a name and a budget above 0."))
+            errors.append(FieldError(f"lots.{number}", _("Each lot needs a name and a budget above 0.")))
     if errors:
         raise InvalidInput(errors)
     tender = Tender.objects.create(
@@ -219,8 +224,15 @@ def publish_tender(owner: User, data: TenderInput) -> Tender:
     _notice(
         tender,
         NoticeKind.ANNOUNCEMENT,
-        f"{tender.owner_name} invites bids for {tender.project} ({len(data.lots)} lot(s)); bids and the "
-        f"bid guarantee of {tender.guarantee_amount} are due by {tender.deadline:%Y-%m-%d %H:%M}.",
+        gettext_noop(
+            "%(owner)s invites bids for %(project)s (lots: %(lots)s); bids and the bid guarantee of "
+            "%(amount)s are due by %(deadline)s."
+        ),
+        owner=tender.owner_name,
+        project=tender.project,
+        lots=len(data.lots),
+        amount=tender.guarantee_amount,
+        deadline=f"{timezone.localtime(tender.deadline):%Y-%m-%d %H:%M}",
     )
     return tender
 
@@ -252,7 +264,7 @@ def document_metadata(content: bytes) -> dict[str, str]:
     try:
         info = PdfReader(io.BytesIO(content)).metadata or {}
     except (PyPdfError, ValueError, OSError):
-        raise InvalidInput([FieldError("documents", "The bid document is not a readable PDF.")]) from None
+        raise InvalidInput([FieldError("documents", _("The bid document is not a readable PDF."))]) from None
     return {
         "author": str(info.get("/Author") or "")[:200],
         "software": str(info.get("/Creator") or info.get("/Producer") or "")[:200],
@@ -265,22 +277,22 @@ def submit_bid(user: User, tender_code: str, data: BidInput) -> Bid:
     _barred(uscc)
     tender = Tender.objects.select_for_update().filter(code=tender_code).first()
     if tender is None:
-        raise NotFound("no such tender")
+        raise NotFound(_("No such tender."))
     if tender.status != TenderStatus.OPEN or clock.now() >= tender.deadline:
-        raise Conflict("the bid deadline has passed")
+        raise Conflict(_("The bid deadline has passed."))
     lot = tender.lots.filter(number=data.lot_number).first()
     errors = []
     if lot is None:
-        errors.append(FieldError("lot", "Choose one of the tender's lots."))
+        errors.append(FieldError("lot", _("Choose one of the tender's lots.")))
     if data.amount <= 0:
-        errors.append(FieldError("amount", "The bid amount must be above 0."))
+        errors.append(FieldError("amount", _("The bid amount must be above 0.")))
     if not data.documents:
-        errors.append(FieldError("documents", "Attach the bid document (PDF)."))
+        errors.append(FieldError("documents", _("Attach the bid document (PDF).")))
     for document in data.documents:
         if not document.content.startswith(b"%PDF-"):
-            errors.append(FieldError("documents", "The bid document must be a PDF file."))
+            errors.append(FieldError("documents", _("The bid document must be a PDF file.")))
         elif len(document.content) > MAX_DOCUMENT_BYTES:
-            errors.append(FieldError("documents", "The bid document is larger than 20 MB."))
+            errors.append(FieldError("documents", _("The bid document is larger than 20 MB.")))
     if errors:
         raise InvalidInput(errors)
     metadata = [document_metadata(d.content) for d in data.documents]
@@ -298,7 +310,7 @@ def submit_bid(user: User, tender_code: str, data: BidInput) -> Bid:
                 contact=data.contact[:100],
             )
     except IntegrityError:
-        raise Conflict("this enterprise has already bid for this lot") from None
+        raise Conflict(_("This enterprise has already bid for this lot.")) from None
     for document, meta in zip(data.documents, metadata, strict=True):
         digest = hashlib.sha256(document.content).hexdigest()
         stored = BidDocument(
@@ -319,20 +331,26 @@ def open_bids(actor: User, tender_code: str) -> Tender:
     tender = _locked_tender(tender_code)
     _managing(actor, tender)
     if tender.status != TenderStatus.OPEN:
-        raise Conflict(f"the tender is {tender.get_status_display()}")
+        raise Conflict(_("The tender is %(status)s.") % {"status": tender.get_status_display()})
     if clock.now() < tender.deadline:
-        raise Conflict("bids are opened at the deadline, not before")
+        raise Conflict(_("Bids are opened at the deadline, not before."))
     tender.status, tender.opened_at = TenderStatus.OPENED, clock.now()
     tender.save(update_fields=["status", "opened_at"])
     rows = [
-        f"Lot {bid.lot.number}: {bid.bidder_name} {bid.amount}"
+        f"{bid.lot.number}: {bid.bidder_name} {bid.amount}"
         for bid in Bid.objects.filter(lot__tender=tender)
         .select_related("lot")
         .order_by("lot__number", "amount")
     ]
-    _notice(
-        tender, NoticeKind.OPENING, "Bids opened. " + ("; ".join(rows) if rows else "No bids were received.")
-    )
+    if rows:
+        _notice(
+            tender,
+            NoticeKind.OPENING,
+            gettext_noop("Bids opened (lot: bidder amount): %(bids)s"),
+            bids="; ".join(rows),
+        )
+    else:
+        _notice(tender, NoticeKind.OPENING, gettext_noop("Bids opened: no bids were received."))
     from .screening import screen_tender
 
     screen_tender(tender)
@@ -345,12 +363,17 @@ def award(actor: User, tender_code: str, winners: dict[int, int]) -> Tender:
     tender = _locked_tender(tender_code)
     _managing(actor, tender)
     if tender.status != TenderStatus.OPENED:
-        raise Conflict("a tender is awarded after its bids are opened")
+        raise Conflict(_("A tender is awarded after its bids are opened."))
     errors, chosen = [], []
     for lot in tender.lots.all():
         bid = lot.bids.filter(pk=winners.get(lot.number)).first()
         if bid is None:
-            errors.append(FieldError(f"lot_{lot.number}", f"Choose the winning bid of lot {lot.number}."))
+            errors.append(
+                FieldError(
+                    f"lot_{lot.number}",
+                    _("Choose the winning bid of lot %(number)s.") % {"number": lot.number},
+                )
+            )
         chosen.append(bid)
     if errors:
         raise InvalidInput(errors)
@@ -362,7 +385,8 @@ def award(actor: User, tender_code: str, winners: dict[int, int]) -> Tender:
     _notice(
         tender,
         NoticeKind.AWARD,
-        "Awarded: " + "; ".join(f"lot {b.lot.number} to {b.bidder_name} at {b.amount}" for b in chosen),
+        gettext_noop("Awarded (lot: winner amount): %(winners)s"),
+        winners="; ".join(f"{b.lot.number}: {b.bidder_name} {b.amount}" for b in chosen),
     )
     _release_all(actor, tender, "tender awarded")
     return tender
@@ -373,12 +397,17 @@ def withdraw(actor: User, tender_code: str, reason: str) -> Tender:
     tender = _locked_tender(tender_code)
     _managing(actor, tender)
     if tender.status in {TenderStatus.AWARDED, TenderStatus.WITHDRAWN}:
-        raise Conflict(f"the tender is {tender.get_status_display()}")
+        raise Conflict(_("The tender is %(status)s.") % {"status": tender.get_status_display()})
     if not reason.strip():
-        raise InvalidInput([FieldError("reason", "Say why the tender is withdrawn.")])
+        raise InvalidInput([FieldError("reason", _("Say why the tender is withdrawn."))])
     tender.status, tender.closed_at = TenderStatus.WITHDRAWN, clock.now()
     tender.save(update_fields=["status", "closed_at"])
-    _notice(tender, NoticeKind.WITHDRAWAL, f"The tender is withdrawn: {reason.strip()}")
+    _notice(
+        tender,
+        NoticeKind.WITHDRAWAL,
+        gettext_noop("The tender is withdrawn: %(reason)s"),
+        reason=reason.strip(),
+    )
     _release_all(actor, tender, "tender withdrawn")
     return tender
 
@@ -386,7 +415,7 @@ def withdraw(actor: User, tender_code: str, reason: str) -> Tender:
 def _locked_tender(code: str) -> Tender:
     tender = Tender.objects.select_for_update().filter(code=code).first()
     if tender is None:
-        raise NotFound("no such tender")
+        raise NotFound(_("No such tender."))
     return tender
 
 
@@ -412,17 +441,17 @@ def order_guarantee(user: User, tender_code: str, guarantor_code: str, payer_acc
     _barred(uscc)
     tender = Tender.objects.filter(code=tender_code).first()
     if tender is None:
-        raise NotFound("no such tender")
+        raise NotFound(_("No such tender."))
     if tender.status != TenderStatus.OPEN or clock.now() >= tender.deadline:
-        raise Conflict("the bid deadline has passed")
+        raise Conflict(_("The bid deadline has passed."))
     guarantor = Guarantor.objects.filter(code=guarantor_code, active=True).first()
     errors = []
     if guarantor is None:
-        errors.append(FieldError("guarantor", "Choose one of the guarantors."))
+        errors.append(FieldError("guarantor", _("Choose one of the guarantors.")))
     account = "".join(payer_account.split())
     if not (6 <= len(account) <= 40 and account.isdigit()):
         errors.append(
-            FieldError("payer_account", "Give the bank account the fee is paid from (6–40 digits).")
+            FieldError("payer_account", _("Give the bank account the fee is paid from (6–40 digits)."))
         )
     if errors:
         raise InvalidInput(errors)
@@ -432,7 +461,7 @@ def order_guarantee(user: User, tender_code: str, guarantor_code: str, payer_acc
         status__in=[GuaranteeStatus.ORDERED, GuaranteeStatus.SENT, GuaranteeStatus.ISSUED],
     )
     if live.exists():
-        raise Conflict("this enterprise already has a guarantee (or an order) for this tender")
+        raise Conflict(_("This enterprise already has a guarantee (or an order) for this tender."))
     red_list = trust_list_of(uscc) == TrustList.RED
     now = clock.now()
     guarantee = Guarantee.objects.create(
@@ -652,7 +681,7 @@ def verify_guarantee(actor: User, reference: str) -> Verdict:
     guarantee = _locked_guarantee(reference)
     _managing(actor, guarantee.tender)
     if guarantee.status != GuaranteeStatus.ISSUED:
-        raise Conflict(f"the guarantee is {guarantee.get_status_display()}")
+        raise Conflict(_("The guarantee is %(status)s.") % {"status": guarantee.get_status_display()})
     verdict = check_guarantee(guarantee)
     if verdict.valid:
         guarantee.verified_at, guarantee.verified_by = clock.now(), actor
@@ -667,9 +696,9 @@ def claim(actor: User, reference: str, reason: str) -> Guarantee:
     guarantee = _locked_guarantee(reference)
     _managing(actor, guarantee.tender)
     if guarantee.status != GuaranteeStatus.ISSUED:
-        raise Conflict(f"the guarantee is {guarantee.get_status_display()}")
+        raise Conflict(_("The guarantee is %(status)s.") % {"status": guarantee.get_status_display()})
     if not reason.strip():
-        raise InvalidInput([FieldError("reason", "Say why the guarantee is claimed.")])
+        raise InvalidInput([FieldError("reason", _("Say why the guarantee is claimed."))])
     guarantee.status, guarantee.closed_at, guarantee.claim_reason = (
         GuaranteeStatus.CLAIMED,
         clock.now(),
@@ -699,7 +728,7 @@ def _locked_guarantee(reference: str) -> Guarantee:
         .first()
     )
     if guarantee is None:
-        raise NotFound("no such guarantee")
+        raise NotFound(_("No such guarantee."))
     return guarantee
 
 
@@ -709,14 +738,14 @@ def _locked_guarantee(reference: str) -> Guarantee:
 @transaction.atomic
 def review_alert(actor: User, alert_id: int, confirmed: bool, note: str) -> Alert:
     if not is_trading_staff(actor):
-        raise Forbidden("alerts are reviewed by the trading centre")
+        raise Forbidden(_("Alerts are reviewed by the trading centre."))
     alert = Alert.objects.select_for_update().filter(pk=alert_id).first()
     if alert is None:
-        raise NotFound("no such alert")
+        raise NotFound(_("No such alert."))
     if alert.status != AlertStatus.OPEN:
-        raise Conflict("the alert is already reviewed")
+        raise Conflict(_("The alert is already reviewed."))
     if not note.strip():
-        raise InvalidInput([FieldError("note", "Say what the review found.")])
+        raise InvalidInput([FieldError("note", _("Say what the review found."))])
     alert.status = AlertStatus.CONFIRMED if confirmed else AlertStatus.DISMISSED
     alert.reviewed_by, alert.reviewed_at, alert.review_note = actor, clock.now(), note.strip()
     alert.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
