@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,243 +16,543 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='EnterpriseLink',
+            name="EnterpriseLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_uscc', models.CharField(db_index=True, max_length=18, verbose_name='enterprise')),
-                ('second_uscc', models.CharField(db_index=True, max_length=18, verbose_name='linked enterprise')),
-                ('kind', models.CharField(choices=[('shareholding', 'Shareholding'), ('personnel', 'Shared personnel')], max_length=16, verbose_name='kind')),
-                ('detail', models.CharField(max_length=300, verbose_name='detail')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("first_uscc", models.CharField(db_index=True, max_length=18, verbose_name="enterprise")),
+                (
+                    "second_uscc",
+                    models.CharField(db_index=True, max_length=18, verbose_name="linked enterprise"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("shareholding", "Shareholding"), ("personnel", "Shared personnel")],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("detail", models.CharField(max_length=300, verbose_name="detail")),
             ],
         ),
         migrations.CreateModel(
-            name='Guarantor',
+            name="Guarantor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('bank', 'Bank'), ('insurer', 'Insurer'), ('guarantee_company', 'Guarantee company')], max_length=20, verbose_name='kind')),
-                ('endpoint', models.URLField(verbose_name='API address')),
-                ('public_key', models.CharField(max_length=64, verbose_name='public key')),
-                ('fee_rate', models.DecimalField(decimal_places=5, max_digits=6, verbose_name='fee rate')),
-                ('minimum_fee', models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name='minimum fee')),
-                ('red_list_discount', models.DecimalField(decimal_places=3, default=1, help_text='e.g. 0.8: a fifth off', max_digits=4, verbose_name='red list pays')),
-                ('answer_minutes', models.PositiveIntegerField(default=60, help_text='An order not answered by then is shown as late.', verbose_name='answer within (minutes)')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("bank", "Bank"),
+                            ("insurer", "Insurer"),
+                            ("guarantee_company", "Guarantee company"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("endpoint", models.URLField(verbose_name="API address")),
+                ("public_key", models.CharField(max_length=64, verbose_name="public key")),
+                ("fee_rate", models.DecimalField(decimal_places=5, max_digits=6, verbose_name="fee rate")),
+                (
+                    "minimum_fee",
+                    models.DecimalField(
+                        decimal_places=2, default=0, max_digits=12, verbose_name="minimum fee"
+                    ),
+                ),
+                (
+                    "red_list_discount",
+                    models.DecimalField(
+                        decimal_places=3,
+                        default=1,
+                        help_text="e.g. 0.8: a fifth off",
+                        max_digits=4,
+                        verbose_name="red list pays",
+                    ),
+                ),
+                (
+                    "answer_minutes",
+                    models.PositiveIntegerField(
+                        default=60,
+                        help_text="An order not answered by then is shown as late.",
+                        verbose_name="answer within (minutes)",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'guarantor',
-                'verbose_name_plural': 'guarantors',
-                'ordering': ['name'],
+                "verbose_name": "guarantor",
+                "verbose_name_plural": "guarantors",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Lot',
+            name="Lot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='lot')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('budget', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='budget')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="lot")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("budget", models.DecimalField(decimal_places=2, max_digits=14, verbose_name="budget")),
             ],
             options={
-                'ordering': ['tender', 'number'],
+                "ordering": ["tender", "number"],
             },
         ),
         migrations.CreateModel(
-            name='TrustListEntry',
+            name="TrustListEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uscc', models.CharField(db_index=True, max_length=18, verbose_name='USCC')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('list', models.CharField(choices=[('red', 'Red list (trustworthy)'), ('black', 'Blacklist (barred)')], max_length=8, verbose_name='list')),
-                ('reason', models.CharField(max_length=300, verbose_name='reason')),
-                ('valid_from', models.DateField(verbose_name='from')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='until')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uscc", models.CharField(db_index=True, max_length=18, verbose_name="USCC")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "list",
+                    models.CharField(
+                        choices=[("red", "Red list (trustworthy)"), ("black", "Blacklist (barred)")],
+                        max_length=8,
+                        verbose_name="list",
+                    ),
+                ),
+                ("reason", models.CharField(max_length=300, verbose_name="reason")),
+                ("valid_from", models.DateField(verbose_name="from")),
+                ("valid_until", models.DateField(blank=True, null=True, verbose_name="until")),
             ],
             options={
-                'verbose_name': 'trust list entry',
-                'verbose_name_plural': 'trust list entries',
+                "verbose_name": "trust list entry",
+                "verbose_name_plural": "trust list entries",
             },
         ),
         migrations.CreateModel(
-            name='Bid',
+            name="Bid",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('bidder_uscc', models.CharField(max_length=18, verbose_name='bidder USCC')),
-                ('bidder_name', models.CharField(max_length=200, verbose_name='bidder')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='amount')),
-                ('submitted_at', models.DateTimeField(verbose_name='submitted at')),
-                ('ip_address', models.GenericIPAddressField(verbose_name='network address')),
-                ('device_id', models.CharField(max_length=100, verbose_name='device id')),
-                ('contact', models.CharField(blank=True, max_length=100, verbose_name='contact')),
-                ('winner', models.BooleanField(default=False, verbose_name='winner')),
-                ('submitted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('lot', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bids', to='trading.lot')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("bidder_uscc", models.CharField(max_length=18, verbose_name="bidder USCC")),
+                ("bidder_name", models.CharField(max_length=200, verbose_name="bidder")),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=14, verbose_name="amount")),
+                ("submitted_at", models.DateTimeField(verbose_name="submitted at")),
+                ("ip_address", models.GenericIPAddressField(verbose_name="network address")),
+                ("device_id", models.CharField(max_length=100, verbose_name="device id")),
+                ("contact", models.CharField(blank=True, max_length=100, verbose_name="contact")),
+                ("winner", models.BooleanField(default=False, verbose_name="winner")),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "lot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="bids", to="trading.lot"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bid',
-                'verbose_name_plural': 'bids',
-                'ordering': ['lot', 'amount'],
+                "verbose_name": "bid",
+                "verbose_name_plural": "bids",
+                "ordering": ["lot", "amount"],
             },
         ),
         migrations.CreateModel(
-            name='BidDocument',
+            name="BidDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(storage=onewindow.cases.models.private_storage, upload_to=onewindow.trading.models.document_path)),
-                ('name', models.CharField(max_length=200, verbose_name='file name')),
-                ('sha256', models.CharField(db_index=True, max_length=64, verbose_name='SHA-256')),
-                ('size', models.PositiveIntegerField(verbose_name='size')),
-                ('author', models.CharField(blank=True, max_length=200, verbose_name='author')),
-                ('software', models.CharField(blank=True, max_length=200, verbose_name='creating software')),
-                ('machine_code', models.CharField(blank=True, max_length=100, verbose_name='machine code')),
-                ('bid', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='trading.bid')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        storage=onewindow.cases.models.private_storage,
+                        upload_to=onewindow.trading.models.document_path,
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="file name")),
+                ("sha256", models.CharField(db_index=True, max_length=64, verbose_name="SHA-256")),
+                ("size", models.PositiveIntegerField(verbose_name="size")),
+                ("author", models.CharField(blank=True, max_length=200, verbose_name="author")),
+                ("software", models.CharField(blank=True, max_length=200, verbose_name="creating software")),
+                ("machine_code", models.CharField(blank=True, max_length=100, verbose_name="machine code")),
+                (
+                    "bid",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="documents",
+                        to="trading.bid",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Guarantee',
+            name="Guarantee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=32, unique=True, verbose_name='order number')),
-                ('bidder_uscc', models.CharField(max_length=18, verbose_name='bidder USCC')),
-                ('bidder_name', models.CharField(max_length=200, verbose_name='bidder')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='amount')),
-                ('fee', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='fee')),
-                ('red_list', models.BooleanField(default=False, verbose_name='red list discount')),
-                ('payer_account', models.CharField(max_length=40, verbose_name='fee paid from account')),
-                ('status', models.CharField(choices=[('ordered', 'Ordered: being sent to the guarantor'), ('sent', 'With the guarantor'), ('issued', 'Issued'), ('declined', 'Declined by the guarantor'), ('released', 'Released'), ('claimed', 'Claimed')], default='ordered', max_length=10, verbose_name='status')),
-                ('ordered_at', models.DateTimeField(verbose_name='ordered at')),
-                ('answer_due', models.DateTimeField(verbose_name='answer due')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='answered at')),
-                ('number', models.CharField(blank=True, max_length=60, verbose_name='guarantee number')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='valid until')),
-                ('pdf', models.FileField(blank=True, storage=onewindow.cases.models.private_storage, upload_to='guarantees/')),
-                ('pdf_sha256', models.CharField(blank=True, max_length=64, verbose_name='PDF SHA-256')),
-                ('signed_answer', models.JSONField(blank=True, default=dict)),
-                ('decline_reason', models.CharField(blank=True, max_length=300, verbose_name='reason declined')),
-                ('verified_at', models.DateTimeField(blank=True, null=True, verbose_name='verified at')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='released or claimed at')),
-                ('claim_reason', models.TextField(blank=True, verbose_name='reason claimed')),
-                ('ordered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('verified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('guarantor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='guarantees', to='trading.guarantor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(max_length=32, unique=True, verbose_name="order number")),
+                ("bidder_uscc", models.CharField(max_length=18, verbose_name="bidder USCC")),
+                ("bidder_name", models.CharField(max_length=200, verbose_name="bidder")),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=14, verbose_name="amount")),
+                ("fee", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="fee")),
+                ("red_list", models.BooleanField(default=False, verbose_name="red list discount")),
+                ("payer_account", models.CharField(max_length=40, verbose_name="fee paid from account")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("ordered", "Ordered: being sent to the guarantor"),
+                            ("sent", "With the guarantor"),
+                            ("issued", "Issued"),
+                            ("declined", "Declined by the guarantor"),
+                            ("released", "Released"),
+                            ("claimed", "Claimed"),
+                        ],
+                        default="ordered",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("ordered_at", models.DateTimeField(verbose_name="ordered at")),
+                ("answer_due", models.DateTimeField(verbose_name="answer due")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent at")),
+                ("answered_at", models.DateTimeField(blank=True, null=True, verbose_name="answered at")),
+                ("number", models.CharField(blank=True, max_length=60, verbose_name="guarantee number")),
+                ("valid_until", models.DateField(blank=True, null=True, verbose_name="valid until")),
+                (
+                    "pdf",
+                    models.FileField(
+                        blank=True, storage=onewindow.cases.models.private_storage, upload_to="guarantees/"
+                    ),
+                ),
+                ("pdf_sha256", models.CharField(blank=True, max_length=64, verbose_name="PDF SHA-256")),
+                ("signed_answer", models.JSONField(blank=True, default=dict)),
+                (
+                    "decline_reason",
+                    models.CharField(blank=True, max_length=300, verbose_name="reason declined"),
+                ),
+                ("verified_at", models.DateTimeField(blank=True, null=True, verbose_name="verified at")),
+                (
+                    "closed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="released or claimed at"),
+                ),
+                ("claim_reason", models.TextField(blank=True, verbose_name="reason claimed")),
+                (
+                    "ordered_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "verified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "guarantor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="guarantees",
+                        to="trading.guarantor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bid guarantee',
-                'verbose_name_plural': 'bid guarantees',
-                'ordering': ['-ordered_at', '-id'],
+                "verbose_name": "bid guarantee",
+                "verbose_name_plural": "bid guarantees",
+                "ordering": ["-ordered_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='GuaranteeHistory',
+            name="GuaranteeHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(verbose_name='time')),
-                ('actor_role', models.CharField(max_length=20, verbose_name='role')),
-                ('action', models.CharField(max_length=24, verbose_name='action')),
-                ('from_status', models.CharField(blank=True, max_length=24, verbose_name='from')),
-                ('to_status', models.CharField(max_length=24, verbose_name='to')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('guarantee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='history', to='trading.guarantee')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(verbose_name="time")),
+                ("actor_role", models.CharField(max_length=20, verbose_name="role")),
+                ("action", models.CharField(max_length=24, verbose_name="action")),
+                ("from_status", models.CharField(blank=True, max_length=24, verbose_name="from")),
+                ("to_status", models.CharField(max_length=24, verbose_name="to")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("data", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "guarantee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="history",
+                        to="trading.guarantee",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'guarantee history entry',
-                'verbose_name_plural': 'guarantee history',
-                'ordering': ['at', 'id'],
-                'abstract': False,
+                "verbose_name": "guarantee history entry",
+                "verbose_name_plural": "guarantee history",
+                "ordering": ["at", "id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ReceivedNonce',
+            name="ReceivedNonce",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nonce', models.CharField(max_length=100)),
-                ('received_at', models.DateTimeField()),
-                ('guarantor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='trading.guarantor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("nonce", models.CharField(max_length=100)),
+                ("received_at", models.DateTimeField()),
+                (
+                    "guarantor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="trading.guarantor"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Tender',
+            name="Tender",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='tender number')),
-                ('project', models.CharField(max_length=300, verbose_name='project')),
-                ('owner_name', models.CharField(max_length=200, verbose_name='tendering party')),
-                ('agent_name', models.CharField(blank=True, max_length=200, verbose_name='tendering agent')),
-                ('contact', models.CharField(blank=True, max_length=100, verbose_name='contact')),
-                ('deadline', models.DateTimeField(verbose_name='bid deadline and opening')),
-                ('guarantee_amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='bid guarantee')),
-                ('evaluation_method', models.CharField(choices=[('lowest_price', 'Lowest evaluated price'), ('comprehensive', 'Comprehensive evaluation')], max_length=20, verbose_name='evaluation method')),
-                ('status', models.CharField(choices=[('open', 'Open for bids'), ('opened', 'Bids opened'), ('awarded', 'Awarded'), ('withdrawn', 'Withdrawn')], default='open', max_length=12, verbose_name='status')),
-                ('published_at', models.DateTimeField(verbose_name='published at')),
-                ('opened_at', models.DateTimeField(blank=True, null=True, verbose_name='opened at')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='awarded or withdrawn at')),
-                ('agent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="tender number")),
+                ("project", models.CharField(max_length=300, verbose_name="project")),
+                ("owner_name", models.CharField(max_length=200, verbose_name="tendering party")),
+                ("agent_name", models.CharField(blank=True, max_length=200, verbose_name="tendering agent")),
+                ("contact", models.CharField(blank=True, max_length=100, verbose_name="contact")),
+                ("deadline", models.DateTimeField(verbose_name="bid deadline and opening")),
+                (
+                    "guarantee_amount",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="bid guarantee"),
+                ),
+                (
+                    "evaluation_method",
+                    models.CharField(
+                        choices=[
+                            ("lowest_price", "Lowest evaluated price"),
+                            ("comprehensive", "Comprehensive evaluation"),
+                        ],
+                        max_length=20,
+                        verbose_name="evaluation method",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open for bids"),
+                            ("opened", "Bids opened"),
+                            ("awarded", "Awarded"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="open",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("published_at", models.DateTimeField(verbose_name="published at")),
+                ("opened_at", models.DateTimeField(blank=True, null=True, verbose_name="opened at")),
+                (
+                    "closed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="awarded or withdrawn at"),
+                ),
+                (
+                    "agent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tender',
-                'verbose_name_plural': 'tenders',
-                'ordering': ['-published_at', '-id'],
+                "verbose_name": "tender",
+                "verbose_name_plural": "tenders",
+                "ordering": ["-published_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Notice',
+            name="Notice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('announcement', 'Tender announcement'), ('opening', 'Bid opening record'), ('award', 'Award notice'), ('withdrawal', 'Withdrawal notice')], max_length=16, verbose_name='kind')),
-                ('text', models.TextField(verbose_name='text')),
-                ('published_at', models.DateTimeField(verbose_name='published at')),
-                ('tender', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='trading.tender')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("announcement", "Tender announcement"),
+                            ("opening", "Bid opening record"),
+                            ("award", "Award notice"),
+                            ("withdrawal", "Withdrawal notice"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="text")),
+                ("published_at", models.DateTimeField(verbose_name="published at")),
+                (
+                    "tender",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notices",
+                        to="trading.tender",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['published_at', 'id'],
+                "ordering": ["published_at", "id"],
             },
         ),
         migrations.AddField(
-            model_name='lot',
-            name='tender',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lots', to='trading.tender'),
+            model_name="lot",
+            name="tender",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="lots", to="trading.tender"
+            ),
         ),
         migrations.AddField(
-            model_name='guarantee',
-            name='tender',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='guarantees', to='trading.tender'),
+            model_name="guarantee",
+            name="tender",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="guarantees", to="trading.tender"
+            ),
         ),
         migrations.CreateModel(
-            name='Alert',
+            name="Alert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.FloatField(verbose_name='score')),
-                ('screens', models.JSONField(default=dict, verbose_name='screens')),
-                ('fired', models.JSONField(default=list, verbose_name='screens that fired')),
-                ('links', models.JSONField(default=list, verbose_name='links between bidders')),
-                ('status', models.CharField(choices=[('open', 'To review'), ('confirmed', 'Confirmed'), ('dismissed', 'Dismissed')], default='open', max_length=10, verbose_name='status')),
-                ('created_at', models.DateTimeField(verbose_name='raised at')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='reviewed at')),
-                ('review_note', models.TextField(blank=True, verbose_name='note')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('tender', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='alert', to='trading.tender')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("score", models.FloatField(verbose_name="score")),
+                ("screens", models.JSONField(default=dict, verbose_name="screens")),
+                ("fired", models.JSONField(default=list, verbose_name="screens that fired")),
+                ("links", models.JSONField(default=list, verbose_name="links between bidders")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "To review"),
+                            ("confirmed", "Confirmed"),
+                            ("dismissed", "Dismissed"),
+                        ],
+                        default="open",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="raised at")),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True, verbose_name="reviewed at")),
+                ("review_note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "tender",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="alert", to="trading.tender"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'collusion alert',
-                'verbose_name_plural': 'collusion alerts',
-                'ordering': ['-score', '-id'],
+                "verbose_name": "collusion alert",
+                "verbose_name_plural": "collusion alerts",
+                "ordering": ["-score", "-id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='bid',
-            constraint=models.UniqueConstraint(fields=('lot', 'bidder_uscc'), name='one_bid_per_lot_and_bidder'),
+            model_name="bid",
+            constraint=models.UniqueConstraint(
+                fields=("lot", "bidder_uscc"), name="one_bid_per_lot_and_bidder"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='receivednonce',
-            constraint=models.UniqueConstraint(fields=('guarantor', 'nonce'), name='one_use_per_nonce'),
+            model_name="receivednonce",
+            constraint=models.UniqueConstraint(fields=("guarantor", "nonce"), name="one_use_per_nonce"),
         ),
         migrations.AddConstraint(
-            model_name='lot',
-            constraint=models.UniqueConstraint(fields=('tender', 'number'), name='one_lot_number'),
+            model_name="lot",
+            constraint=models.UniqueConstraint(fields=("tender", "number"), name="one_lot_number"),
         ),
     ]
