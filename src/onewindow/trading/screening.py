@@ -76,8 +76,10 @@ def screen_tender(tender: Tender) -> Alert | None:
     if score < ALERT_SCORE and not groups:
         return None
     names = dict(Bid.objects.filter(lot__tender=tender).values_list("bidder_uscc", "bidder_name"))
-    for group in groups:
+    for group in groups:  # pages show names: USCCs are ID numbers, masked wherever people read
         group["names"] = [names.get(b, b) for b in group["bidders"]]
+        for edge in group["edges"]:
+            edge["names"] = [names.get(b, b) for b in edge["between"]]
     alert, _created = Alert.objects.update_or_create(
         tender=tender,
         defaults={

@@ -171,7 +171,7 @@ class TenderInput:
     lots: list[LotInput]
     agent_name: str = ""
     contact: str = ""
-    agent: User | None = None
+    agent_username: str = ""
 
 
 def _tender_code(now: dt.datetime) -> str:
@@ -204,6 +204,11 @@ def publish_tender(owner: User, data: TenderInput) -> Tender:
     for number, lot in enumerate(data.lots, start=1):
         if not lot.name.strip() or lot.budget <= 0:
             errors.append(FieldError(f"lots.{number}", _("Each lot needs a name and a budget above 0.")))
+    agent = None
+    if data.agent_username.strip():
+        agent = User.objects.filter(username=data.agent_username.strip(), role=Role.ENTERPRISE).first()
+        if agent is None:
+            errors.append(FieldError("agent_username", _("No enterprise account has this user name.")))
     if errors:
         raise InvalidInput(errors)
     tender = Tender.objects.create(
@@ -211,7 +216,7 @@ def publish_tender(owner: User, data: TenderInput) -> Tender:
         project=data.project.strip(),
         owner=owner,
         owner_name=data.owner_name.strip(),
-        agent=data.agent,
+        agent=agent,
         agent_name=data.agent_name.strip(),
         contact=data.contact.strip(),
         deadline=data.deadline,

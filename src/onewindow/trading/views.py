@@ -52,6 +52,11 @@ class TenderForm(forms.Form):
     project = forms.CharField(label=gettext_lazy("Project"), max_length=300)
     owner_name = forms.CharField(label=gettext_lazy("Tendering party"), max_length=200)
     agent_name = forms.CharField(label=gettext_lazy("Tendering agent"), max_length=200, required=False)
+    agent_username = forms.CharField(
+        label=gettext_lazy("The agent's account (user name; it then manages the tender too)"),
+        max_length=150,
+        required=False,
+    )
     contact = forms.CharField(label=gettext_lazy("Contact"), max_length=100, required=False)
     deadline = forms.DateTimeField(
         label=gettext_lazy("Bid deadline and opening"),
@@ -95,6 +100,7 @@ def new_tender(request):
                     guarantee_amount=data["guarantee_amount"],
                     evaluation_method=data["evaluation_method"],
                     lots=lots,
+                    agent_username=data["agent_username"],
                 ),
             )
         except Forbidden as error:
