@@ -5,6 +5,7 @@ needs nothing else."""
 from __future__ import annotations
 
 import atexit
+import signal
 import subprocess
 import sys
 
@@ -26,6 +27,8 @@ def start(announce, extra: list[list[str]] = ()) -> list[subprocess.Popen]:
     )
     announce(f"Background: {started}")
     atexit.register(stop, processes)
+    # `kill` (SIGTERM) would end this process without atexit: exit properly so the children stop too.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
     return processes
 
 

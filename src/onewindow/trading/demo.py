@@ -25,10 +25,11 @@ from . import guarantor_service, protocol, services
 from .models import EnterpriseLink, Tender, TrustListEntry
 
 GUARANTORS = [
-    # code, name, kind, port, fee rate, minimum fee, red list pays
-    ("demo-bank", "东莞示范银行", "bank", 8100, "0.0010", "100", "0.80"),
-    ("demo-insurer", "示范财产保险股份有限公司", "insurer", 8101, "0.0008", "80", "0.85"),
+    # code, name, kind, fee rate, minimum fee, red list pays; served on the demo's port + 100, + 101
+    ("demo-bank", "东莞示范银行", "bank", "0.0010", "100", "0.80"),
+    ("demo-insurer", "示范财产保险股份有限公司", "insurer", "0.0008", "80", "0.85"),
 ]
+DEFAULT_PORT = 8100  # the first guarantor's, beside a demo on 8000
 BIDDERS = [
     ("bidder-01", "MA0BXD001", "东莞市第一建筑工程有限公司"),
     ("bidder-02", "MA0BXD002", "广东宏图建设集团有限公司"),
@@ -71,24 +72,25 @@ def key_dir() -> Path:
     return Path(settings.DATA_DIR) / "guarantors"
 
 
-def guarantor_commands() -> list[list[str]]:
+def guarantor_commands(first_port: int = DEFAULT_PORT) -> list[list[str]]:
     """`onewindow guarantor serve` for each demo guarantor whose key is in the data folder."""
     commands = []
-    for code, name, _kind, port, *_price in GUARANTORS:
+    for number, (code, name, *_rest) in enumerate(GUARANTORS):
         key_file = key_dir() / f"{code}.key"
         if key_file.exists():
             commands.append(
                 ["guarantor", "serve", "--code", code, "--name", name, "--key-file", str(key_file),
-                 "--addr", f"127.0.0.1:{port}", "--answer-delay", "0.5"]
+                 "--addr", f"127.0.0.1:{first_port + number}", "--answer-delay", "0.5"]
             )  # fmt: skip
     return commands
 
 
-def _ensure_guarantors() -> dict[str, str]:
-    """Registers the demo guarantors (keys made on first use); their private keys by code."""
+def _ensure_guarantors(first_port: int) -> dict[str, str]:
+    """Registers the demo guarantors (keys made on first use; the address follows the demo's port, so
+    that two demos side by side each talk to their own); their private keys by code."""
     keys = {}
     key_dir().mkdir(parents=True, exist_ok=True)
-    for code, name, kind, port, rate, minimum, discount in GUARANTORS:
+    for number, (code, name, kind, rate, minimum, discount) in enumerate(GUARANTORS):
         key_file = key_dir() / f"{code}.key"
         if not key_file.exists():
             key_file.write_text(protocol.new_key()[0] + "\n")
@@ -98,7 +100,7 @@ def _ensure_guarantors() -> dict[str, str]:
             code=code,
             name=name,
             kind=kind,
-            endpoint=f"http://127.0.0.1:{port}",
+            endpoint=f"http://127.0.0.1:{first_port + number}",
             public_key=protocol.public_of(keys[code]),
             fee_rate=Decimal(rate),
             minimum_fee=Decimal(minimum),
@@ -144,9 +146,9 @@ def bid_pdf(author: str, text: str) -> bytes:
     return buffer.getvalue()
 
 
-def load_demo_trading(days: int = 91, seed: int = 17) -> dict:
+def load_demo_trading(days: int = 91, seed: int = 17, first_port: int = DEFAULT_PORT) -> dict:
     """Only into an empty tender table; returns what it wrote."""
-    keys = _ensure_guarantors()
+    keys = _ensure_guarantors(first_port)
     owner, bidders = _ensure_users()
     if Tender.objects.exists():
         return {}
@@ -181,7 +183,7 @@ def load_demo_trading(days: int = 91, seed: int = 17) -> dict:
     written = {"tenders": 0, "guarantees": 0, "bids": 0, "alerts": 0}
     with notices_held_back():
         for n in range(30):
-            published = today - dt.timedelta(days=days - n * 3)
+            published = today - dt.timedelta(days=days - n * days // 30)
             collusive = n in (9, 21)
             _one_tender(rng, n, published, owner, bidders, keys, names, collusive, written)
     return written

@@ -35,6 +35,37 @@ CHECK_NAMES = {
 }
 
 
+# What the pages call the screens and the shared attributes (the data keeps the identifiers).
+LABELS = {
+    "coefficient_of_variation": gettext_lazy("Coefficient of variation"),
+    "spread": gettext_lazy("Spread"),
+    "kurtosis": gettext_lazy("Kurtosis"),
+    "skewness": gettext_lazy("Skewness"),
+    "relative_distance": gettext_lazy("Relative distance of the two lowest bids"),
+    "normalised_distance": gettext_lazy("Normalised distance of the two lowest bids"),
+    "ks_statistic": gettext_lazy("Kolmogorov–Smirnov statistic"),
+    "percentage_difference": gettext_lazy("Difference of the two lowest bids"),
+    "payer_account": gettext_lazy("Same account paid the guarantee fees"),
+    "ip_address": gettext_lazy("Same network address"),
+    "device_id": gettext_lazy("Same device"),
+    "machine_code": gettext_lazy("Same machine code in the documents"),
+    "document_sha256": gettext_lazy("Identical document"),
+    "document_author": gettext_lazy("Same document author"),
+    "contact": gettext_lazy("Same contact"),
+    "shareholding": gettext_lazy("Shareholding"),
+    "personnel": gettext_lazy("Shared personnel"),
+}
+
+
+def label(name: str) -> str:
+    """The page's name of a screen (its subgroup mean: "… (mean over subsets of three bids)")."""
+    if name.endswith("_sub_mean"):
+        return _("%(screen)s (mean over subsets of three bids)") % {
+            "screen": LABELS.get(name[:-9], name[:-9])
+        }
+    return str(LABELS.get(name, name))
+
+
 def _errors(error: InvalidInput) -> list[tuple[str, str]]:
     return [(e.field, e.message) for e in error.errors]
 
@@ -332,7 +363,11 @@ def _staff(request) -> None:
 @login_required
 def alerts(request):
     _staff(request)
-    return render(request, "trading/alerts.html", {"alerts": Alert.objects.select_related("tender")[:200]})
+    rows = [
+        (found, ", ".join(label(n) for n in found.fired))
+        for found in Alert.objects.select_related("tender")[:200]
+    ]
+    return render(request, "trading/alerts.html", {"rows": rows})
 
 
 @login_required
@@ -355,9 +390,26 @@ def alert(request, alert_id):
         else:
             messages.success(request, _("The review is recorded."))
             return redirect("trading-alert", alert_id=alert_id)
-    return render(
-        request, "trading/alert.html", {"alert": found, "errors": errors}, status=400 if errors else 200
-    )
+    context = {
+        "alert": found,
+        "errors": errors,
+        "fired": [label(name) for name in found.fired],
+        "lots": [(lot, [(label(n), v) for n, v in values.items()]) for lot, values in found.screens.items()],
+        "groups": [
+            {
+                "names": group.get("names", group["bidders"]),
+                "edges": [
+                    {
+                        "names": edge.get("names", edge["between"]),
+                        "evidence": [(label(e["kind"]), e["value"]) for e in edge["evidence"]],
+                    }
+                    for edge in group["edges"]
+                ],
+            }
+            for group in found.links
+        ],
+    }
+    return render(request, "trading/alert.html", context, status=400 if errors else 200)
 
 
 @login_required

@@ -51,7 +51,8 @@ def test_two_bidders_sharing_a_device_and_a_document_are_linked_on_the_alert(set
     staff.force_login(User.objects.get(username="trading"))
     page = staff.get(f"/trading/alerts/{alert.pk}/").content.decode()
     assert "甲建设有限公司" in page and "乙建设有限公司" in page
-    assert "device-shared-01" in page and same_file_hash(same_file) in page
+    assert "Same device <code>device-shared-01</code>" in page
+    assert f"Identical document <code>{same_file_hash(same_file)}</code>" in page
     assert planted[0].verified_id_number not in page  # USCCs are not shown unmasked
 
     answer = staff.post(f"/trading/alerts/{alert.pk}/", {"decision": "confirm", "note": ""})

@@ -1,3 +1,5 @@
+import os
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -51,6 +53,11 @@ class Command(BaseCommand):
             raise CommandError("--history-weeks must be from 0 to 104")
         if not 0.2 <= live_pace <= 600:
             raise CommandError("--live-pace must be from 0.2 to 600 seconds")
+        # Links in documents and the guarantors' callbacks go to the address served (unless set); the
+        # demo's guarantors listen beside its port, so that two demos side by side keep apart.
+        port = int(addr.rpartition(":")[2]) if addr.rpartition(":")[2].isdigit() else 8000
+        if "ONEWINDOW_PUBLIC_URL" not in os.environ:
+            os.environ["ONEWINDOW_PUBLIC_URL"] = settings.ONEWINDOW_PUBLIC_URL = f"http://{addr}"
         call_command("migrate", interactive=False, verbosity=0)
         summary, users = load_demo()
         history = ensure_history(weeks=history_weeks)
@@ -61,7 +68,7 @@ class Command(BaseCommand):
         hotline = load_demo_hotline()
         certificates = load_demo_certificates()
         register_records = load_demo_registers()
-        trading = load_demo_trading()
+        trading = load_demo_trading(first_port=port + 100)
         self.stdout.write(f"Data folder: {settings.DATA_DIR}")
         self.stdout.write(
             f"Demo catalog: {summary}; {users} demo users created (password: {DEMO_PASSWORD}); "
@@ -93,7 +100,7 @@ class Command(BaseCommand):
         # and the home page says how to try the rest.
         settings.ONEWINDOW_OPEN_KIOSKS = True
         settings.ONEWINDOW_DEMO = True
-        background.start(announce=self.stdout.write, extra=guarantor_commands())
+        background.start(announce=self.stdout.write, extra=guarantor_commands(port + 100))
         if live:
             live_centre.start(live_pace, announce=self.stdout.write)
             self.stdout.write(
