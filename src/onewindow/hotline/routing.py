@@ -13,9 +13,7 @@ Cross-validated figures are in docs/hotline.md.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import logging
 import re
@@ -23,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jieba
+
+from onewindow.core import csvfiles
 
 TEXT_COLUMNS = ("id", "created", "title", "body")
 BODY_CHARACTERS = 150
@@ -62,23 +62,9 @@ def read_taxonomy(path: str | Path) -> list[tuple[str, str]]:
 def _read_csv(path: str | Path, columns: tuple[str, ...]) -> list[dict]:
     """The rows of a UTF-8 CSV file that has `columns` (among others) and at least one row."""
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise RoutingInputError(f"{path}: no such file") from None
-    except UnicodeDecodeError:
-        raise RoutingInputError(f"{path}: not UTF-8 text") from None
-    except OSError as error:
-        raise RoutingInputError(f"{path}: cannot be read ({error.strerror})") from None
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames:
-        raise RoutingInputError(f"{path}: the file is empty")
-    missing = [column for column in columns if column not in reader.fieldnames]
-    if missing:
-        raise RoutingInputError(f"{path}: missing column(s) {', '.join(missing)}")
-    rows = list(reader)
-    if not rows:
-        raise RoutingInputError(f"{path}: no rows after the header")
-    return rows
+        return csvfiles.read_rows(path, columns)
+    except csvfiles.CsvInputError as error:
+        raise RoutingInputError(str(error)) from None
 
 
 def _pipeline():

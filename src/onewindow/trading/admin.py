@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from onewindow.core.admin import ReadOnlyAdmin
+
 from .models import Alert, EnterpriseLink, Guarantee, Guarantor, Tender, TrustListEntry
 
 
@@ -31,28 +33,15 @@ class EnterpriseLinkAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
 
 
-class ReadOnly(admin.ModelAdmin):
-    """Written through the services only (pages and the guarantor API): the admin reads."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Tender)
-class TenderAdmin(ReadOnly):
+class TenderAdmin(ReadOnlyAdmin):
     list_display = ["code", "project", "owner_name", "deadline", "status"]
     list_filter = ["status", "evaluation_method"]
     search_fields = ["code", "project", "owner_name"]
 
 
 @admin.register(Guarantee)
-class GuaranteeAdmin(ReadOnly):
+class GuaranteeAdmin(ReadOnlyAdmin):
     list_display = [
         "reference",
         "number",
@@ -69,6 +58,6 @@ class GuaranteeAdmin(ReadOnly):
 
 
 @admin.register(Alert)
-class AlertAdmin(ReadOnly):
+class AlertAdmin(ReadOnlyAdmin):
     list_display = ["tender", "score", "status", "created_at", "reviewed_at"]
     list_filter = ["status"]

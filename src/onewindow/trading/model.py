@@ -10,15 +10,14 @@ compared with is a random forest on the seven classic screens alone.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import math
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from onewindow.core import csvfiles
 from onewindow.trading import screens
 
 COLUMNS = ("tender_id", "bidder_id", "amount", "winner")
@@ -42,23 +41,13 @@ class Tender:
 def read_bids(path: str | Path, with_label: bool) -> list[Tender]:
     """The tenders of a bids CSV (one row per bid: tender_id, bidder_id, amount, winner [, collusive];
     other columns ignored), in the order they first appear."""
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise BidsInputError(f"{path}: no such file") from None
-    except UnicodeDecodeError:
-        raise BidsInputError(f"{path}: not UTF-8 text") from None
-    except OSError as error:
-        raise BidsInputError(f"{path}: cannot be read ({error.strerror})") from None
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames:
-        raise BidsInputError(f"{path}: the file is empty")
     needed = (*COLUMNS, LABEL) if with_label else COLUMNS
-    missing = [column for column in needed if column not in reader.fieldnames]
-    if missing:
-        raise BidsInputError(f"{path}: missing column(s) {', '.join(missing)}")
+    try:
+        rows = csvfiles.read_rows(path, needed)
+    except csvfiles.CsvInputError as error:
+        raise BidsInputError(str(error)) from None
     tenders: dict[str, Tender] = {}
-    for line, row in enumerate(reader, start=2):
+    for line, row in enumerate(rows, start=2):
         tender_id = (row["tender_id"] or "").strip()
         if not tender_id:
             raise BidsInputError(f"{path}: line {line}: tender_id is empty")
@@ -71,8 +60,6 @@ def read_bids(path: str | Path, with_label: bool) -> list[Tender]:
         if with_label:
             label = _flag(path, line, LABEL, row[LABEL], allow_empty=False)
             tender.collusive = max(tender.collusive or 0, label)
-    if not tenders:
-        raise BidsInputError(f"{path}: no rows after the header")
     return list(tenders.values())
 
 
