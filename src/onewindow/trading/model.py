@@ -20,6 +20,8 @@ from pathlib import Path
 from onewindow.core import csvfiles
 from onewindow.trading import screens
 
+# `winner` and `bidder_id` must be there (the format's columns) but the model reads neither: winner flags
+# added nothing, and bidder identities do not carry over to other firms and countries.
 COLUMNS = ("tender_id", "bidder_id", "amount", "winner")
 LABEL = "collusive"
 MIN_BIDS = 3
@@ -54,11 +56,10 @@ def read_bids(path: str | Path, with_label: bool) -> list[Tender]:
         amount = _number(path, line, "amount", row["amount"])
         if not amount > 0:
             raise BidsInputError(f"{path}: line {line}: amount must be above 0, not {row['amount']!r}")
-        _flag(path, line, "winner", row["winner"], allow_empty=True)
         tender = tenders.setdefault(tender_id, Tender(tender_id, []))
         tender.amounts.append(amount)
         if with_label:
-            label = _flag(path, line, LABEL, row[LABEL], allow_empty=False)
+            label = _flag(path, line, LABEL, row[LABEL])
             tender.collusive = max(tender.collusive or 0, label)
     return list(tenders.values())
 
@@ -73,12 +74,12 @@ def _number(path, line: int, column: str, raw) -> float:
     return value
 
 
-def _flag(path, line: int, column: str, raw, allow_empty: bool) -> int:
-    value = (raw or "").strip()
-    if value == "" and allow_empty:
+def _flag(path, line: int, column: str, raw) -> int:
+    value = (raw or "").strip().lower()
+    if value in {"1", "1.0", "true"}:
+        return 1
+    if value in {"0", "0.0", "false"}:
         return 0
-    if value in {"0", "1", "0.0", "1.0"}:
-        return int(float(value))
     raise BidsInputError(f"{path}: line {line}: {column} must be 0 or 1, not {raw!r}")
 
 
