@@ -1,0 +1,268 @@
+"""Eligibility rules of support policies over an enterprise profile: validated, evaluated with a reason
+per rule, and compiled to vectorised filters that match one policy against every enterprise at once.
+
+Pure (no ORM). A rule is JSON, as the catalog's situation rules are:
+    {"all": [<rule>, ...]}   {"any": [<rule>, ...]}   {"not": <rule>}
+    {"field": "<field>", "op": "<op>", "value": <value>}
+
+Fields and their operators:
+    industry       under [codes]          GB/T 4754 code (section letter + up to 4 digits): a rule on a
+                                          division ("C13") matches its groups and classes ("C1311")
+    region         under [codes]          administrative division code, by prefix as well
+    size           in [sizes]             micro, small, medium, large
+    age            >=, <=, >, <  years    since the enterprise was founded (whole years, on `today`)
+    employees      >=, <=, >, <  number
+    revenue        >=, <=, >, <  number   last year's revenue, 10,000 yuan
+    tax_credit     at_least  grade        A > B > M > C > D (an enterprise without a grade has none)
+    tags           has  tag               high_tech, specialised_new, …
+    certificates   has  type              e-certificate types held
+    approved_items has  item code         catalog items with an approved case
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+Rule = Mapping[str, Any]
+
+SIZES = ("micro", "small", "medium", "large")
+TAX_GRADES = ("D", "C", "M", "B", "A")  # worst to best
+COMPARISONS = (">=", "<=", ">", "<")
+FIELDS: dict[str, tuple[str, ...]] = {
+    "industry": ("under",),
+    "region": ("under",),
+    "size": ("in",),
+    "age": COMPARISONS,
+    "employees": COMPARISONS,
+    "revenue": COMPARISONS,
+    "tax_credit": ("at_least",),
+    "tags": ("has",),
+    "certificates": ("has",),
+    "approved_items": ("has",),
+}
+SET_FIELDS = ("tags", "certificates", "approved_items")
+NUMBER_FIELDS = ("age", "employees", "revenue")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What matching reads of one enterprise (a value None: not known, so no rule on it holds)."""
+
+    industry: str = ""
+    region: str = ""
+    size: str = ""
+    founded: dt.date | None = None
+    employees: int | None = None
+    revenue: float | None = None
+    tax_credit: str = ""
+    tags: frozenset[str] = frozenset()
+    certificates: frozenset[str] = frozenset()
+    approved_items: frozenset[str] = frozenset()
+
+
+def age_on(founded: dt.date | None, today: dt.date) -> int | None:
+    """Whole years from `founded` to `today` (a birthday rule: the anniversary counts)."""
+    if founded is None:
+        return None
+    return today.year - founded.year - ((today.month, today.day) < (founded.month, founded.day))
+
+
+# ---------------------------------------------------------------------------------------- validation
+
+
+def validate(rule: Rule, where: str = "rule") -> list[tuple[str, str]]:
+    """(place, message) for everything wrong with `rule`; empty when it is well formed."""
+    if not isinstance(rule, Mapping):
+        return [(where, "a rule is an object")]
+    for combinator in ("all", "any"):
+        if combinator in rule:
+            parts = rule[combinator]
+            if set(rule) != {combinator} or not isinstance(parts, list) or not parts:
+                return [(where, f'"{combinator}" takes a non-empty list and nothing beside it')]
+            return [e for i, part in enumerate(parts) for e in validate(part, f"{where}.{combinator}[{i}]")]
+    if "not" in rule:
+        if set(rule) != {"not"}:
+            return [(where, '"not" takes one rule and nothing beside it')]
+        return validate(rule["not"], f"{where}.not")
+    if set(rule) != {"field", "op", "value"}:
+        return [(where, 'a condition has exactly "field", "op" and "value" (or is all/any/not)')]
+    name, op, value = rule["field"], rule["op"], rule["value"]
+    if name not in FIELDS:
+        return [(f"{where}.field", f"unknown field {name!r}; one of {', '.join(FIELDS)}")]
+    if op not in FIELDS[name]:
+        return [(f"{where}.op", f"{name} takes {', '.join(FIELDS[name])}, not {op!r}")]
+    return [(f"{where}.value", problem) for problem in _value_problems(name, op, value)]
+
+
+def _value_problems(name: str, op: str, value) -> list[str]:
+    if op == "under":
+        if (
+            not isinstance(value, list)
+            or not value
+            or not all(isinstance(v, str) and v.strip() for v in value)
+        ):
+            return ["a non-empty list of codes"]
+    elif op == "in":
+        if not isinstance(value, list) or not value or not set(value) <= set(SIZES):
+            return [f"a non-empty list of {', '.join(SIZES)}"]
+    elif op in COMPARISONS:
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            return ["a number, 0 or more"]
+    elif op == "at_least":
+        if value not in TAX_GRADES:
+            return [f"one of {', '.join(reversed(TAX_GRADES))}"]
+    elif op == "has" and (not isinstance(value, str) or not value.strip()):
+        return ["a code"]
+    return []
+
+
+# ---------------------------------------------------------------------------------------- evaluation
+
+
+@dataclass(frozen=True)
+class Check:
+    """One condition of a policy, on one enterprise: held or not, with the value it saw."""
+
+    rule: Rule
+    passed: bool
+    seen: Any
+
+
+@dataclass
+class Verdict:
+    eligible: bool
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[Check]:
+        return [c for c in self.checks if not c.passed]
+
+    @property
+    def near_miss(self) -> bool:
+        """Not eligible, and one condition alone stands in the way (fixing it would make it eligible)."""
+        return not self.eligible and len(self.failed) == 1
+
+
+def evaluate(rule: Rule, profile: Profile, today: dt.date) -> Verdict:
+    """Whether `profile` is eligible, and every condition's result (in the rule's order)."""
+    checks: list[Check] = []
+    eligible = _holds(rule, profile, today, checks)
+    return Verdict(eligible, checks)
+
+
+def _holds(rule: Rule, profile: Profile, today: dt.date, checks: list[Check]) -> bool:
+    if "all" in rule:
+        results = [_holds(part, profile, today, checks) for part in rule["all"]]
+        return all(results)
+    if "any" in rule:
+        results = [_holds(part, profile, today, checks) for part in rule["any"]]
+        return any(results)
+    if "not" in rule:
+        inner: list[Check] = []
+        held = not _holds(rule["not"], profile, today, inner)
+        checks.append(Check(rule, held, [c.seen for c in inner]))
+        return held
+    seen = _value_of(rule["field"], profile, today)
+    passed = _condition(rule["op"], rule["value"], seen)
+    checks.append(Check(rule, passed, seen))
+    return passed
+
+
+def _value_of(name: str, profile: Profile, today: dt.date):
+    if name == "age":
+        return age_on(profile.founded, today)
+    return getattr(profile, name)
+
+
+def _condition(op: str, value, seen) -> bool:
+    if seen is None or seen == "":
+        return False
+    if op == "under":
+        return any(under(seen, code) for code in value)
+    if op == "in":
+        return seen in value
+    if op == "has":
+        return value in seen
+    if op == "at_least":
+        return seen in TAX_GRADES and TAX_GRADES.index(seen) >= TAX_GRADES.index(value)
+    return {">=": seen >= value, "<=": seen <= value, ">": seen > value, "<": seen < value}[op]
+
+
+def under(code: str, ancestor: str) -> bool:
+    """Whether `code` is `ancestor` or below it in a code hierarchy written by prefix."""
+    return code.upper().startswith(ancestor.strip().upper())
+
+
+# --------------------------------------------------------------------------------- vectorised matching
+
+
+class Columns:
+    """Every enterprise's profile as columns (numpy arrays), for matching a policy against all at once.
+    Built once per matching run; each set field's members become one boolean column when first asked."""
+
+    def __init__(self, profiles: Sequence[Profile], today: dt.date):
+        self.count = len(profiles)
+        self.industry = np.array([p.industry.upper() for p in profiles], dtype=str)
+        self.region = np.array([p.region.upper() for p in profiles], dtype=str)
+        self.size = np.array([p.size for p in profiles], dtype=str)
+        self.tax_rank = np.array(
+            [TAX_GRADES.index(p.tax_credit) if p.tax_credit in TAX_GRADES else -1 for p in profiles]
+        )
+        self.numbers = {
+            "age": _numbers([age_on(p.founded, today) for p in profiles]),
+            "employees": _numbers([p.employees for p in profiles]),
+            "revenue": _numbers([p.revenue for p in profiles]),
+        }
+        self._sets = {name: [getattr(p, name) for p in profiles] for name in SET_FIELDS}
+        self._members: dict[tuple[str, str], np.ndarray] = {}
+
+    def has(self, name: str, member: str) -> np.ndarray:
+        key = (name, member)
+        if key not in self._members:
+            self._members[key] = np.fromiter((member in s for s in self._sets[name]), bool, self.count)
+        return self._members[key]
+
+
+def _numbers(values) -> np.ndarray:
+    """Floats with NaN for unknown: every comparison with NaN is false, as with an unknown value."""
+    return np.array([np.nan if v is None else float(v) for v in values], dtype=float)
+
+
+def mask(rule: Rule, columns: Columns) -> np.ndarray:
+    """Eligibility of every enterprise in `columns` (a boolean per enterprise), as `evaluate` decides."""
+    if "all" in rule:
+        result = np.ones(columns.count, bool)
+        for part in rule["all"]:
+            result &= mask(part, columns)
+        return result
+    if "any" in rule:
+        result = np.zeros(columns.count, bool)
+        for part in rule["any"]:
+            result |= mask(part, columns)
+        return result
+    if "not" in rule:
+        return ~mask(rule["not"], columns)
+    name, op, value = rule["field"], rule["op"], rule["value"]
+    if op == "under":
+        column = columns.industry if name == "industry" else columns.region
+        result = np.zeros(columns.count, bool)
+        for code in value:
+            prefix = code.strip().upper()
+            result |= np.char.startswith(column, prefix) & (column != "")
+        return result
+    if op == "in":
+        return np.isin(columns.size, list(value))
+    if op == "has":
+        return columns.has(name, value).copy()
+    if op == "at_least":
+        return columns.tax_rank >= TAX_GRADES.index(value)
+    numbers = columns.numbers[name]
+    with np.errstate(invalid="ignore"):
+        return {">=": numbers >= value, "<=": numbers <= value, ">": numbers > value, "<": numbers < value}[
+            op
+        ]
