@@ -137,6 +137,7 @@ class Check:
 class Verdict:
     eligible: bool
     checks: list[Check] = field(default_factory=list)
+    parts: list[bool] = field(default_factory=list)  # each requirement of the policy (see `requirements`)
 
     @property
     def failed(self) -> list[Check]:
@@ -144,15 +145,20 @@ class Verdict:
 
     @property
     def near_miss(self) -> bool:
-        """Not eligible, and one condition alone stands in the way (fixing it would make it eligible)."""
-        return not self.eligible and len(self.failed) == 1
+        """Not eligible, and one requirement alone stands in the way."""
+        return not self.eligible and self.parts.count(False) == 1
+
+
+def requirements(rule: Rule) -> list[Rule]:
+    """What a policy requires, one by one: the parts of a top-level "all", or the rule itself."""
+    return list(rule["all"]) if "all" in rule else [rule]
 
 
 def evaluate(rule: Rule, profile: Profile, today: dt.date) -> Verdict:
-    """Whether `profile` is eligible, and every condition's result (in the rule's order)."""
+    """Whether `profile` is eligible, each requirement's result, and every condition's (in order)."""
     checks: list[Check] = []
-    eligible = _holds(rule, profile, today, checks)
-    return Verdict(eligible, checks)
+    parts = [_holds(part, profile, today, checks) for part in requirements(rule)]
+    return Verdict(all(parts), checks, parts)
 
 
 def _holds(rule: Rule, profile: Profile, today: dt.date, checks: list[Check]) -> bool:
@@ -266,3 +272,12 @@ def mask(rule: Rule, columns: Columns) -> np.ndarray:
         return {">=": numbers >= value, "<=": numbers <= value, ">": numbers > value, "<": numbers < value}[
             op
         ]
+
+
+def match(rule: Rule, columns: Columns) -> tuple[np.ndarray, np.ndarray]:
+    """For every enterprise: eligible (bool), and the index of the one requirement it misses (a near
+    miss), or -1 (eligible, or more than one missing)."""
+    failing = np.array([~mask(part, columns) for part in requirements(rule)])
+    count = failing.sum(axis=0)
+    near = np.where(count == 1, failing.argmax(axis=0), -1)
+    return count == 0, near

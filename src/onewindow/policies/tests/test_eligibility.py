@@ -130,8 +130,12 @@ rules = st.recursive(
 @given(rules, st.lists(profiles, min_size=1, max_size=30), st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1)))
 def test_the_vectorised_matcher_agrees_with_the_evaluator(rule, firms, today):
     assert e.validate(rule) == []
-    expected = [e.evaluate(rule, firm, today).eligible for firm in firms]
-    assert e.mask(rule, e.Columns(firms, today)).tolist() == expected
+    verdicts = [e.evaluate(rule, firm, today) for firm in firms]
+    columns = e.Columns(firms, today)
+    assert e.mask(rule, columns).tolist() == [v.eligible for v in verdicts]
+    eligible, near = e.match(rule, columns)
+    assert eligible.tolist() == [v.eligible for v in verdicts]
+    assert near.tolist() == [v.parts.index(False) if v.near_miss else -1 for v in verdicts]
 
 
 def test_matching_is_vectorised_over_many_enterprises():
