@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "onewindow.shareddata",
     "onewindow.crossregion",
     "onewindow.trading",
+    "onewindow.policies",
     "onewindow.ops",
 ]
 

@@ -209,28 +209,36 @@ def under(code: str, ancestor: str) -> bool:
 
 class Columns:
     """Every enterprise's profile as columns (numpy arrays), for matching a policy against all at once.
-    Built once per matching run; each set field's members become one boolean column when first asked."""
+    Built once per matching run from lists (one per field, in the same enterprise order); each set
+    field's members become one boolean column when first asked."""
 
-    def __init__(self, profiles: Sequence[Profile], today: dt.date):
-        self.count = len(profiles)
-        self.industry = np.array([p.industry.upper() for p in profiles], dtype=str)
-        self.region = np.array([p.region.upper() for p in profiles], dtype=str)
-        self.size = np.array([p.size for p in profiles], dtype=str)
+    def __init__(self, values: Mapping[str, Sequence], today: dt.date):
+        self.count = len(values["industry"])
+        self.industry = np.array([(v or "").upper() for v in values["industry"]], dtype=str)
+        self.region = np.array([(v or "").upper() for v in values["region"]], dtype=str)
+        self.size = np.array([v or "" for v in values["size"]], dtype=str)
         self.tax_rank = np.array(
-            [TAX_GRADES.index(p.tax_credit) if p.tax_credit in TAX_GRADES else -1 for p in profiles]
+            [TAX_GRADES.index(v) if v in TAX_GRADES else -1 for v in values["tax_credit"]]
         )
         self.numbers = {
-            "age": _numbers([age_on(p.founded, today) for p in profiles]),
-            "employees": _numbers([p.employees for p in profiles]),
-            "revenue": _numbers([p.revenue for p in profiles]),
+            "age": _numbers([age_on(founded, today) for founded in values["founded"]]),
+            "employees": _numbers(values["employees"]),
+            "revenue": _numbers(values["revenue"]),
         }
-        self._sets = {name: [getattr(p, name) for p in profiles] for name in SET_FIELDS}
+        self._sets = {name: values[name] for name in SET_FIELDS}
         self._members: dict[tuple[str, str], np.ndarray] = {}
+
+    @classmethod
+    def of(cls, profiles: Sequence[Profile], today: dt.date) -> Columns:
+        names = ("industry", "region", "size", "founded", "employees", "revenue", "tax_credit", *SET_FIELDS)
+        return cls({name: [getattr(p, name) for p in profiles] for name in names}, today)
 
     def has(self, name: str, member: str) -> np.ndarray:
         key = (name, member)
         if key not in self._members:
-            self._members[key] = np.fromiter((member in s for s in self._sets[name]), bool, self.count)
+            self._members[key] = np.fromiter(
+                (member in (s or ()) for s in self._sets[name]), bool, self.count
+            )
         return self._members[key]
 
 

@@ -131,7 +131,7 @@ rules = st.recursive(
 def test_the_vectorised_matcher_agrees_with_the_evaluator(rule, firms, today):
     assert e.validate(rule) == []
     verdicts = [e.evaluate(rule, firm, today) for firm in firms]
-    columns = e.Columns(firms, today)
+    columns = e.Columns.of(firms, today)
     assert e.mask(rule, columns).tolist() == [v.eligible for v in verdicts]
     eligible, near = e.match(rule, columns)
     assert eligible.tolist() == [v.eligible for v in verdicts]
@@ -146,5 +146,5 @@ def test_matching_is_vectorised_over_many_enterprises():
             {"field": "employees", "op": ">=", "value": 50},
         ]
     }
-    result = e.mask(rule, e.Columns(firms, TODAY))
+    result = e.mask(rule, e.Columns.of(firms, TODAY))
     assert isinstance(result, np.ndarray) and result.sum() == 5_000

@@ -5,7 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 class Command(BaseCommand):
     help = (
-        "Benchmarks printing one JSON line: hall, index, events, hotline, certs, trading, intake|read|list "
+        "Benchmarks printing one JSON line: hall, index, events, hotline, certs, trading, policies, "
+        "intake|read|list "
         "(load on a real server)."
     )
 
@@ -59,6 +60,15 @@ class Command(BaseCommand):
             help="tenders screened: about a year of a city's (default 5000)",
         )
         trading.add_argument("--inside", action="store_true", help=argparse_hidden())
+        policies = sub.add_parser(
+            "policies", help="match all policies against all enterprises; a profile change"
+        )
+        policies.add_argument("--db", help="postgres://… server (a temporary database); default: SQLite")
+        policies.add_argument(
+            "--enterprises", type=int, default=500_000, help="enterprises seeded (default 500000)"
+        )
+        policies.add_argument("--policies", type=int, default=200, help="policies published (default 200)")
+        policies.add_argument("--inside", action="store_true", help=argparse_hidden())
         loads = (
             ("intake", "POST /api/v1/cases"),
             ("read", "GET /api/v1/cases/{id}"),
@@ -136,6 +146,14 @@ class Command(BaseCommand):
         sizes = {"guarantees": options["guarantees"], "tenders": options["tenders"]}
         if not (1 <= sizes["guarantees"] <= 100_000 and 10 <= sizes["tenders"] <= 1_000_000):
             raise ValueError("--guarantees must be from 1 to 100000 and --tenders from 10 to 1000000")
+        return bench.measure(**sizes) if options["inside"] else bench.run(options["db"], **sizes)
+
+    def _policies(self, options) -> dict:
+        from onewindow.policies import bench
+
+        sizes = {"enterprises": options["enterprises"], "policies": options["policies"]}
+        if not (1 <= sizes["enterprises"] <= 10_000_000 and 1 <= sizes["policies"] <= 10_000):
+            raise ValueError("--enterprises must be from 1 to 10000000 and --policies from 1 to 10000")
         return bench.measure(**sizes) if options["inside"] else bench.run(options["db"], **sizes)
 
     def _certs(self, options) -> dict:
