@@ -61,7 +61,7 @@ def test_guarantee_ordered_issued_verified_at_opening_and_released(
     bidder.goto(f"/trading/tenders/{tender.code}/")
     bidder.get_by_role("link", name="Submit a bid").click()
     bidder.get_by_label("Bid amount (yuan)").fill("17350000")
-    bidder.get_by_label("Bid document (PDF, at most 20 MB)").set_input_files(
+    bidder.get_by_label("Bid document (PDF)").set_input_files(
         {"name": "bid.pdf", "mimeType": "application/pdf", "buffer": bid_pdf()}
     )
     press(bidder, "Submit the bid")

@@ -54,7 +54,6 @@ from .models import (
 log = logging.getLogger("onewindow.trading")
 SEND_TIMEOUT_SECONDS = 10
 PLATFORM_KEY_FILE = "trading-platform.key"
-MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 CENT = Decimal("0.01")
 
 
@@ -259,6 +258,11 @@ class BidInput:
     documents: list[DocumentInput] = field(default_factory=list)
 
 
+def too_large() -> str:
+    limit = settings.ONEWINDOW_UPLOAD_MAX_BYTES / (1024 * 1024)
+    return _("The bid document is larger than %(size)s MB.") % {"size": f"{limit:g}"}
+
+
 def document_metadata(content: bytes) -> dict[str, str]:
     """Author and creating software from a PDF's document information (what bid-writing tools fill in)."""
     import io
@@ -296,8 +300,8 @@ def submit_bid(user: User, tender_code: str, data: BidInput) -> Bid:
     for document in data.documents:
         if not document.content.startswith(b"%PDF-"):
             errors.append(FieldError("documents", _("The bid document must be a PDF file.")))
-        elif len(document.content) > MAX_DOCUMENT_BYTES:
-            errors.append(FieldError("documents", _("The bid document is larger than 20 MB.")))
+        elif len(document.content) > settings.ONEWINDOW_UPLOAD_MAX_BYTES:
+            errors.append(FieldError("documents", too_large()))
     if errors:
         raise InvalidInput(errors)
     metadata = [document_metadata(d.content) for d in data.documents]

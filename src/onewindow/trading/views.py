@@ -8,6 +8,7 @@ import secrets
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -234,7 +235,7 @@ class BidForm(forms.Form):
     lot = forms.TypedChoiceField(label=gettext_lazy("Lot"), coerce=int)
     amount = forms.DecimalField(label=gettext_lazy("Bid amount (yuan)"), max_digits=14, decimal_places=2)
     contact = forms.CharField(label=gettext_lazy("Contact person and phone"), max_length=100, required=False)
-    document = forms.FileField(label=gettext_lazy("Bid document (PDF, at most 20 MB)"))
+    document = forms.FileField(label=gettext_lazy("Bid document (PDF)"))
     machine_code = forms.CharField(
         label=gettext_lazy("Machine code reported by the bid-writing tool"), max_length=100, required=False
     )
@@ -249,8 +250,8 @@ def submit_bid(request, code):
     device = request.COOKIES.get(DEVICE_COOKIE) or secrets.token_hex(16)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["document"]
-        if upload.size > services.MAX_DOCUMENT_BYTES:
-            errors = [("document", _("The bid document is larger than 20 MB."))]
+        if upload.size > settings.ONEWINDOW_UPLOAD_MAX_BYTES:
+            errors = [("document", services.too_large())]
         else:
             data = services.BidInput(
                 lot_number=form.cleaned_data["lot"],

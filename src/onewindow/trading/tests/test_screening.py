@@ -101,7 +101,7 @@ def test_bids_stay_sealed_until_the_opening_and_each_bidder_sees_only_its_own(pa
     assert "15000000" in public and "16000000" in public
 
 
-def test_bad_bids_and_orders_get_errors_naming_the_field(parties, tender, today):
+def test_bad_bids_and_orders_get_errors_naming_the_field(parties, tender, today, settings):
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(parties["bidders"][0])
     from django.core.files.uploadedfile import SimpleUploadedFile
