@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 Rule = Mapping[str, Any]
 
@@ -289,3 +291,70 @@ def match(rule: Rule, columns: Columns) -> tuple[np.ndarray, np.ndarray]:
     count = failing.sum(axis=0)
     near = np.where(count == 1, failing.argmax(axis=0), -1)
     return count == 0, near
+
+
+# ---------------------------------------------------------------------------------------- in words
+
+_FIELD_WORDS = {
+    "industry": gettext_lazy("your industry"),
+    "region": gettext_lazy("your registered region"),
+    "size": gettext_lazy("your size class"),
+    "age": gettext_lazy("your enterprise's age in years"),
+    "employees": gettext_lazy("your headcount"),
+    "revenue": gettext_lazy("your revenue (10,000 yuan)"),
+    "tax_credit": gettext_lazy("your tax credit grade"),
+}
+
+
+def explain(check: Check) -> str:
+    """One condition's result in plain words, for the enterprise ("your headcount 48 is below the
+    required 50")."""
+    rule = check.rule
+    if "not" in rule:
+        return (
+            _("a condition that rules the policy out does not apply")
+            if check.passed
+            else _("a condition that rules the policy out applies to you")
+        )
+    name, op, value, seen = rule["field"], rule["op"], rule["value"], check.seen
+    if op == "has":
+        return _has_words(name, value, check.passed)
+    what = _FIELD_WORDS[name]
+    if seen is None or seen == "":
+        return _("%(what)s is not known: declare it in your profile") % {"what": what}
+    values = {"what": what, "seen": seen, "value": ", ".join(value) if isinstance(value, list) else value}
+    if op in ("under", "in"):
+        text = (
+            _("%(what)s %(seen)s is one of %(value)s")
+            if check.passed
+            else _("%(what)s %(seen)s is not one of %(value)s")
+        )
+    elif op == "at_least":
+        text = (
+            _("%(what)s %(seen)s meets the required %(value)s")
+            if check.passed
+            else _("%(what)s %(seen)s is below the required %(value)s")
+        )
+    elif check.passed:
+        text = _("%(what)s %(seen)s meets the condition (%(op)s %(value)s)")
+        values["op"] = op
+    else:
+        text = {
+            ">=": _("%(what)s %(seen)s is below the required %(value)s"),
+            ">": _("%(what)s %(seen)s is not above %(value)s"),
+            "<=": _("%(what)s %(seen)s is above the allowed %(value)s"),
+            "<": _("%(what)s %(seen)s is not below %(value)s"),
+        }[op]
+    return text % values
+
+
+def _has_words(name: str, value: str, passed: bool) -> str:
+    words = {
+        "tags": (_("you are recognised as %(value)s"), _("you are not recognised as %(value)s")),
+        "certificates": (_("you hold a %(value)s e-certificate"), _("you hold no %(value)s e-certificate")),
+        "approved_items": (
+            _("you have an approved case of %(value)s"),
+            _("you have no approved case of %(value)s"),
+        ),
+    }[name]
+    return (words[0] if passed else words[1]) % {"value": value}

@@ -148,3 +148,23 @@ def test_matching_is_vectorised_over_many_enterprises():
     }
     result = e.mask(rule, e.Columns.of(firms, TODAY))
     assert isinstance(result, np.ndarray) and result.sum() == 5_000
+
+
+def test_each_condition_is_explained_in_plain_words():
+    from django.utils import translation
+
+    firm = e.Profile(
+        industry="C3911", size="small", employees=48, tags=frozenset({"high_tech"}), tax_credit="M"
+    )
+    rule = {"all": [*HIGH_TECH_SMALL["all"], {"field": "tax_credit", "op": "at_least", "value": "B"},
+                    {"field": "revenue", "op": "<=", "value": 100}]}  # fmt: skip
+    with translation.override("en"):
+        words = [e.explain(check) for check in e.evaluate(rule, firm, TODAY).checks]
+    assert words == [
+        "your industry C3911 is one of C39, I65",
+        "your headcount 48 is below the required 50",
+        "you are recognised as high_tech",
+        "your size class small is one of small, medium",
+        "your tax credit grade M is below the required B",
+        "your revenue (10,000 yuan) is not known: declare it in your profile",
+    ]
