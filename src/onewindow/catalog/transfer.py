@@ -12,9 +12,9 @@ from decimal import Decimal
 
 import yaml
 from django.db import transaction
-from pydantic import ValidationError as PydanticValidationError
 
 from onewindow.core.i18n import translation_errors
+from onewindow.core.yamlfile import Path, Problem, YamlFileError, dotted, line_of, load_with_lines, validated
 
 from . import bundles, prechecks, rules
 from .models import (
@@ -47,24 +47,9 @@ from .schemas import (
     StepEntry,
 )
 
-Path = tuple[str | int, ...]
 
-
-@dataclass(frozen=True)
-class Problem:
-    line: int | None
-    field: str
-    message: str
-
-    def __str__(self):
-        where = f"line {self.line}: " if self.line else ""
-        return f"{where}{self.field}: {self.message}"
-
-
-class CatalogImportError(Exception):
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+class CatalogImportError(YamlFileError):
+    pass
 
 
 @dataclass
@@ -81,54 +66,13 @@ class ImportSummary:
 
 
 def _load_with_lines(text: str) -> tuple[object, dict[Path, int]]:
-    """The YAML document and the line of every value in it, keyed by its path."""
-    loader = yaml.SafeLoader(text)
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else {}
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise CatalogImportError(
-            [
-                Problem(
-                    mark.line + 1 if mark else None,
-                    "(file)",
-                    f"not valid YAML: {getattr(error, 'problem', error)}",
-                )
-            ]
-        ) from error
-    finally:
-        loader.dispose()
-    lines: dict[Path, int] = {}
-
-    def walk(current, path: Path):
-        lines[path] = current.start_mark.line + 1
-        if isinstance(current, yaml.MappingNode):
-            for key_node, value_node in current.value:
-                walk(value_node, (*path, key_node.value))
-                lines[(*path, key_node.value)] = key_node.start_mark.line + 1
-        elif isinstance(current, yaml.SequenceNode):
-            for index, child in enumerate(current.value):
-                walk(child, (*path, index))
-
-    if node is not None:
-        walk(node, ())
-    return data, lines
+        return load_with_lines(text)
+    except YamlFileError as error:
+        raise CatalogImportError(error.problems) from error
 
 
-def _dotted(path: Path) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "(file)"
-
-
-def _line(lines: dict[Path, int], path: Path) -> int | None:
-    while path:
-        if path in lines:
-            return lines[path]
-        path = path[:-1]
-    return lines.get(())
+_dotted, _line = dotted, line_of
 
 
 def _parse_dotted(base: Path, dotted: str) -> Path:
@@ -344,15 +288,9 @@ def parse(text: str) -> CatalogFile:
     """Read and check a catalog file; CatalogImportError lists every problem with its line."""
     data, lines = _load_with_lines(text)
     try:
-        catalog = CatalogFile.model_validate(data if data is not None else {})
-    except PydanticValidationError as error:
-        problems = []
-        for detail in error.errors():
-            loc = tuple(
-                part for part in detail["loc"] if not (isinstance(part, str) and part.startswith("function"))
-            )
-            problems.append(Problem(_line(lines, loc), _dotted(loc), detail["msg"]))
-        raise CatalogImportError(problems) from error
+        catalog = validated(CatalogFile, data, lines)
+    except YamlFileError as error:
+        raise CatalogImportError(error.problems) from error
     problems = [Problem(_line(lines, path), _dotted(path), message) for path, message in _check(catalog)]
     if problems:
         raise CatalogImportError(problems)
