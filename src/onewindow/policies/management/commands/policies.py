@@ -1,0 +1,45 @@
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from onewindow.core.yamlfile import YamlFileError
+
+
+class Command(BaseCommand):
+    help = "Support policies: `import FILE.yaml` (all or nothing, errors by line), `match` all against all."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        imported = sub.add_parser("import", help="import policies from YAML (docs/policies.md)")
+        imported.add_argument("file")
+        sub.add_parser("match", help="match every published policy against every enterprise (JSON out)")
+
+    def handle(self, *args, action, **options):
+        if action == "import":
+            from onewindow.policies.transfer import import_policies
+
+            try:
+                text = Path(options["file"]).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as error:
+                raise CommandError(f"{options['file']}: cannot be read as UTF-8 ({error})") from None
+            try:
+                counts = import_policies(text)
+            except YamlFileError as error:
+                raise CommandError(f"{options['file']}: nothing imported\n{error}") from None
+            self.stdout.write(json.dumps(counts))
+        else:
+            from onewindow.policies.services import match_all
+
+            run = match_all()
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "policies": run.policies,
+                        "enterprises": run.enterprises,
+                        "eligible": run.eligible,
+                        "near_misses": run.near_misses,
+                        "new": len(run.new_eligible),
+                    }
+                )
+            )

@@ -1,0 +1,58 @@
+"""Importing policies from YAML: all or nothing, each problem by line and field."""
+
+import pytest
+
+from onewindow.core.yamlfile import YamlFileError
+from onewindow.policies.models import Policy
+from onewindow.policies.transfer import import_policies
+
+pytestmark = pytest.mark.django_db
+
+GOOD = """\
+policies:
+  - code: dg-hightech
+    title: 高新技术企业认定奖励
+    issuer: 东莞市科学技术局
+    valid_from: 2026-01-01
+    benefit: 一次性奖励 20 万元
+    amount: 200000
+    how: exempt
+    rule: {all: [{field: tags, op: has, value: high_tech}, {field: employees, op: ">=", value: 10}]}
+    status: published
+  - code: dg-startup
+    title: 创业补贴
+    issuer: 东莞市人力资源和社会保障局
+    valid_from: 2026-01-01
+    benefit: 一次性创业补贴
+    how: apply
+    item: RS-001
+    rule: {field: age, op: "<=", value: 3}
+"""
+
+
+def test_a_good_file_is_imported_and_again_changes_nothing(demo):
+    assert import_policies(GOOD) == {"created": 2, "updated": 0}
+    assert import_policies(GOOD) == {"created": 0, "updated": 2}
+    hightech = Policy.objects.get(code="dg-hightech")
+    assert hightech.status == "published" and hightech.published_at and hightech.amount == 200000
+    assert Policy.objects.get(code="dg-startup").item.code == "RS-001"
+
+
+def test_every_problem_is_named_by_line_and_nothing_is_written(demo):
+    bad = (
+        GOOD.replace("value: 10}", 'value: "ten"}')
+        .replace("item: RS-001", "item: NOPE")
+        .replace("code: dg-startup", "code: dg-hightech")
+    )
+    with pytest.raises(YamlFileError) as raised:
+        import_policies(bad)
+    problems = [str(p) for p in raised.value.problems]
+    assert "line 9: policies[0].rule.all[1].value: a number, 0 or more" in problems
+    assert "line 11: policies[1].code: 'dg-hightech' appears twice" in problems
+    assert any(p.startswith("line 17: policies[1].item:") for p in problems)
+    assert not Policy.objects.exists()
+    with pytest.raises(YamlFileError) as raised:
+        import_policies("policies:\n  - code: X\n")
+    assert any("policies[0].code" in str(p) for p in raised.value.problems)
+    with pytest.raises(YamlFileError, match="not valid YAML"):
+        import_policies("policies: [")
