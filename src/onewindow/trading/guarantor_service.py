@@ -18,8 +18,6 @@ import logging
 import secrets
 import threading
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -88,19 +86,6 @@ def decide(config: GuarantorConfig, application: dict) -> dict:
     }
 
 
-def post_signed(private_key: str, url: str, document: dict, timeout: float = 10.0) -> int:
-    body = json.dumps(document, ensure_ascii=False).encode()
-    headers = protocol.signed_headers(private_key, body, int(time.time()))
-    request = urllib.request.Request(
-        url, data=body, method="POST", headers={"Content-Type": "application/json", **headers}
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (the platform's own address)
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-
-
 def _answer_later(config: GuarantorConfig, application: dict) -> None:
     time.sleep(config.answer_delay)
     with config.lock:
@@ -109,7 +94,7 @@ def _answer_later(config: GuarantorConfig, application: dict) -> None:
             answer = config.answers[application["reference"]] = decide(config, application)
     for attempt in range(CALLBACK_TRIES):
         try:
-            status = post_signed(config.private_key, application["callback_url"], answer)
+            status = protocol.post_signed(config.private_key, application["callback_url"], answer)
         except OSError as error:
             status = 0
             log.warning("callback for %s failed: %s", application["reference"], error)

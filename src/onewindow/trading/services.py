@@ -10,8 +10,6 @@ import json
 import logging
 import secrets
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -518,17 +516,7 @@ def application_document(guarantee: Guarantee) -> dict:
 
 
 def _post_signed(url: str, document: dict) -> int:
-    body = json.dumps(document, ensure_ascii=False).encode()
-    # Signatures run on the wall clock (not the platform's business clock): replay windows are real time.
-    headers = protocol.signed_headers(platform_private_key(), body, int(time.time()))
-    request = urllib.request.Request(
-        url, data=body, method="POST", headers={"Content-Type": "application/json", **headers}
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=SEND_TIMEOUT_SECONDS) as response:  # noqa: S310 (a registered guarantor)
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
+    return protocol.post_signed(platform_private_key(), url, document, SEND_TIMEOUT_SECONDS)
 
 
 @task()
