@@ -25,6 +25,11 @@ class InvalidInput(Exception):
         self.extra = extra or {}  # more the client needs, e.g. every pre-check result of a refused upload
         super().__init__("; ".join(f"{e.field}: {e.message}" for e in self.errors) or detail)
 
+    @property
+    def pairs(self) -> list[tuple[str, str]]:
+        """(field, message) for each problem, as pages list them beside the fields."""
+        return [(e.field, e.message) for e in self.errors]
+
     @classmethod
     def from_pairs(cls, pairs, detail: str = "Invalid input") -> "InvalidInput":
         """From the (field, message) pairs the pure validators return (rules, pre-checks, …)."""

@@ -63,7 +63,7 @@ def new(request):
         context["errors"] = [("peer", str(error))]
         return render(request, "crossregion/new.html", context, status=503)
     except InvalidInput as error:
-        context["errors"] = [(e.field, e.message) for e in error.errors]
+        context["errors"] = error.pairs
         return render(request, "crossregion/new.html", context, status=404)
     specs = services.item_rules(item).questions
     answers = answers_from(request.GET)

@@ -358,3 +358,10 @@ def _has_words(name: str, value: str, passed: bool) -> str:
         ),
     }[name]
     return (words[0] if passed else words[1]) % {"value": value}
+
+
+def requirement_results(rule: Rule, profile: Profile, today: dt.date) -> list[tuple[bool, list[Check]]]:
+    """Each requirement of `rule` (see `requirements`): whether `profile` meets it, and its conditions'
+    checks, for saying why in words."""
+    return [(verdict.eligible, verdict.checks) for verdict in
+            (evaluate(part, profile, today) for part in requirements(rule))]  # fmt: skip

@@ -7,12 +7,31 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django_tasks import task
 
-from onewindow.core import clock
+from onewindow.cases.notifications import send_notice
+from onewindow.core import clock, events
+from onewindow.core.errors import FieldError, InvalidInput
+from onewindow.core.models import Role, User
+from onewindow.core.permissions import Forbidden
+from onewindow.core.tasks import enqueue
 
 from . import eligibility
-from .models import EnterpriseProfile, Match, Policy, PolicyStatus
+from .models import (
+    Application,
+    EnterpriseProfile,
+    HowObtained,
+    Match,
+    NoticePreference,
+    Payout,
+    PayoutStatus,
+    Policy,
+    PolicyStatus,
+)
 
 PROFILE_FIELDS = (
     "industry",
@@ -50,19 +69,20 @@ class MatchRun:
     written: int  # rows added and removed (a re-run writes only what changed)
 
 
-def match_all(today: dt.date | None = None) -> MatchRun:
-    """Every published policy against every enterprise. Eligible pairs are kept (added and removed as
-    they change, so a re-run writes little); near misses are counted, and shown when asked for."""
+def match_all(today: dt.date | None = None, policies=None) -> MatchRun:
+    """Every published policy (or those given) against every enterprise. Eligible pairs are kept
+    (added and removed as they change, so a re-run writes little); near misses are counted, and shown
+    when asked for."""
     today = today or clock.today()
     ids, columns = load_columns(today)
-    policies = list(published(today))
+    policies = list(published(today) if policies is None else policies)
     eligible_now: set[tuple[int, int]] = set()
     near_misses = 0
     for policy in policies:
         eligible, near = eligibility.match(policy.rule, columns)
         eligible_now.update((policy.pk, ids[i]) for i in eligible.nonzero()[0])
         near_misses += int((near >= 0).sum())
-    before = set(Match.objects.values_list("policy_id", "profile_id"))
+    before = set(Match.objects.filter(policy__in=policies).values_list("policy_id", "profile_id"))
     added, removed = eligible_now - before, before - eligible_now
     now = clock.now()
     with transaction.atomic():
@@ -74,6 +94,7 @@ def match_all(today: dt.date | None = None) -> MatchRun:
             (Match(policy_id=p, profile_id=profile, eligible=True, found_at=now) for p, profile in added),
             batch_size=5000,
         )
+        notify_new_matches(sorted(added))
     return MatchRun(
         policies=len(policies),
         enterprises=len(ids),
@@ -100,4 +121,174 @@ def profile_changed(profile: EnterpriseProfile, today: dt.date | None = None) ->
                 if pk not in before
             ]
         )
+        notify_new_matches([(pk, profile.pk) for pk in eligible if pk not in before])
     return [policy for pk, policy in eligible.items() if pk not in before]
+
+
+# ------------------------------------------------------------------------------------------ notices
+
+
+def enterprise_accounts(usccs) -> dict[str, list[User]]:
+    accounts: dict[str, list[User]] = {}
+    for user in User.objects.filter(role=Role.ENTERPRISE, is_active=True, verified_id_number__in=list(usccs)):
+        accounts.setdefault(user.verified_id_number, []).append(user)
+    return accounts
+
+
+def wants_policy_notice(user: User, policy: Policy) -> bool:
+    preference = NoticePreference.objects.filter(user=user).first()
+    if preference is None:
+        return True
+    return preference.policy_notices and (not preference.topics or policy.topic in preference.topics)
+
+
+def notify_new_matches(pairs: list[tuple[int, int]]) -> int:
+    """Tell each enterprise with an account of the policies it has just become eligible for (one
+    notice per policy, by the account's email; the matches page lists them too). Queued with the
+    current transaction; returns how many notices."""
+    if not pairs:
+        return 0
+    policies = Policy.objects.in_bulk({p for p, _profile in pairs})
+    wanted = {profile for _policy, profile in pairs}
+    profiles = dict(EnterpriseProfile.objects.filter(pk__in=wanted).values_list("pk", "uscc"))
+    accounts = enterprise_accounts(profiles.values())
+    sent = 0
+    for policy_id, profile_id in pairs:
+        policy = policies[policy_id]
+        for user in accounts.get(profiles[profile_id], []):
+            if not wants_policy_notice(user, policy):
+                continue
+            until = _(", apply by %(date)s") % {"date": policy.valid_until} if policy.valid_until else ""
+            text = _("You meet the conditions of %(title)s (%(issuer)s)%(until)s: %(url)s") % {
+                "title": policy.title,
+                "issuer": policy.issuer,
+                "until": until,
+                "url": settings.ONEWINDOW_PUBLIC_URL + reverse("policy", args=[policy.code]),
+            }
+            send_notice(_("A support policy you match"), text, email=user.email)
+            sent += 1
+    return sent
+
+
+# -------------------------------------------------------------------------------- publish and apply
+
+
+def publish(actor: User, policy: Policy) -> Policy:
+    """Publish a policy (its rule checked again) and match it against every enterprise in the
+    background; those newly eligible are told."""
+    if actor.role != Role.ADMIN:
+        raise Forbidden("only administrators publish policies")
+    policy.full_clean()
+    with transaction.atomic():
+        policy = Policy.objects.select_for_update().get(pk=policy.pk)
+        policy.status = PolicyStatus.PUBLISHED
+        policy.published_at = clock.now()
+        policy.save(update_fields=["status", "published_at"])
+        events.record("policies.published", policy.code, {"by": actor.username})
+        enqueue(match_policy_task, policy.pk)
+    return policy
+
+
+@task()
+def match_policy_task(policy_id: int) -> dict:
+    policy = Policy.objects.filter(pk=policy_id, status=PolicyStatus.PUBLISHED).first()
+    if policy is None:
+        return {"matched": 0}
+    run = match_all(policies=[policy])
+    return {"eligible": run.eligible, "new": len(run.new_eligible)}
+
+
+def own_profile(user: User) -> EnterpriseProfile:
+    if user.role != Role.ENTERPRISE or not user.verified_id_number:
+        raise Forbidden("only a verified enterprise account has a profile")
+    from . import profiles
+
+    found = EnterpriseProfile.objects.filter(uscc=user.verified_id_number).first()
+    return found or profiles.refresh(user.verified_id_number)
+
+
+def _eligible_or_refuse(policy: Policy, profile: EnterpriseProfile, how: str, today: dt.date) -> None:
+    if policy.status != PolicyStatus.PUBLISHED or policy.valid_from > today:
+        raise InvalidInput([FieldError("policy", "this policy is not open")])
+    if policy.valid_until and policy.valid_until < today:
+        raise InvalidInput([FieldError("policy", f"the deadline {policy.valid_until} has passed")])
+    if policy.how != how:
+        raise InvalidInput([FieldError("policy", "this policy is not obtained that way")])
+    if not eligibility.evaluate(policy.rule, profile.as_profile(), today).eligible:
+        raise InvalidInput([FieldError("policy", "your profile does not meet this policy's conditions")])
+
+
+def apply(user: User, policy: Policy) -> Application:
+    """File the case of a matched policy's catalog item for the enterprise, its profile values
+    recorded on the case with their sources; applying twice returns the first application."""
+    from onewindow.cases import services as case_services
+    from onewindow.shareddata.models import DataSource
+
+    profile = own_profile(user)
+    earlier = Application.objects.filter(policy=policy, profile=profile).select_related("case").first()
+    if earlier is not None:
+        return earlier
+    today = clock.today()
+    _eligible_or_refuse(policy, profile, HowObtained.APPLY, today)
+    submission = case_services.Submission(
+        item=policy.item.code,
+        applicant=case_services.Applicant(
+            name=profile.name, id_type="uscc", id_number=profile.uscc, email=user.email
+        ),
+        channel="online",
+    )
+    with transaction.atomic():
+        case, _created = case_services.submit_case(user, submission, f"policy-{policy.code}-{profile.uscc}")
+        verdict = eligibility.evaluate(policy.rule, profile.as_profile(), today)
+        fields = {c.rule["field"] for c in verdict.checks if "field" in c.rule}
+        DataSource.objects.bulk_create(
+            DataSource(
+                case=case,
+                field=f"profile.{name}",
+                value=_shown(getattr(profile, name if name != "age" else "founded")),
+                source=profile.sources.get(name if name != "age" else "founded", {}).get("source", "profile"),
+                reference=policy.code,
+            )
+            for name in sorted(fields)
+        )
+        application = Application.objects.create(
+            policy=policy, profile=profile, case=case, applied_at=clock.now()
+        )
+        events.record("policies.applied", policy.code, {"case": case.number})
+    return application
+
+
+def _shown(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(value)
+    return "" if value is None else str(value)[:300]
+
+
+def confirm_payout(user: User, policy: Policy, bank_name: str, bank_account: str) -> Payout:
+    """An exempt policy's payout: the enterprise confirms the bank account, the record is made (once)."""
+    profile = own_profile(user)
+    earlier = Payout.objects.filter(policy=policy, profile=profile).first()
+    if earlier is not None:
+        return earlier
+    _eligible_or_refuse(policy, profile, HowObtained.EXEMPT, clock.today())
+    errors = []
+    if not bank_name.strip():
+        errors.append(FieldError("bank_name", "the bank's name is required"))
+    account = bank_account.replace(" ", "")
+    if not account.isdigit() or not 8 <= len(account) <= 30:
+        errors.append(FieldError("bank_account", "the account number: 8 to 30 digits"))
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        payout = Payout.objects.create(
+            policy=policy,
+            profile=profile,
+            amount=policy.amount,
+            bank_name=bank_name.strip()[:100],
+            bank_account=account,
+            status=PayoutStatus.CONFIRMED,
+            confirmed_by=user,
+            confirmed_at=clock.now(),
+        )
+        events.record("policies.payout_confirmed", policy.code, {"amount": str(policy.amount or "")})
+    return payout

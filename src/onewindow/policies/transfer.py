@@ -5,6 +5,7 @@ rule's own problems by their place inside it), nothing written while anything is
       - code: dg-hightech-2026
         title: 高新技术企业认定奖励
         issuer: 东莞市科学技术局
+        source_title: 《…》（文号）
         source_url: https://…
         topic: innovation
         valid_from: 2026-01-01
@@ -38,7 +39,8 @@ class PolicyEntry(BaseModel):
     code: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,39}$")
     title: str = Field(min_length=1, max_length=300)
     issuer: str = Field(min_length=1, max_length=200)
-    source_url: str = ""
+    source_title: str = Field("", max_length=300)
+    source_url: str = Field("", pattern=r"^(https?://\S+)?$")
     topic: str = Field("", max_length=60)
     valid_from: dt.date
     valid_until: dt.date | None = None

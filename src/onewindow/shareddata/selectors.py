@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db.models import Q
+from django.urls import reverse
 
 from onewindow.cases.models import Case
 from onewindow.certificates import selectors as certificate_selectors
@@ -200,3 +202,30 @@ def prefill_for(user: User, token: str) -> Prefill | None:
 
 def data_sources(case: Case):
     return DataSource.objects.filter(case=case)
+
+
+def prefill_target(kind: str, code: str):
+    """The item or bundle whose questions are prefilled (`kind`: item or bundle), its questions, and
+    its guide's address; None when there is no such published service."""
+    from onewindow.catalog import selectors as catalog_selectors
+    from onewindow.catalog.models import Bundle, ServiceItem
+
+    try:
+        if kind == "item":
+            item = catalog_selectors.published_item(code)
+            return item, list(item.questions.all()), reverse("guide", args=[code])
+        bundle = Bundle.objects.filter(code=code).first()
+        if bundle is None:
+            return None
+        items = catalog_selectors.bundle_items(bundle)
+    except ServiceItem.DoesNotExist:
+        return None
+    questions = [q for item in items.values() for q in item.questions.all()]
+    return bundle, questions, reverse("bundle-guide", args=[code])
+
+
+def prefilled_guide_url(guide_url: str, found: Prefill) -> str:
+    """The guide with the answers read from registers filled in, and the prefill's token (which the
+    application form reads the name from)."""
+    query = {f"a.{q}": entry["value"] for q, entry in found.values["answers"].items()}
+    return guide_url + "?" + urlencode(query | {"prefill": found.token})

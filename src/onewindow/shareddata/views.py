@@ -4,13 +4,11 @@ the departments' post-verification list and its report."""
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -144,35 +142,16 @@ def report(request):
     return render(request, "shareddata/report.html", {"figures": figures, "since": since, "until": until})
 
 
-def _prefill_target(kind: str, code: str):
-    """The item or bundle whose questions are prefilled, its questions, and its guide's address."""
-    from onewindow.catalog import selectors as catalog_selectors
-    from onewindow.catalog.models import Bundle, ServiceItem
-
-    if kind == "item":
-        try:
-            item = catalog_selectors.published_item(code)
-        except ServiceItem.DoesNotExist:
-            raise Http404(_("No such service.")) from None
-        return item, list(item.questions.all()), reverse("guide", args=[code])
-    bundle = Bundle.objects.filter(code=code).first()
-    if bundle is None:
-        raise Http404(_("No such service."))
-    try:
-        items = catalog_selectors.bundle_items(bundle)
-    except ServiceItem.DoesNotExist:
-        raise Http404(_("No such service.")) from None
-    questions = [q for item in items.values() for q in item.questions.all()]
-    return bundle, questions, reverse("bundle-guide", args=[code])
-
-
 @login_required
 def prefill(request, kind, code):
     """Fill the situation questions and the name in from registers (the applicant's own, or at the
     window the person's whose ID number is typed), each value with its source."""
     if request.user.role not in (*APPLICANTS, Role.CLERK, Role.ADMIN):
         raise Http404(_("Only applicants and window clerks fill forms in from registers."))
-    subject, questions, guide_url = _prefill_target(kind, code)
+    target = selectors.prefill_target(kind, code)
+    if target is None:
+        raise Http404(_("No such service."))
+    subject, questions, guide_url = target
     context = {"subject": subject, "guide_url": guide_url, "staff": request.user.role not in APPLICANTS}
     if request.method != "POST":
         return render(request, "shareddata/prefill.html", context)
@@ -191,15 +170,12 @@ def prefill(request, kind, code):
     for question_code, entry in found.values["answers"].items():
         question, options = texts[question_code]
         rows.append((question, options.get(entry["value"]), entry))
-    query = {f"a.{q}": entry["value"] for q, entry in found.values["answers"].items()} | {
-        "prefill": found.token
-    }
     context.update(
         prefilled=found,
         rows=rows,
         name=found.values["applicant"].get("name"),
         unavailable=found.values["unavailable"],
-        continue_url=guide_url + "?" + urlencode(query),
+        continue_url=selectors.prefilled_guide_url(guide_url, found),
         hours=SharedDataSettings.current().prefill_hours,
     )
     return render(request, "shareddata/prefilled.html", context)

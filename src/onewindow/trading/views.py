@@ -67,10 +67,6 @@ def label(name: str) -> str:
     return str(LABELS.get(name, name))
 
 
-def _errors(error: InvalidInput) -> list[tuple[str, str]]:
-    return [(e.field, e.message) for e in error.errors]
-
-
 def tenders(request):
     context = {"tenders": Tender.objects.all()[:100]}
     if request.user.is_authenticated:
@@ -138,7 +134,7 @@ def new_tender(request):
         except Forbidden as error:
             raise Http404(str(error)) from None
         except InvalidInput as error:
-            errors = _errors(error)
+            errors = error.pairs
         else:
             messages.success(request, _("The tender is published."))
             return redirect("trading-tender", code=tender.code)
@@ -161,7 +157,7 @@ def _tender_action(request, code, action, done_message):
     except Conflict as error:
         messages.error(request, str(error))
     except InvalidInput as error:
-        messages.error(request, "; ".join(message for _field, message in _errors(error)))
+        messages.error(request, "; ".join(message for _field, message in error.pairs))
     else:
         messages.success(request, done_message)
     return redirect("trading-tender", code=code)
@@ -215,7 +211,7 @@ def order_guarantee(request, code):
                 request.user, code, request.POST.get("guarantor", ""), request.POST.get("payer_account", "")
             )
         except InvalidInput as error:
-            errors = _errors(error)
+            errors = error.pairs
         except (Conflict, Forbidden) as error:
             errors = [("", str(error))]
         else:
@@ -266,7 +262,7 @@ def submit_bid(request, code):
             try:
                 services.submit_bid(request.user, code, data)
             except InvalidInput as error:
-                errors = _errors(error)
+                errors = error.pairs
             except (Conflict, Forbidden, NotFound) as error:
                 errors = [("", str(error))]
             else:
@@ -385,7 +381,7 @@ def alert(request, alert_id):
                 request.POST.get("note", ""),
             )
         except InvalidInput as error:
-            errors = _errors(error)
+            errors = error.pairs
         except Conflict as error:
             errors = [("", str(error))]
         else:

@@ -1,0 +1,167 @@
+"""Reads of the policy library: open policies and their calendar, an enterprise's matches explained
+in words (deadlines first), a policy's eligible enterprises and near misses, the offers' take-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from . import eligibility
+from .models import EnterpriseProfile, Policy, PolicyStatus, ProactiveOffer, Trigger
+from .services import load_columns, published
+
+
+@dataclass
+class Reason:
+    met: bool
+    words: list[str]
+
+
+@dataclass
+class PolicyMatch:
+    policy: Policy
+    eligible: bool
+    reasons: list[Reason] = field(default_factory=list)
+
+    @property
+    def missing(self) -> list[Reason]:
+        return [r for r in self.reasons if not r.met]
+
+
+def reasons(policy: Policy, profile: eligibility.Profile, today: dt.date) -> list[Reason]:
+    return [
+        Reason(
+            met,
+            [eligibility.explain(check) for check in checks if "not" in check.rule or "field" in check.rule],
+        )
+        for met, checks in eligibility.requirement_results(policy.rule, profile, today)
+    ]
+
+
+def deadline_first(policy: Policy) -> tuple:
+    return (policy.valid_until is None, policy.valid_until or dt.date.max, policy.code)
+
+
+def open_policies(today: dt.date, topic: str = "") -> list[Policy]:
+    found = published(today).select_related("item")
+    if topic:
+        found = found.filter(topic=topic)
+    return sorted(found, key=deadline_first)
+
+
+def topics() -> list[str]:
+    return sorted(
+        set(
+            Policy.objects.filter(status=PolicyStatus.PUBLISHED)
+            .exclude(topic="")
+            .values_list("topic", flat=True)
+        )
+    )
+
+
+def calendar(policies: list[Policy]) -> list[tuple[dt.date, list[Policy]]]:
+    """The deadlines by month (first day of the month), soonest first; policies without one left out."""
+    months: dict[dt.date, list[Policy]] = defaultdict(list)
+    for policy in policies:
+        if policy.valid_until:
+            months[policy.valid_until.replace(day=1)].append(policy)
+    return sorted(months.items())
+
+
+def enterprise_matches(
+    profile: EnterpriseProfile, today: dt.date
+) -> tuple[list[PolicyMatch], list[PolicyMatch]]:
+    """The policies `profile` is eligible for, and those it misses by one requirement, each with its
+    reasons in words; deadlines first."""
+    facts = profile.as_profile()
+    eligible, near = [], []
+    for policy in open_policies(today):
+        verdict = eligibility.evaluate(policy.rule, facts, today)
+        if verdict.eligible or verdict.near_miss:
+            found = PolicyMatch(policy, verdict.eligible, reasons(policy, facts, today))
+            (eligible if verdict.eligible else near).append(found)
+    return eligible, near
+
+
+@dataclass
+class PolicyReport:
+    eligible_count: int
+    eligible: list[tuple[EnterpriseProfile, list[Reason]]]
+    near_by_requirement: list[tuple[int, str, int]]  # requirement index, in words, how many miss only it
+    near: list[tuple[EnterpriseProfile, list[Reason]]]
+
+
+def policy_report(policy: Policy, today: dt.date, shown: int = 50) -> PolicyReport:
+    """Every eligible enterprise and every near miss of `policy` (counted by the requirement missed),
+    the first `shown` of each with the reason per requirement."""
+    ids, columns = load_columns(today)
+    eligible, near = eligibility.match(policy.rule, columns)
+    eligible_ids = [ids[i] for i in eligible.nonzero()[0]]
+    near_positions = (near >= 0).nonzero()[0]
+    counts: dict[int, int] = defaultdict(int)
+    for position in near_positions:
+        counts[int(near[position])] += 1
+    parts = eligibility.requirements(policy.rule)
+    profiles = EnterpriseProfile.objects.in_bulk(
+        eligible_ids[:shown] + [ids[i] for i in near_positions[:shown]]
+    )
+
+    def explained(id_list):
+        return [(profiles[pk], reasons(policy, profiles[pk].as_profile(), today)) for pk in id_list]
+
+    return PolicyReport(
+        eligible_count=len(eligible_ids),
+        eligible=explained(eligible_ids[:shown]),
+        near_by_requirement=[(index, describe(parts[index]), counts[index]) for index in sorted(counts)],
+        near=explained([ids[i] for i in near_positions[:shown]]),
+    )
+
+
+def describe(rule) -> str:
+    """A requirement as written (for staff): field, operator and value, or its parts."""
+    for combinator in ("all", "any"):
+        if combinator in rule:
+            joiner = " and " if combinator == "all" else " or "
+            return "(" + joiner.join(describe(part) for part in rule[combinator]) + ")"
+    if "not" in rule:
+        return "not " + describe(rule["not"])
+    value = rule["value"]
+    return f"{rule['field']} {rule['op']} {', '.join(value) if isinstance(value, list) else value}"
+
+
+@dataclass
+class TakeUp:
+    trigger: Trigger
+    offered: int
+    taken_up: int
+    declined: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.taken_up / self.offered if self.offered else None
+
+
+def take_up_report(since: dt.datetime | None = None) -> list[TakeUp]:
+    offers = ProactiveOffer.objects.all()
+    if since is not None:
+        offers = offers.filter(offered_at__gte=since)
+    counts = {
+        row["trigger"]: row
+        for row in offers.values("trigger").annotate(
+            offered=Count("id"),
+            taken_up=Count("id", filter=Q(taken_up_at__isnull=False)),
+            declined=Count("id", filter=Q(declined_at__isnull=False)),
+        )
+    }
+    return [
+        TakeUp(t, counts.get(t.pk, {}).get("offered", 0), counts.get(t.pk, {}).get("taken_up", 0),
+               counts.get(t.pk, {}).get("declined", 0))
+        for t in Trigger.objects.all()
+    ]  # fmt: skip
+
+
+def offers_of(holder_id: str) -> list[ProactiveOffer]:
+    return list(ProactiveOffer.objects.filter(holder_id=holder_id.upper()).select_related("trigger"))
