@@ -257,6 +257,8 @@ ONEWINDOW_SCHEDULE = [
     {"name": "hotline_supervision", "run": "onewindow.hotline.jobs.supervise", "every_seconds": 900},
     {"name": "cross_region_outbox", "run": "onewindow.crossregion.jobs.send", "every_seconds": 60},
     {"name": "discard_prefills", "run": "onewindow.shareddata.jobs.discard_prefills", "every_seconds": 3600},
+    {"name": "proactive_offers", "run": "onewindow.policies.outreach.run_daily", "daily_at": "08:00"},
+    {"name": "policy_matching", "run": "onewindow.policies.services.match_all_summary", "daily_at": "02:30"},
 ]
 # The first retry of a message to a partner region comes after this many seconds, then doubles (≤ 1 h).
 ONEWINDOW_CROSS_REGION_RETRY_SECONDS = float(os.environ.get("ONEWINDOW_CROSS_REGION_RETRY_SECONDS", 30))

@@ -105,6 +105,13 @@ def match_all(today: dt.date | None = None, policies=None) -> MatchRun:
     )
 
 
+def match_all_summary() -> dict:
+    """The nightly full match (profiles change through the day; deadlines and ages move with the
+    date), as the scheduler reports it."""
+    run = match_all()
+    return {"policies": run.policies, "eligible": run.eligible, "new": len(run.new_eligible)}
+
+
 def profile_changed(profile: EnterpriseProfile, today: dt.date | None = None) -> list[Policy]:
     """One enterprise against every published policy after its profile changed; the policies it has
     become eligible for."""

@@ -26,7 +26,7 @@ from .models import TOPICS, Application, EnterpriseProfile, NoticePreference, Pa
 
 def _visible_policy(request, code) -> Policy:
     policy = get_object_or_404(Policy.objects.select_related("item"), code=code)
-    if policy.status != PolicyStatus.PUBLISHED and request.user.role not in SUPERVISORS:
+    if policy.status != PolicyStatus.PUBLISHED and getattr(request.user, "role", "") not in SUPERVISORS:
         raise Http404(_("No such policy."))
     return policy
 

@@ -12,6 +12,7 @@ from onewindow.ops import background
 from onewindow.ops import live as live_centre
 from onewindow.ops.demo import load_demo, load_demo_cases, load_demo_certificates, load_demo_registers
 from onewindow.ops.history import ensure_history
+from onewindow.policies.demo import load_demo_policies
 from onewindow.trading.demo import guarantor_commands, load_demo_trading
 
 
@@ -69,6 +70,7 @@ class Command(BaseCommand):
         certificates = load_demo_certificates()
         register_records = load_demo_registers()
         trading = load_demo_trading(first_port=port + 100)
+        policies = load_demo_policies()
         self.stdout.write(f"Data folder: {settings.DATA_DIR}")
         self.stdout.write(
             f"Demo catalog: {summary}; {users} demo users created (password: {DEMO_PASSWORD}); "
@@ -82,6 +84,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Trading: {trading['tenders']} tenders, {trading['bids']} bids, {trading['guarantees']} "
                 f"e-guarantees, {trading['alerts']} collusion alerts"
+            )
+        if policies:
+            self.stdout.write(
+                f"Policies: {policies['policies']} policies matched against {policies['enterprises']} "
+                f"enterprises ({policies['eligible']} eligible pairs); {policies['offers']} proactive offers"
             )
         if hotline.get("tickets"):
             self.stdout.write(
