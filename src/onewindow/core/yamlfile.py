@@ -17,9 +17,10 @@ class Problem:
     line: int | None
     field: str
     message: str
+    unit: str = "line"  # a spreadsheet's problems are by "row"
 
     def __str__(self):
-        where = f"line {self.line}: " if self.line else ""
+        where = f"{self.unit} {self.line}: " if self.line else ""
         return f"{where}{self.field}: {self.message}"
 
 
@@ -75,7 +76,7 @@ def line_of(lines: dict[Path, int], path: Path) -> int | None:
     return lines.get(())
 
 
-def validated(schema: type[BaseModel], data, lines: dict[Path, int]):
+def validated(schema: type[BaseModel], data, lines: dict[Path, int], unit: str = "line"):
     """`data` as `schema`, or YamlFileError naming each problem's line and field."""
     try:
         return schema.model_validate(data if data is not None else {})
@@ -85,9 +86,9 @@ def validated(schema: type[BaseModel], data, lines: dict[Path, int]):
             loc = tuple(
                 part for part in detail["loc"] if not (isinstance(part, str) and part.startswith("function"))
             )
-            problems.append(Problem(line_of(lines, loc), dotted(loc), detail["msg"]))
+            problems.append(Problem(line_of(lines, loc), dotted(loc), detail["msg"], unit))
         raise YamlFileError(problems) from error
 
 
-def problems_at(lines: dict[Path, int], found: list[tuple[Path, str]]) -> list[Problem]:
-    return [Problem(line_of(lines, path), dotted(path), message) for path, message in found]
+def problems_at(lines: dict[Path, int], found: list[tuple[Path, str]], unit: str = "line") -> list[Problem]:
+    return [Problem(line_of(lines, path), dotted(path), message, unit) for path, message in found]

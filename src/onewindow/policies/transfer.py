@@ -1,4 +1,5 @@
-"""Import of support policies from YAML, all or nothing: every problem named by line and field (the
+"""Import of support policies from YAML or an XLSX workbook (one row per policy, the same fields as
+columns, the rule as JSON in its cell), all or nothing: every problem named by line and field (the
 rule's own problems by their place inside it), nothing written while anything is wrong.
 
     policies:
@@ -20,6 +21,8 @@ rule's own problems by their place inside it), nothing written while anything is
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -27,7 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 from pydantic import BaseModel, ConfigDict, Field
 
-from onewindow.core.yamlfile import YamlFileError, load_with_lines, problems_at, validated
+from onewindow.core.yamlfile import Problem, YamlFileError, load_with_lines, problems_at, validated
 
 from . import eligibility
 from .models import Policy, PolicyStatus
@@ -68,9 +71,57 @@ def _rule_path(base: tuple, place: str) -> tuple:
     return tuple(path)
 
 
-def parse(text: str) -> PoliciesFile:
-    data, lines = load_with_lines(text)
-    document = validated(PoliciesFile, data, lines)
+def read_xlsx(content: bytes) -> tuple[dict, dict[tuple, int]]:
+    """The first sheet of a workbook as the YAML document would be: a header row naming the fields
+    (as in the YAML), one policy per row, the rule as JSON (or YAML) in its cell; and the row of every
+    value, so that problems are named by row and field."""
+    import openpyxl
+    import yaml
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
+        raise YamlFileError([Problem(None, "(file)", f"not an XLSX workbook: {error}", "row")]) from None
+    rows = workbook.worksheets[0].iter_rows(values_only=True)
+    header = [str(cell).strip() if cell is not None else "" for cell in next(rows, ())]
+    policies: list[dict] = []
+    lines: dict[tuple, int] = {(): 1, ("policies",): 1}
+    problems = []
+    for number, row in enumerate(rows, start=2):
+        if all(cell is None or str(cell).strip() == "" for cell in row):
+            continue
+        index = len(policies)
+        entry: dict = {}
+        lines[("policies", index)] = number
+        for name, cell in zip(header, row, strict=False):
+            if not name or cell is None or str(cell).strip() == "":
+                continue
+            lines[("policies", index, name)] = number
+            if isinstance(cell, dt.datetime):
+                cell = cell.date()
+            if name == "rule" and isinstance(cell, str):
+                try:
+                    cell = yaml.safe_load(cell)
+                except yaml.YAMLError as error:
+                    problems.append(Problem(number, f"policies[{index}].rule", f"not JSON: {error}", "row"))
+                    continue
+            entry[name] = cell
+        policies.append(entry)
+    workbook.close()
+    if problems:
+        raise YamlFileError(problems)
+    return {"policies": policies}, lines
+
+
+def parse(text: str | bytes, kind: str = "yaml") -> PoliciesFile:
+    """The policies of a YAML text or an XLSX workbook (`kind`), checked all through."""
+    if kind == "xlsx":
+        data, lines = read_xlsx(text)
+        unit = "row"
+    else:
+        data, lines = load_with_lines(text)
+        unit = "line"
+    document = validated(PoliciesFile, data, lines, unit)
     from onewindow.catalog.models import ServiceItem
 
     items = set(ServiceItem.objects.values_list("code", flat=True))
@@ -86,15 +137,15 @@ def parse(text: str) -> PoliciesFile:
         if entry.valid_until and entry.valid_until < entry.valid_from:
             found.append(((*base, "valid_until"), "before valid_from"))
     if found:
-        raise YamlFileError(problems_at(lines, found))
+        raise YamlFileError(problems_at(lines, found, unit))
     return document
 
 
 @transaction.atomic
-def import_policies(text: str) -> dict[str, int]:
+def import_policies(text: str | bytes, kind: str = "yaml") -> dict[str, int]:
     from onewindow.catalog.models import ServiceItem
 
-    document = parse(text)
+    document = parse(text, kind)
     counts = {"created": 0, "updated": 0}
     for entry in document.policies:
         values = entry.model_dump(exclude={"code", "item"})

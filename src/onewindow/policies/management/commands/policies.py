@@ -7,11 +7,11 @@ from onewindow.core.yamlfile import YamlFileError
 
 
 class Command(BaseCommand):
-    help = "Support policies: `import FILE.yaml` (all or nothing, errors by line), `match` all against all."
+    help = "Support policies: `import FILE.yaml|.xlsx` (all or nothing, errors by place), `match` (all)."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        imported = sub.add_parser("import", help="import policies from YAML (docs/policies.md)")
+        imported = sub.add_parser("import", help="import policies from YAML or XLSX (docs/policies.md)")
         imported.add_argument("file")
         sub.add_parser("match", help="match every published policy against every enterprise (JSON out)")
 
@@ -19,12 +19,14 @@ class Command(BaseCommand):
         if action == "import":
             from onewindow.policies.transfer import import_policies
 
+            path = Path(options["file"])
+            kind = "xlsx" if path.suffix.lower() == ".xlsx" else "yaml"
             try:
-                text = Path(options["file"]).read_text(encoding="utf-8")
+                text = path.read_bytes() if kind == "xlsx" else path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as error:
-                raise CommandError(f"{options['file']}: cannot be read as UTF-8 ({error})") from None
+                raise CommandError(f"{options['file']}: cannot be read ({error})") from None
             try:
-                counts = import_policies(text)
+                counts = import_policies(text, kind)
             except YamlFileError as error:
                 raise CommandError(f"{options['file']}: nothing imported\n{error}") from None
             self.stdout.write(json.dumps(counts))
