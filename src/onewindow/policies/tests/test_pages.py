@@ -74,7 +74,7 @@ def test_applying_files_a_case_in_the_departments_queue_with_the_profile_and_its
     login(client, "enterprise")
     policy = Policy.objects.get(code="graduate-hiring-grant")
     page = client.get(reverse("policy", args=[policy.code])).content.decode()
-    assert "Apply now" in page
+    assert "立即申报" in page  # "Apply now"
     response = client.post(reverse("policy-apply", args=[policy.code]))
     case = Case.objects.get(applicant_id_number=DEMO_ENTERPRISE_ID, item__code="RS-009")
     assert response["Location"] == reverse("case", args=[case.pk])
