@@ -83,12 +83,12 @@ def run_daily(today: dt.date | None = None) -> dict:
     today = today or clock.today()
     people, contacts = subjects()
     made = {}
+    names = {p.holder_id: p.name for p in people}
     for trigger in Trigger.objects.filter(active=True):
         rule = as_rule(trigger)
         offered = set(
             (trigger.code, holder, on) for holder, on in trigger.offers.values_list("holder_id", "event_date")
         )
-        names = {p.holder_id: p.name for p in people}
         count = 0
         for offer in proactive.due_offers(rule, people, today, offered):
             if _make(trigger, offer, names[offer.holder_id], contacts.get(offer.holder_id, {})):

@@ -146,13 +146,6 @@ def profile_changed(profile: EnterpriseProfile, today: dt.date | None = None) ->
 # ------------------------------------------------------------------------------------------ notices
 
 
-def enterprise_accounts(usccs) -> dict[str, list[User]]:
-    accounts: dict[str, list[User]] = {}
-    for user in User.objects.filter(role=Role.ENTERPRISE, is_active=True, verified_id_number__in=list(usccs)):
-        accounts.setdefault(user.verified_id_number, []).append(user)
-    return accounts
-
-
 def wants_policy_notice(user: User, policy: Policy) -> bool:
     preference = NoticePreference.objects.filter(user=user).first()
     if preference is None:
@@ -163,17 +156,20 @@ def wants_policy_notice(user: User, policy: Policy) -> bool:
 def notify_new_matches(pairs: list[tuple[int, int]]) -> int:
     """Tell each enterprise with an account of the policies it has just become eligible for (one
     notice per policy, by the account's email; the matches page lists them too). Queued with the
-    current transaction; returns how many notices."""
+    current transaction; returns how many notices. Read from the accounts' side: a full match finds
+    millions of pairs, of which only those of enterprises with an account can be told."""
     if not pairs:
         return 0
-    policies = Policy.objects.in_bulk({p for p, _profile in pairs})
-    wanted = {profile for _policy, profile in pairs}
-    profiles = dict(EnterpriseProfile.objects.filter(pk__in=wanted).values_list("pk", "uscc"))
-    accounts = enterprise_accounts(profiles.values())
+    accounts: dict[str, list[User]] = {}
+    for user in User.objects.filter(role=Role.ENTERPRISE, is_active=True).exclude(verified_id_number=""):
+        accounts.setdefault(user.verified_id_number, []).append(user)
+    told = dict(EnterpriseProfile.objects.filter(uscc__in=list(accounts)).values_list("pk", "uscc"))
+    pairs = [(policy, profile) for policy, profile in pairs if profile in told]
+    policies = Policy.objects.in_bulk({policy for policy, _profile in pairs})
     sent = 0
     for policy_id, profile_id in pairs:
         policy = policies[policy_id]
-        for user in accounts.get(profiles[profile_id], []):
+        for user in accounts[told[profile_id]]:
             if not wants_policy_notice(user, policy):
                 continue
             until = _(", apply by %(date)s") % {"date": policy.valid_until} if policy.valid_until else ""

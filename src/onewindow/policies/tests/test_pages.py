@@ -46,7 +46,7 @@ def test_an_enterprise_sees_what_it_meets_and_what_it_nearly_meets_in_words(libr
 
 
 def test_the_profile_shows_each_source_and_a_correction_makes_a_policy_match_and_tells_the_enterprise(
-    library, client
+    library, client, worker
 ):
     user = User.objects.get(username="enterprise")
     user.email = "finance@xinchen.example"
@@ -68,6 +68,18 @@ def test_the_profile_shows_each_source_and_a_correction_makes_a_policy_match_and
     profile = EnterpriseProfile.objects.get(uscc=DEMO_ENTERPRISE_ID)
     assert profile.employees == 55 and profile.sources["employees"]["source"] == "declared"
     assert Match.objects.filter(profile=profile, policy__code="software-enterprise-award").exists()
+    worker()
+    assert [m.to for m in mail.outbox] == [["finance@xinchen.example"]]
+    assert "软件和信息技术服务企业成长奖励" in mail.outbox[0].body and "2026-12-31" in mail.outbox[0].body
+    # Notices of other topics only: the next match is not told.
+    client.post(reverse("my-policies-subscriptions"), {"policy_notices": "on", "topics": ["tax"]})
+    mail.outbox.clear()
+    client.post(
+        reverse("my-policies-profile"), {"employees": "55", "tags": ["high_tech", "tech_sme", "export"]}
+    )
+    worker()
+    assert Match.objects.filter(profile=profile, policy__code="export-credit-insurance").exists()
+    assert mail.outbox == []
 
 
 def test_applying_files_a_case_in_the_departments_queue_with_the_profile_and_its_sources(library, client):
