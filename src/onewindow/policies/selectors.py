@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
+from onewindow.core.ids import mask
+
 from . import eligibility
 from .models import EnterpriseProfile, Policy, PolicyStatus, ProactiveOffer, Trigger
 from .services import load_columns, published
@@ -118,6 +120,22 @@ def policy_report(policy: Policy, today: dt.date, shown: int = 50) -> PolicyRepo
         near_by_requirement=[(index, describe(parts[index]), counts[index]) for index in sorted(counts)],
         near=explained([ids[i] for i in near_positions[:shown]]),
     )
+
+
+def policy_rows(policy: Policy, today: dt.date):
+    """Every eligible enterprise and every near miss of `policy`, for the export: (name, USCC masked,
+    eligible, the requirement missed as written); read in chunks, so that it holds at any size."""
+    ids, columns = load_columns(today)
+    eligible, near = eligibility.match(policy.rule, columns)
+    parts = [describe(part) for part in eligibility.requirements(policy.rule)]
+    wanted = [(ids[i], True, "") for i in eligible.nonzero()[0]]
+    wanted += [(ids[i], False, parts[int(near[i])]) for i in (near >= 0).nonzero()[0]]
+    for start in range(0, len(wanted), 5000):
+        chunk = wanted[start : start + 5000]
+        found = EnterpriseProfile.objects.filter(pk__in=[pk for pk, _e, _m in chunk])
+        named = {pk: (name, uscc) for pk, name, uscc in found.values_list("pk", "name", "uscc")}
+        for pk, is_eligible, missing in chunk:
+            yield named[pk][0], mask(named[pk][1]), is_eligible, missing
 
 
 def describe(rule) -> str:

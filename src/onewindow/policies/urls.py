@@ -10,6 +10,7 @@ urlpatterns = [
     path("policies/<slug:code>/apply/", views.apply, name="policy-apply"),
     path("policies/<slug:code>/confirm/", views.confirm, name="policy-confirm"),
     path("policies/<slug:code>/matches/", views.matches, name="policy-matches"),
+    path("policies/<slug:code>/matches.csv", views.matches_csv, name="policy-matches-csv"),
     path("policies/<slug:code>/test/", views.test, name="policy-test"),
     path("policies/<slug:code>/publish/", views.publish, name="policy-publish"),
     path("my/policies/", views.my_policies, name="my-policies"),

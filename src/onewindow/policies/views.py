@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from onewindow.core import clock
 from onewindow.core.errors import InvalidInput
+from onewindow.core.exports import SafeCsvWriter
 from onewindow.core.models import APPLICANTS, SUPERVISORS, Role
 from onewindow.core.permissions import Forbidden, NotFound
 
@@ -272,6 +273,23 @@ def matches(request, code):
     policy = _visible_policy(request, code)
     report = selectors.policy_report(policy, clock.today())
     return render(request, "policies/matches.html", {"policy": policy, "report": report})
+
+
+@login_required
+def matches_csv(request, code):
+    """Every eligible enterprise and near miss of a policy as CSV (the page shows the first 50)."""
+    _supervisor(request)
+    policy = _visible_policy(request, code)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{policy.code}-matches.csv"'
+    response.write("\ufeff")  # so that spreadsheet programs read the Chinese names as UTF-8
+    out = SafeCsvWriter(response)
+    out.writerow(["name", "uscc", "eligible", "missing requirement"])
+    out.writerows(
+        (name, uscc, "yes" if eligible else "no", missing)
+        for name, uscc, eligible, missing in selectors.policy_rows(policy, clock.today())
+    )
+    return response
 
 
 SAMPLE_FIELDS = ("industry", "region", "size", "founded", "employees", "revenue", "tax_credit")
