@@ -22,6 +22,8 @@ Fields and their operators:
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,6 +50,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "approved_items": ("has",),
 }
 SET_FIELDS = ("tags", "certificates", "approved_items")
+PLAIN_CODE = re.compile(r"[A-Za-z0-9_.-]+")
 NUMBER_FIELDS = ("age", "employees", "revenue")
 
 
@@ -236,11 +239,19 @@ class Columns:
         return cls({name: [getattr(p, name) for p in profiles] for name in names}, today)
 
     def has(self, name: str, member: str) -> np.ndarray:
+        """Whether each enterprise's set `name` holds `member`. A set may come as a JSON array, as the
+        database keeps it: a plain code, quoted, is then looked for in the text (it has no quotes,
+        escapes or letters a database would write otherwise, so it is found only as a whole element)."""
         key = (name, member)
         if key not in self._members:
-            self._members[key] = np.fromiter(
-                (member in (s or ()) for s in self._sets[name]), bool, self.count
-            )
+            quoted = json.dumps(member) if PLAIN_CODE.fullmatch(member) else None
+
+            def holds(found) -> bool:
+                if isinstance(found, str):
+                    return quoted in found if quoted else member in json.loads(found)
+                return member in (found or ())
+
+            self._members[key] = np.fromiter((holds(s) for s in self._sets[name]), bool, self.count)
         return self._members[key]
 
 

@@ -52,8 +52,14 @@ def published(today: dt.date):
 
 
 def load_columns(today: dt.date) -> tuple[list[int], eligibility.Columns]:
-    """Every profile as columns, read in one query (ids in the columns' order)."""
-    rows = list(EnterpriseProfile.objects.order_by("pk").values_list("pk", *PROFILE_FIELDS))
+    """Every profile as columns, read in one query (ids in the columns' order). Read with the cursor,
+    not the ORM: both databases hand the set fields over as JSON text, which `Columns` searches
+    without decoding (half the time of a full match was decoding 1.5 million small lists)."""
+    table = connection.ops.quote_name(EnterpriseProfile._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(name) for name in PROFILE_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, {names} FROM {table} ORDER BY id")
+        rows = cursor.fetchall()
     ids = [row[0] for row in rows]
     values = {name: [row[i + 1] for row in rows] for i, name in enumerate(PROFILE_FIELDS)}
     return ids, eligibility.Columns(values, today)

@@ -47,3 +47,21 @@ def test_all_against_all_then_one_profile_change(today):
     assert [p.code for p in services.profile_changed(firms[1])] == ["p1"]
     assert services.profile_changed(firms[1]) == []  # told once
     assert Match.objects.count() == 2
+
+
+def test_set_fields_read_from_the_database_match_whole_codes_only(today):
+    Policy.objects.create(code="tag", title="t", issuer="x", valid_from=dt.date(2025, 1, 1), benefit="b",
+                          how="exempt", rule={"field": "tags", "op": "has", "value": "high_tech"},
+                          status="published")  # fmt: skip
+    Policy.objects.create(code="cjk", title="t", issuer="x", valid_from=dt.date(2025, 1, 1), benefit="b",
+                          how="exempt", rule={"field": "tags", "op": "has", "value": "专精特新"},
+                          status="published")  # fmt: skip
+    firms = [
+        profile(1, tags=["high_tech"]),
+        profile(2, tags=["high_tech_candidate", "export"]),
+        profile(3, tags=["专精特新"]),
+        profile(4, tags=[]),
+    ]
+    services.match_all()
+    found = set(Match.objects.values_list("policy__code", "profile__name"))
+    assert found == {("tag", firms[0].name), ("cjk", firms[2].name)}
