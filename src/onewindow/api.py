@@ -25,6 +25,7 @@ from onewindow.hall.api import router as hall_router
 from onewindow.hotline.api import router as hotline_router
 from onewindow.integrations.api import router as integrations_router
 from onewindow.knowledge.api import router as knowledge_router
+from onewindow.policies.api import router as policies_router
 from onewindow.trading.api import router as trading_router
 
 
@@ -144,3 +145,4 @@ api.add_router("/", knowledge_router)
 api.add_router("/", certificates_router)
 api.add_router("/", crossregion_router)
 api.add_router("/", trading_router)
+api.add_router("/", policies_router)

@@ -177,3 +177,16 @@ def test_declining_an_offer_and_turning_offers_off(demo, today, client):
     client.post(reverse("my-offers-settings"), {})
     assert User.objects.get(username="retiring").notice_preference.proactive_offers is False
     assert login(client, "citizen").post(reverse("offer-take-up", args=[offer.pk])).status_code == 404
+
+
+def test_the_api_lists_open_policies_and_an_enterprises_matches_with_reasons(library, api_client, as_user):
+    listed = api_client.get("/api/v1/policies", {"topic": "employment"}).json()
+    assert {p["code"] for p in listed} >= {"graduate-hiring-grant", "startup-subsidy"}
+    assert all(p["topic"] == "employment" for p in listed)
+    assert next(p for p in listed if p["code"] == "graduate-hiring-grant")["item"] == "RS-009"
+    matches = as_user("enterprise", "get", "/api/v1/policies/matches").json()
+    software = next(m for m in matches if m["policy"]["code"] == "software-enterprise-award")
+    assert software["eligible"] is False
+    assert [r["met"] for r in software["reasons"]] == [True, False, True, True]
+    assert as_user("citizen", "get", "/api/v1/policies/matches").status_code == 403
+    assert api_client.get("/api/v1/policies/matches").status_code == 401
