@@ -109,13 +109,19 @@ def match_all(today: dt.date | None = None, policies=None) -> MatchRun:
 
 
 def _insert_matches(pairs: list[tuple[int, int]], now) -> None:
-    """Eligible pairs written by one prepared INSERT run over them in batches: a full match keeps a
-    million pairs, and building a model instance for each took most of its time."""
+    """Eligible pairs written in bulk: COPY on PostgreSQL, one prepared INSERT run over them in batches
+    on SQLite. A full match keeps a million pairs, and building a model instance for each took most
+    of its time."""
     table = connection.ops.quote_name(Match._meta.db_table)
     columns = "policy_id, profile_id, eligible, missing, found_at"
-    sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s)"
-    found_at = Match._meta.get_field("found_at").get_db_prep_value(now, connection)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for policy, profile in pairs:
+                    copy.write_row((policy, profile, True, -1, now))
+            return
+        sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s)"
+        found_at = Match._meta.get_field("found_at").get_db_prep_value(now, connection)
         for start in range(0, len(pairs), 20000):
             cursor.executemany(
                 sql, [(p, profile, True, -1, found_at) for p, profile in pairs[start : start + 20000]]
