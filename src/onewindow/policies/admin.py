@@ -18,7 +18,7 @@ class PolicyAdmin(admin.ModelAdmin):
     list_filter = ["status", "how", "topic"]
     search_fields = ["code", "title", "issuer"]
     readonly_fields = ["status", "published_at", "test_link"]
-    actions = ["publish_selected"]
+    actions = ["publish_selected", "withdraw_selected"]
 
     @admin.display(description=_("test"))
     def test_link(self, policy):
@@ -38,6 +38,14 @@ class PolicyAdmin(admin.ModelAdmin):
             else:
                 published += 1
         self.message_user(request, _("%(count)d published.") % {"count": published})
+
+    @admin.action(description=_("Withdraw the selected policies"))
+    def withdraw_selected(self, request, queryset):
+        withdrawn = 0
+        for policy in queryset.filter(status=PolicyStatus.PUBLISHED):
+            services.withdraw(request.user, policy)
+            withdrawn += 1
+        self.message_user(request, _("%(count)d withdrawn.") % {"count": withdrawn})
 
 
 @admin.register(EnterpriseProfile)

@@ -215,6 +215,20 @@ def publish(actor: User, policy: Policy) -> Policy:
     return policy
 
 
+def withdraw(actor: User, policy: Policy) -> Policy:
+    """Take a policy out of the library: no longer matched, shown or applied for (what was applied
+    for and confirmed stays)."""
+    if actor.role != Role.ADMIN:
+        raise Forbidden("only administrators withdraw policies")
+    with transaction.atomic():
+        policy = Policy.objects.select_for_update().get(pk=policy.pk)
+        policy.status = PolicyStatus.WITHDRAWN
+        policy.save(update_fields=["status"])
+        Match.objects.filter(policy=policy).delete()
+        events.record("policies.withdrawn", policy.code, {"by": actor.username})
+    return policy
+
+
 @task()
 def match_policy_task(policy_id: int) -> dict:
     policy = Policy.objects.filter(pk=policy_id, status=PolicyStatus.PUBLISHED).first()

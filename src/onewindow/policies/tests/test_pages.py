@@ -190,3 +190,15 @@ def test_the_api_lists_open_policies_and_an_enterprises_matches_with_reasons(lib
     assert [r["met"] for r in software["reasons"]] == [True, False, True, True]
     assert as_user("citizen", "get", "/api/v1/policies/matches").status_code == 403
     assert api_client.get("/api/v1/policies/matches").status_code == 401
+
+
+def test_a_withdrawn_policy_leaves_the_library_and_cannot_be_applied_for(library, client):
+    from onewindow.policies import services
+
+    policy = Policy.objects.get(code="graduate-hiring-grant")
+    services.withdraw(User.objects.get(username="admin"), policy)
+    assert "一次性扩岗补助" not in client.get(reverse("policies")).content.decode()
+    login(client, "enterprise")
+    assert client.get(reverse("policy", args=[policy.code])).status_code == 404
+    assert client.post(reverse("policy-apply", args=[policy.code])).status_code == 404
+    assert not Match.objects.filter(policy=policy).exists()
