@@ -33,8 +33,8 @@ def platform_values(uscc: str, today: dt.date) -> tuple[dict, dict]:
     """(values, sources) of `uscc` from the registers and the platform's own records."""
     from onewindow.cases.models import Case
     from onewindow.certificates.models import Certificate, CertificateStatus
-    from onewindow.shareddata.models import RegisterRecord
-    from onewindow.trading.models import Bid
+    from onewindow.shareddata.models import CreditRecord, RegisterRecord
+    from onewindow.trading.models import Bid, TrustListEntry
 
     values: dict = {}
     sources: dict = {}
@@ -57,9 +57,18 @@ def platform_values(uscc: str, today: dt.date) -> tuple[dict, dict]:
     )
     values["approved_items"] = sorted({code for code, _on in cases})
     sources["approved_items"] = _source("cases", max((on for _c, on in cases if on), default=None))
+    # Tags come from several places: each keeps its own source (sources["tag_sources"]).
+    tag_sources = {}
     won = Bid.objects.filter(bidder_uscc=uscc, winner=True).values_list("submitted_at", flat=True)
-    values["tags"] = ["bid_winner"] if won else []
-    sources["tags"] = _source("trading", max(won, default=None))
+    if won:
+        tag_sources["bid_winner"] = _source("trading", max(won))
+    # A bar for a false commitment, or the trading blacklist: many policies exclude the discredited.
+    barred = CreditRecord.objects.filter(holder_id=uscc, barred_from__lte=today, barred_until__gte=today)
+    blacklisted = TrustListEntry.objects.filter(uscc=uscc, list="black", valid_from__lte=today)
+    if barred.exists() or blacklisted.exclude(valid_until__lt=today).exists():
+        tag_sources["credit_barred"] = _source("credit records", today)
+    values["tags"] = sorted(tag_sources)
+    sources["tag_sources"] = tag_sources
     return values, sources
 
 
@@ -72,11 +81,14 @@ def refresh(uscc: str, today: dt.date | None = None) -> EnterpriseProfile:
     if profile is None:
         profile = EnterpriseProfile(uscc=uscc, name=values.get("name") or uscc)
     for name, entry in profile.declared.items():
+        declared = _source("declared", dt.date.fromisoformat(entry["at"]))
         if name == "tags":
             values["tags"] = sorted(set(values.get("tags", [])) | set(entry["value"]))
+            for tag in entry["value"]:
+                sources["tag_sources"].setdefault(tag, declared)
         else:
             values[name] = entry["value"]
-        sources[name] = _source("declared", dt.date.fromisoformat(entry["at"]))
+            sources[name] = declared
     for name in ("name", *eligibility.FIELDS):
         if name in values and name != "age":
             setattr(profile, name, values[name])

@@ -156,6 +156,7 @@ SOURCE_LABELS = {
     "certificates": gettext_lazy("Your e-certificates"),
     "cases": gettext_lazy("Your approved cases"),
     "trading": gettext_lazy("Public resource trading"),
+    "credit records": gettext_lazy("Credit records"),
     "declared": gettext_lazy("Declared by you"),
 }
 TAG_LABELS = {
@@ -166,7 +167,15 @@ TAG_LABELS = {
     "export": gettext_lazy("Exporter"),
     "startup": gettext_lazy("Start-up"),
     "bid_winner": gettext_lazy("Won a public tender"),
+    "credit_barred": gettext_lazy("On a credit bar list"),
 }
+
+
+def _source_of(source: dict | None, profile: EnterpriseProfile) -> tuple[str, str]:
+    """(where from, as of) of a profile value, for the page."""
+    source = source or profile.sources.get("*") or {}
+    kind = source.get("source", "")
+    return SOURCE_LABELS.get(kind, kind), source.get("at", "")
 
 
 @login_required
@@ -190,20 +199,17 @@ def my_profile(request):
             return redirect("my-policies-profile")
     rows = []
     for name, label in FIELD_LABELS.items():
+        if name == "tags":  # each tag with its own source
+            by_tag = profile.sources.get("tag_sources", {})
+            rows += [
+                (label, TAG_LABELS.get(tag, tag), *_source_of(by_tag.get(tag), profile))
+                for tag in profile.tags
+            ]
+            continue
         value = getattr(profile, name)
-        if name == "tags":
-            value = ", ".join(str(TAG_LABELS.get(t, t)) for t in value)
-        elif isinstance(value, list):
+        if isinstance(value, list):
             value = ", ".join(value)
-        source = profile.sources.get(name) or profile.sources.get("*") or {}
-        rows.append(
-            (
-                label,
-                value,
-                SOURCE_LABELS.get(source.get("source"), source.get("source", "")),
-                source.get("at", ""),
-            )
-        )
+        rows.append((label, value, *_source_of(profile.sources.get(name), profile)))
     declared = {name: entry["value"] for name, entry in profile.declared.items()}
     return render(
         request,

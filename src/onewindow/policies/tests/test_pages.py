@@ -2,6 +2,8 @@
 matches in words, its profile with sources and corrections, applying (a case in the department's
 queue) and confirming an exempt payout, the staff's reports, and who may see what."""
 
+import datetime as dt
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -202,3 +204,20 @@ def test_a_withdrawn_policy_leaves_the_library_and_cannot_be_applied_for(library
     assert client.get(reverse("policy", args=[policy.code])).status_code == 404
     assert client.post(reverse("policy-apply", args=[policy.code])).status_code == 404
     assert not Match.objects.filter(policy=policy).exists()
+
+
+def test_a_credit_bar_shows_in_the_profile_and_rules_out_the_policies_that_exclude_it(library, client):
+    from onewindow.policies import profiles
+    from onewindow.trading.models import TrustListEntry
+
+    TrustListEntry.objects.create(uscc=DEMO_ENTERPRISE_ID, name="新晨", list="black", reason="串通投标",
+                                  valid_from=dt.date(2025, 1, 1))  # fmt: skip
+    profile = profiles.refresh(DEMO_ENTERPRISE_ID)
+    assert (
+        "credit_barred" in profile.tags
+        and profile.sources["tag_sources"]["credit_barred"]["source"] == "credit records"
+    )
+    page = login(client, "enterprise").get(reverse("my-policies"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    eligible = page.split("Policies you nearly meet")[0]
+    assert "高新技术企业首次认定奖励" not in eligible  # excludes the discredited
+    assert "高新技术企业减按 15% 税率征收企业所得税" in eligible  # does not
