@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
+from onewindow.core import clock
 from onewindow.core.ids import mask
 
 from . import eligibility
@@ -183,3 +184,24 @@ def take_up_report(since: dt.datetime | None = None) -> list[TakeUp]:
 
 def offers_of(holder_id: str) -> list[ProactiveOffer]:
     return list(ProactiveOffer.objects.filter(holder_id=holder_id.upper()).select_related("trigger"))
+
+
+def applicant_summary(user) -> dict:
+    """What an applicant's start page says of policies and offers: the offers still open, and for an
+    enterprise how many policies it meets and which exempt ones wait for its bank account."""
+    from .models import Payout
+
+    if not user.verified_id_number:
+        return {}
+    offers = [o for o in offers_of(user.verified_id_number) if not o.taken_up_at and not o.declined_at]
+    found = {"open_offers": offers[:5]}
+    if user.role == "enterprise":
+        profile = EnterpriseProfile.objects.filter(uscc=user.verified_id_number).first()
+        if profile is not None:
+            eligible, _near = enterprise_matches(profile, clock.today())
+            confirmed = set(Payout.objects.filter(profile=profile).values_list("policy_id", flat=True))
+            found["policies_met"] = len(eligible)
+            found["to_confirm"] = [
+                m.policy for m in eligible if m.policy.how == "exempt" and m.policy.pk not in confirmed
+            ][:5]
+    return found

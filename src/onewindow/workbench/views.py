@@ -14,7 +14,9 @@ from . import selectors
 def start(request):
     user = request.user
     if user.role in APPLICANTS:
-        context = {"kind": "applicant", **selectors.applicant(user)}
+        from onewindow.policies.selectors import applicant_summary
+
+        context = {"kind": "applicant", **selectors.applicant(user), **applicant_summary(user)}
     elif user.role == Role.CLERK:
         context = {"kind": "clerk", **selectors.clerk(user)}
     elif user.role == Role.AGENT:

@@ -221,3 +221,14 @@ def test_a_credit_bar_shows_in_the_profile_and_rules_out_the_policies_that_exclu
     eligible = page.split("Policies you nearly meet")[0]
     assert "高新技术企业首次认定奖励" not in eligible  # excludes the discredited
     assert "高新技术企业减按 15% 税率征收企业所得税" in eligible  # does not
+
+
+def test_the_start_page_lists_open_offers_and_exempt_policies_waiting_for_the_bank_account(library, client):
+    page = login(client, "enterprise").get("/start/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "confirm your bank account (no application needed)" in page and "高新技术企业首次认定奖励" in page
+    assert "support policies</a>" in page and "You meet" in page
+    page = login(client, "retiring").get("/start/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "退休一件事" in page and "offered to you, filled in from the registers" in page
+    assert (
+        "You meet" not in login(client, "citizen").get("/start/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
