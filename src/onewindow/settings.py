@@ -248,6 +248,8 @@ ONEWINDOW_WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("ONEWINDOW_WEBHOOK_R
 ONEWINDOW_WEBHOOK_RETRY_CAP_SECONDS = float(os.environ.get("ONEWINDOW_WEBHOOK_RETRY_CAP_SECONDS", 3600))
 ONEWINDOW_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("ONEWINDOW_WEBHOOK_MAX_ATTEMPTS", 20))
 ONEWINDOW_WEBHOOK_LEASE_SECONDS = float(os.environ.get("ONEWINDOW_WEBHOOK_LEASE_SECONDS", 60))
+# A kiosk goes back to its start page after this many seconds without a touch.
+ONEWINDOW_KIOSK_IDLE_SECONDS = int(os.environ.get("ONEWINDOW_KIOSK_IDLE_SECONDS", 60))
 # What `onewindow scheduler` runs, each slot once however many schedulers run (docs/operations.md).
 ONEWINDOW_SCHEDULE = [
     {"name": "apologies", "run": "onewindow.cases.jobs.apologies", "daily_at": "07:30"},

@@ -25,6 +25,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
+    path("display/large-text/", core_views.large_text, name="large-text"),
     # The admin's own login would be a second, unthrottled door: it is the same throttled view.
     path("admin/login/", LoginView.as_view(), name="admin-login"),
     path("admin/", admin.site.urls),

@@ -51,3 +51,25 @@ def report_refusal(request, error: Exception) -> None:
     )
     for text in problems:
         messages.error(request, text)
+
+
+LARGE_TEXT_COOKIE = "ow_large"
+
+
+def large_text(request):
+    """The ageing-friendly switch (适老化) on every public page: larger text and higher contrast,
+    kept in a cookie so that it survives navigation; works without JavaScript (a form post)."""
+    from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    target = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if request.POST.get("large") == "1":
+        response.set_cookie(LARGE_TEXT_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    else:
+        response.delete_cookie(LARGE_TEXT_COOKIE, samesite="Lax")
+    return response

@@ -68,7 +68,12 @@ def kiosk(request, code):
                 device=device,
             )
         except Forbidden as error:
-            return render(request, "hall/kiosk.html", {"hall": hall, "refusal": str(error)}, status=403)
+            context = {
+                "hall": hall,
+                "refusal": str(error),
+                "idle_seconds": settings.ONEWINDOW_KIOSK_IDLE_SECONDS,
+            }
+            return render(request, "hall/kiosk.html", context, status=403)
         except (InvalidInput, Conflict, Throttled) as error:
             report_refusal(request, error)
             return redirect("hall-kiosk", code=hall.code)
@@ -78,6 +83,7 @@ def kiosk(request, code):
         "hall/kiosk.html",
         {
             "hall": hall,
+            "idle_seconds": settings.ONEWINDOW_KIOSK_IDLE_SECONDS,
             "usable": usable,
             "may_enrol": staff and device is None,
             "categories": hall.categories.all(),
@@ -122,20 +128,29 @@ def check_in(request, code, appointment_code=""):
             report_refusal(request, error)
             return redirect("hall-kiosk", code=hall.code)
         return redirect(reverse("hall-ticket", args=[ticket.token]) + "?new=1")
-    return render(request, "hall/check_in.html", {"hall": hall, "code": appointment_code.upper()})
+    context = {
+        "hall": hall,
+        "code": appointment_code.upper(),
+        "idle_seconds": settings.ONEWINDOW_KIOSK_IDLE_SECONDS,
+    }
+    return render(request, "hall/check_in.html", context)
 
 
 def ticket_page(request, token):
     status = selectors.ticket_status(token)
     if status is None:
         raise Http404(_("No such ticket."))
+    new = request.GET.get("new") == "1"  # just issued at a kiosk: the kiosk's page, back to its start
     return render(
         request,
         "hall/ticket.html",
         {
+            "base_template": "hall/_kiosk_page.html" if new else "base.html",
+            "hall": status.ticket.hall,
+            "idle_seconds": settings.ONEWINDOW_KIOSK_IDLE_SECONDS,
             "status": status,
             "ticket": status.ticket,
-            "new": request.GET.get("new") == "1",
+            "new": new,
             "url": request.build_absolute_uri(reverse("hall-ticket", args=[token])),
         },
     )

@@ -1,0 +1,83 @@
+"""Public screens as the devices they run on: the kiosk has no way out and goes back to its start
+after the idle time (with a script, and without one after a ticket); the display board says it is
+reconnecting while the server cannot be reached and catches up with the calls it missed; the
+ageing-friendly switch stays on from page to page."""
+
+import re
+
+import pytest
+
+from onewindow.core.models import User
+from onewindow.hall import services as hall_services
+from onewindow.hall.models import Hall, Window
+
+from .test_hall_flow import hall_open  # noqa: F401 (fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+HALL = "DG-CENTRE"
+
+
+@pytest.fixture
+def kiosks(settings):
+    settings.ONEWINDOW_OPEN_KIOSKS = True  # any browser is a kiosk here (the hall test enrols one)
+    settings.ONEWINDOW_KIOSK_IDLE_SECONDS = 2
+
+
+def test_the_kiosk_has_no_way_out_and_returns_to_its_start(browser, live_server, demo, hall_open, kiosks):  # noqa: F811
+    kiosk = browser.new_context(locale="en-US", base_url=live_server.url).new_page()
+    kiosk.goto(f"/hall/{HALL}/kiosk/")
+    assert kiosk.locator("nav").count() == 0 and kiosk.locator(".site-header").count() == 0
+    hrefs = kiosk.locator("a[href]").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert hrefs and all(h.startswith(f"/hall/{HALL}/kiosk/") or h == "#main" for h in hrefs), hrefs
+    assert kiosk.get_by_role("link", name="Start over").is_visible()
+    assert kiosk.get_by_label("Language").is_visible()
+    size = kiosk.get_by_role("button", name=re.compile("^A ")).bounding_box()
+    assert size["height"] >= 48 and size["width"] >= 48
+
+    kiosk.get_by_label("Have an appointment? Enter or scan its code").fill("HALF-TYPED")
+    kiosk.wait_for_timeout(3000)  # idle: back to an empty start page
+    assert kiosk.get_by_label("Have an appointment? Enter or scan its code").input_value() == ""
+
+    # Without a script: the ticket page of a ticket just taken goes back to the kiosk by itself.
+    plain = browser.new_context(
+        java_script_enabled=False, locale="en-US", base_url=live_server.url
+    ).new_page()
+    plain.goto(f"/hall/{HALL}/kiosk/")
+    plain.get_by_role("button", name=re.compile("^A ")).click()
+    assert plain.locator(".ticket-number").inner_text() == "A001"
+    assert plain.locator("nav").count() == 0
+    plain.wait_for_url(f"**/hall/{HALL}/kiosk/", timeout=6000)
+
+
+def test_the_board_says_it_is_reconnecting_and_catches_up(browser, live_server, demo, hall_open, kiosks):  # noqa: F811
+    board = browser.new_context(locale="en-US", base_url=live_server.url).new_page()
+    board.goto(f"/hall/{HALL}/board/")
+    assert board.locator("nav").count() == 0
+    assert not board.locator("#board-connection").is_visible()
+    board.route("**/board/live/", lambda route: route.abort())  # the network drops
+    board.locator("#board-connection").wait_for(state="visible", timeout=8000)
+    assert "Reconnecting" in board.locator("#board-connection").inner_text()
+
+    hall = Hall.objects.get(code=HALL)
+    ticket = hall_services.issue_ticket(hall, hall.categories.first().code, "none", source="kiosk")
+    clerk = User.objects.get(username="clerk")
+    hall_services.sign_in(clerk, Window.objects.filter(hall=hall).order_by("number").first().pk)
+    assert hall_services.call_next(clerk).number == ticket.number
+
+    board.unroute("**/board/live/")  # back: the missed call shows, the warning goes
+    board.locator(".board-latest .ticket-number", has_text=ticket.number).wait_for(timeout=8000)
+    board.locator("#board-connection").wait_for(state="hidden", timeout=8000)
+    latest = board.locator(".board-latest .ticket-number").bounding_box()
+    heading = board.locator("h1").bounding_box()
+    assert latest["height"] > heading["height"]  # the called number is the largest thing there
+
+
+def test_the_larger_text_switch_stays_on_from_page_to_page(browser, live_server, demo):
+    page = browser.new_context(java_script_enabled=False, locale="en-US", base_url=live_server.url).new_page()
+    page.goto("/departments/")
+    page.get_by_role("button", name="Larger text, higher contrast").click()
+    assert "large" in page.locator("body").get_attribute("class")
+    page.get_by_role("link", name="All services").click()
+    assert "large" in page.locator("body").get_attribute("class")
+    page.get_by_role("button", name="Standard text").click()
+    assert "large" not in page.locator("body").get_attribute("class")
