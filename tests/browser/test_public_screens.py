@@ -81,3 +81,32 @@ def test_the_larger_text_switch_stays_on_from_page_to_page(browser, live_server,
     assert "large" in page.locator("body").get_attribute("class")
     page.get_by_role("button", name="Standard text").click()
     assert "large" not in page.locator("body").get_attribute("class")
+
+
+def test_on_a_phone_the_checklist_is_cards_and_the_menu_opens_without_a_script(browser, live_server, demo):
+    phone = browser.new_context(
+        java_script_enabled=False,
+        locale="en-US",
+        base_url=live_server.url,
+        viewport={"width": 375, "height": 812},
+    ).new_page()
+    phone.goto("/services/RS-006/checklist/")
+    table = phone.locator("table.materials")
+    assert table.evaluate("t => getComputedStyle(t).display") == "block"
+    assert table.locator("thead").evaluate("h => h.getBoundingClientRect().height") <= 1
+    row = table.locator("tbody tr").first
+    assert "Acceptance standard:" in row.evaluate(
+        "r => r.innerText + getComputedStyle(r.cells[5], '::before').content"
+    )
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375  # nothing wider than the screen
+    menu = phone.get_by_role("link", name="All services")
+    assert not menu.is_visible()
+    phone.locator(".site-menu > summary").click()
+    assert menu.is_visible()
+
+    wide = browser.new_context(java_script_enabled=False, locale="en-US", base_url=live_server.url).new_page()
+    wide.goto("/services/RS-006/checklist/")
+    assert wide.get_by_role("link", name="All services").is_visible()  # a bar, no toggle
+    assert not wide.locator(".site-menu > summary").is_visible()
+    assert wide.locator("table.materials").evaluate("t => getComputedStyle(t).display") == "table"
