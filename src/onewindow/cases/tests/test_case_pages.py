@@ -81,7 +81,7 @@ def test_roles_on_pages(demo):
     assert reviewer.post(f"/cases/{case.pk}/act/", {"action": "accept"}).status_code == 409
     supervisor_page = login("supervisor").get(f"/cases/{case.pk}/").content.decode()
     assert VALID_ID not in supervisor_page and "11**************2X" in supervisor_page
-    assert login("citizen").get("/cases/").content.decode().count("/cases/") <= 2  # no case rows
+    assert not re.search(r'href="/cases/\d+/"', login("citizen").get("/cases/").content.decode())  # no rows
     assert Client().get("/cases/").status_code == 302  # to the login page
 
 
