@@ -110,3 +110,27 @@ def test_on_a_phone_the_checklist_is_cards_and_the_menu_opens_without_a_script(b
     assert wide.get_by_role("link", name="All services").is_visible()  # a bar, no toggle
     assert not wide.locator(".site-menu > summary").is_visible()
     assert wide.locator("table.materials").evaluate("t => getComputedStyle(t).display") == "table"
+
+
+def test_the_larger_text_at_200_percent_zoom_loses_no_content(browser, live_server, demo, kiosks):
+    # 200 % zoom on a 1280-pixel screen lays pages out 640 CSS pixels wide.
+    page = browser.new_context(
+        java_script_enabled=False,
+        locale="en-US",
+        base_url=live_server.url,
+        viewport={"width": 640, "height": 800},
+    ).new_page()
+    page.goto("/departments/")
+    page.get_by_role("button", name="Larger text, higher contrast").click()
+    for url in (
+        "/departments/",
+        "/services/",
+        "/services/RS-006/",
+        "/services/RS-006/checklist/",
+        "/services/RS-001/guide/",
+        "/policies/",
+        "/halls/",
+        f"/hall/{HALL}/kiosk/",
+    ):
+        page.goto(url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 640, url
