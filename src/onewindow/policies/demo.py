@@ -165,16 +165,14 @@ def _demo_enterprise(today: dt.date) -> None:
         "size": "small",
     }
     record.save(update_fields=["values"])
-    profile = profiles.refresh(DEMO_ENTERPRISE_ID, today)
-    if not profile.declared:
-        at = today.isoformat()
-        profile.declared = {
-            "revenue": {"value": 1860.0, "at": at},
-            "tax_credit": {"value": "A", "at": at},
-            "tags": {"value": ["high_tech", "tech_sme"], "at": at},
-        }
-        profile.save(update_fields=["declared"])
-        profiles.refresh(DEMO_ENTERPRISE_ID, today)
+    at = today.isoformat()
+    declared = {
+        "revenue": {"value": 1860.0, "at": at},
+        "tax_credit": {"value": "A", "at": at},
+        "tags": {"value": ["high_tech", "tech_sme"], "at": at},
+    }
+    earlier = EnterpriseProfile.objects.filter(uscc=DEMO_ENTERPRISE_ID).first()
+    profiles.refresh(DEMO_ENTERPRISE_ID, today, None if earlier and earlier.declared else declared)
 
 
 def load_triggers() -> int:

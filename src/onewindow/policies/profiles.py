@@ -73,13 +73,16 @@ def platform_values(uscc: str, today: dt.date) -> tuple[dict, dict]:
 
 
 @transaction.atomic
-def refresh(uscc: str, today: dt.date | None = None) -> EnterpriseProfile:
-    """(Re)assemble the profile of `uscc` from the platform's data and its declarations."""
+def refresh(uscc: str, today: dt.date | None = None, declared: dict | None = None) -> EnterpriseProfile:
+    """(Re)assemble the profile of `uscc` from the platform's data and its declarations (`declared`:
+    new ones replacing those kept)."""
     today = today or clock.today()
     values, sources = platform_values(uscc, today)
     profile = EnterpriseProfile.objects.select_for_update().filter(uscc=uscc).first()
     if profile is None:
         profile = EnterpriseProfile(uscc=uscc, name=values.get("name") or uscc)
+    if declared is not None:
+        profile.declared = declared
     for name, entry in profile.declared.items():
         declared = _source("declared", dt.date.fromisoformat(entry["at"]))
         if name == "tags":
@@ -148,15 +151,13 @@ def declare(user, data) -> tuple[EnterpriseProfile, list]:
         raise InvalidInput([FieldError("account", "only a verified enterprise account declares its values")])
     found = parse_declaration(data)
     today = clock.today()
+    declared = {
+        name: {"value": value, "at": today.isoformat()}
+        for name, value in found.items()
+        if value not in ([], None)
+    }
     with transaction.atomic():
-        profile = refresh(user.verified_id_number, today)
-        profile.declared = {
-            name: {"value": value, "at": today.isoformat()}
-            for name, value in found.items()
-            if value not in ([], None)
-        }
-        profile.save(update_fields=["declared"])
-        profile = refresh(user.verified_id_number, today)
+        profile = refresh(user.verified_id_number, today, declared)
         events.record("policies.profile_declared", profile.uscc, {"fields": sorted(profile.declared)})
         new = services.profile_changed(profile, today)
     return profile, new

@@ -13,7 +13,7 @@ from onewindow.core import clock
 from onewindow.core.ids import mask
 
 from . import eligibility
-from .models import EnterpriseProfile, Policy, PolicyStatus, ProactiveOffer, Trigger
+from .models import EnterpriseProfile, Policy, ProactiveOffer, Trigger
 from .services import load_columns, published
 
 
@@ -26,22 +26,31 @@ class Reason:
 @dataclass
 class PolicyMatch:
     policy: Policy
-    eligible: bool
-    reasons: list[Reason] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)  # one per requirement, met or not
 
     @property
     def missing(self) -> list[Reason]:
         return [r for r in self.reasons if not r.met]
 
+    @property
+    def eligible(self) -> bool:
+        return not self.missing
 
-def reasons(policy: Policy, profile: eligibility.Profile, today: dt.date) -> list[Reason]:
-    return [
-        Reason(
-            met,
-            [eligibility.explain(check) for check in checks if "not" in check.rule or "field" in check.rule],
-        )
-        for met, checks in eligibility.requirement_results(policy.rule, profile, today)
-    ]
+    @property
+    def near_miss(self) -> bool:
+        return len(self.missing) == 1
+
+
+def explained(policy: Policy, profile: eligibility.Profile, today: dt.date) -> PolicyMatch:
+    """`profile` against `policy`, each requirement met or not with its conditions in words (one
+    evaluation: eligibility and near misses follow from the requirements)."""
+    return PolicyMatch(
+        policy,
+        [
+            Reason(met, [eligibility.explain(check) for check in checks])
+            for met, checks in eligibility.requirement_results(policy.rule, profile, today)
+        ],
+    )
 
 
 def deadline_first(policy: Policy) -> tuple:
@@ -53,16 +62,6 @@ def open_policies(today: dt.date, topic: str = "") -> list[Policy]:
     if topic:
         found = found.filter(topic=topic)
     return sorted(found, key=deadline_first)
-
-
-def topics() -> list[str]:
-    return sorted(
-        set(
-            Policy.objects.filter(status=PolicyStatus.PUBLISHED)
-            .exclude(topic="")
-            .values_list("topic", flat=True)
-        )
-    )
 
 
 def calendar(policies: list[Policy]) -> list[tuple[dt.date, list[Policy]]]:
@@ -82,10 +81,9 @@ def enterprise_matches(
     facts = profile.as_profile()
     eligible, near = [], []
     for policy in open_policies(today):
-        verdict = eligibility.evaluate(policy.rule, facts, today)
-        if verdict.eligible or verdict.near_miss:
-            found = PolicyMatch(policy, verdict.eligible, reasons(policy, facts, today))
-            (eligible if verdict.eligible else near).append(found)
+        found = explained(policy, facts, today)
+        if found.eligible or found.near_miss:
+            (eligible if found.eligible else near).append(found)
     return eligible, near
 
 
@@ -97,40 +95,42 @@ class PolicyReport:
     near: list[tuple[EnterpriseProfile, list[Reason]]]
 
 
+def matched(policy: Policy, today: dt.date) -> tuple[list[int], list[tuple[int, int]]]:
+    """Every enterprise eligible for `policy` (profile ids), and every near miss with the index of
+    the requirement it misses; matched on all profiles at once (vectorised)."""
+    ids, columns = load_columns(today)
+    eligible, near = eligibility.match(policy.rule, columns)
+    return [ids[i] for i in eligible.nonzero()[0]], [(ids[i], int(near[i])) for i in (near >= 0).nonzero()[0]]
+
+
 def policy_report(policy: Policy, today: dt.date, shown: int = 50) -> PolicyReport:
     """Every eligible enterprise and every near miss of `policy` (counted by the requirement missed),
     the first `shown` of each with the reason per requirement."""
-    ids, columns = load_columns(today)
-    eligible, near = eligibility.match(policy.rule, columns)
-    eligible_ids = [ids[i] for i in eligible.nonzero()[0]]
-    near_positions = (near >= 0).nonzero()[0]
+    eligible_ids, near = matched(policy, today)
     counts: dict[int, int] = defaultdict(int)
-    for position in near_positions:
-        counts[int(near[position])] += 1
+    for _pk, index in near:
+        counts[index] += 1
     parts = eligibility.requirements(policy.rule)
-    profiles = EnterpriseProfile.objects.in_bulk(
-        eligible_ids[:shown] + [ids[i] for i in near_positions[:shown]]
-    )
+    near_ids = [pk for pk, _index in near[:shown]]
+    profiles = EnterpriseProfile.objects.in_bulk(eligible_ids[:shown] + near_ids)
 
-    def explained(id_list):
-        return [(profiles[pk], reasons(policy, profiles[pk].as_profile(), today)) for pk in id_list]
+    def with_reasons(id_list):
+        return [(profiles[pk], explained(policy, profiles[pk].as_profile(), today).reasons) for pk in id_list]
 
     return PolicyReport(
         eligible_count=len(eligible_ids),
-        eligible=explained(eligible_ids[:shown]),
+        eligible=with_reasons(eligible_ids[:shown]),
         near_by_requirement=[(index, describe(parts[index]), counts[index]) for index in sorted(counts)],
-        near=explained([ids[i] for i in near_positions[:shown]]),
+        near=with_reasons(near_ids),
     )
 
 
 def policy_rows(policy: Policy, today: dt.date):
     """Every eligible enterprise and every near miss of `policy`, for the export: (name, USCC masked,
     eligible, the requirement missed as written); read in chunks, so that it holds at any size."""
-    ids, columns = load_columns(today)
-    eligible, near = eligibility.match(policy.rule, columns)
+    eligible_ids, near = matched(policy, today)
     parts = [describe(part) for part in eligibility.requirements(policy.rule)]
-    wanted = [(ids[i], True, "") for i in eligible.nonzero()[0]]
-    wanted += [(ids[i], False, parts[int(near[i])]) for i in (near >= 0).nonzero()[0]]
+    wanted = [(pk, True, "") for pk in eligible_ids] + [(pk, False, parts[index]) for pk, index in near]
     for start in range(0, len(wanted), 5000):
         chunk = wanted[start : start + 5000]
         found = EnterpriseProfile.objects.filter(pk__in=[pk for pk, _e, _m in chunk])

@@ -96,14 +96,15 @@ def match_all(today: dt.date | None = None, policies=None) -> MatchRun:
             gone = [profile for p, profile in removed if p == policy_id]
             for start in range(0, len(gone), 5000):
                 Match.objects.filter(policy_id=policy_id, profile_id__in=gone[start : start + 5000]).delete()
-        _insert_matches(sorted(added), now)
-        notify_new_matches(sorted(added))
+        new_eligible = sorted(added)
+        _insert_matches(new_eligible, now)
+        notify_new_matches(new_eligible)
     return MatchRun(
         policies=len(policies),
         enterprises=len(ids),
         eligible=len(eligible_now),
         near_misses=near_misses,
-        new_eligible=sorted(added),
+        new_eligible=new_eligible,
         written=len(added) + len(removed),
     )
 
@@ -158,8 +159,7 @@ def profile_changed(profile: EnterpriseProfile, today: dt.date | None = None) ->
 # ------------------------------------------------------------------------------------------ notices
 
 
-def wants_policy_notice(user: User, policy: Policy) -> bool:
-    preference = NoticePreference.objects.filter(user=user).first()
+def wants_policy_notice(preference: NoticePreference | None, policy: Policy) -> bool:
     if preference is None:
         return True
     return preference.policy_notices and (not preference.topics or policy.topic in preference.topics)
@@ -178,11 +178,13 @@ def notify_new_matches(pairs: list[tuple[int, int]]) -> int:
     told = dict(EnterpriseProfile.objects.filter(uscc__in=list(accounts)).values_list("pk", "uscc"))
     pairs = [(policy, profile) for policy, profile in pairs if profile in told]
     policies = Policy.objects.in_bulk({policy for policy, _profile in pairs})
+    users = [user for uscc in set(told.values()) for user in accounts[uscc]]
+    preferences = {p.user_id: p for p in NoticePreference.objects.filter(user__in=users)}
     sent = 0
     for policy_id, profile_id in pairs:
         policy = policies[policy_id]
         for user in accounts[told[profile_id]]:
-            if not wants_policy_notice(user, policy):
+            if not wants_policy_notice(preferences.get(user.pk), policy):
                 continue
             until = _(", apply by %(date)s") % {"date": policy.valid_until} if policy.valid_until else ""
             text = _("You meet the conditions of %(title)s (%(issuer)s)%(until)s: %(url)s") % {
@@ -247,15 +249,19 @@ def own_profile(user: User) -> EnterpriseProfile:
     return found or profiles.refresh(user.verified_id_number)
 
 
-def _eligible_or_refuse(policy: Policy, profile: EnterpriseProfile, how: str, today: dt.date) -> None:
+def _eligible_or_refuse(
+    policy: Policy, profile: EnterpriseProfile, how: str, today: dt.date
+) -> eligibility.Verdict:
     if policy.status != PolicyStatus.PUBLISHED or policy.valid_from > today:
         raise InvalidInput([FieldError("policy", "this policy is not open")])
     if policy.valid_until and policy.valid_until < today:
         raise InvalidInput([FieldError("policy", f"the deadline {policy.valid_until} has passed")])
     if policy.how != how:
         raise InvalidInput([FieldError("policy", "this policy is not obtained that way")])
-    if not eligibility.evaluate(policy.rule, profile.as_profile(), today).eligible:
+    verdict = eligibility.evaluate(policy.rule, profile.as_profile(), today)
+    if not verdict.eligible:
         raise InvalidInput([FieldError("policy", "your profile does not meet this policy's conditions")])
+    return verdict
 
 
 def apply(user: User, policy: Policy) -> Application:
@@ -269,7 +275,7 @@ def apply(user: User, policy: Policy) -> Application:
     if earlier is not None:
         return earlier
     today = clock.today()
-    _eligible_or_refuse(policy, profile, HowObtained.APPLY, today)
+    verdict = _eligible_or_refuse(policy, profile, HowObtained.APPLY, today)
     submission = case_services.Submission(
         item=policy.item.code,
         applicant=case_services.Applicant(
@@ -279,17 +285,18 @@ def apply(user: User, policy: Policy) -> Application:
     )
     with transaction.atomic():
         case, _created = case_services.submit_case(user, submission, f"policy-{policy.code}-{profile.uscc}")
-        verdict = eligibility.evaluate(policy.rule, profile.as_profile(), today)
-        fields = {c.rule["field"] for c in verdict.checks if "field" in c.rule}
+        # The profile values the rule read, each under the rule's name (an age is the founding date).
+        read = {c.rule["field"]: "founded" if c.rule["field"] == "age" else c.rule["field"]
+                for c in verdict.checks if "field" in c.rule}  # fmt: skip
         DataSource.objects.bulk_create(
             DataSource(
                 case=case,
                 field=f"profile.{name}",
-                value=_shown(getattr(profile, name if name != "age" else "founded")),
-                source=profile.sources.get(name if name != "age" else "founded", {}).get("source", "profile"),
+                value=_shown(getattr(profile, stored)),
+                source=profile.sources.get(stored, {}).get("source", "profile"),
                 reference=policy.code,
             )
-            for name in sorted(fields)
+            for name, stored in sorted(read.items())
         )
         application = Application.objects.create(
             policy=policy, profile=profile, case=case, applied_at=clock.now()

@@ -87,10 +87,10 @@ def policy(request, code):
     if user.is_authenticated and user.role == Role.ENTERPRISE and user.verified_id_number:
         profile = services.own_profile(user)
         today = clock.today()
-        facts = profile.as_profile()
+        verdict = selectors.explained(policy, profile.as_profile(), today)
         context.update(
-            verdict=eligibility.evaluate(policy.rule, facts, today),
-            reasons=selectors.reasons(policy, facts, today),
+            verdict=verdict,
+            reasons=verdict.reasons,
             application=Application.objects.filter(policy=policy, profile=profile)
             .select_related("case")
             .first(),
@@ -315,24 +315,13 @@ def test(request, code):
     chosen = EnterpriseProfile.objects.filter(uscc__in=usccs.split()) if usccs else (
         EnterpriseProfile.objects.order_by("pk")[:5])  # fmt: skip
     if not problems:
-        for profile in chosen:
-            facts = profile.as_profile()
-            samples.append(
-                (
-                    profile.name,
-                    eligibility.evaluate(policy.rule, facts, today),
-                    selectors.reasons(policy, facts, today),
-                )
-            )
+        named = [(profile.name, profile.as_profile()) for profile in chosen]
         typed = _typed_profile(request.GET)
         if typed is not None:
-            samples.append(
-                (
-                    _("Typed sample"),
-                    eligibility.evaluate(policy.rule, typed, today),
-                    selectors.reasons(policy, typed, today),
-                )
-            )
+            named.append((_("Typed sample"), typed))
+        for name, facts in named:
+            verdict = selectors.explained(policy, facts, today)
+            samples.append((name, verdict, verdict.reasons))
     return render(
         request,
         "policies/test.html",
