@@ -136,6 +136,9 @@ def test_staff_see_a_policys_eligible_enterprises_and_near_misses_by_requirement
         .status_code
         == 404
     )
+    assert (
+        reverse("proactive-take-up") in login(client, "supervisor").get(reverse("policies")).content.decode()
+    )
     assert login(client, "supervisor").get(reverse("proactive-take-up")).status_code == 200
     assert login(client, "citizen").get(reverse("my-policies")).status_code == 404
 
