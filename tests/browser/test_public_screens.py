@@ -129,8 +129,58 @@ def test_the_larger_text_at_200_percent_zoom_loses_no_content(browser, live_serv
         "/services/RS-006/checklist/",
         "/services/RS-001/guide/",
         "/policies/",
-        "/halls/",
+        "/hall/",
         f"/hall/{HALL}/kiosk/",
     ):
         page.goto(url)
         assert page.evaluate("document.documentElement.scrollWidth") <= 640, url
+
+
+# Every text node with a Han character, as the first 20 characters of its text, that has no Chinese
+# lang on itself or an ancestor (an <option> or <title> carries it on its own element).
+UNMARKED_CHINESE = """() => {
+  const han = /[\\u3400-\\u4dbf\\u4e00-\\u9fff]/;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const found = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!han.test(node.data) || parent.closest('script, style')) continue;
+    const part = parent.closest('[lang]');
+    if (!part || !part.lang.toLowerCase().startsWith('zh')) found.push(node.data.trim().slice(0, 20));
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("locale", ["vi-VN", "en-US"])
+def test_chinese_content_in_vietnamese_and_english_pages_is_marked_chinese(
+    browser, live_server, demo, today, kiosks, locale
+):
+    from onewindow.policies import demo as policies_demo
+
+    policies_demo.load_demo_policies(enterprises=20, today=today.day)
+    page = browser.new_context(locale=locale, base_url=live_server.url).new_page()
+    pages = (
+        "/",
+        "/departments/",
+        "/services/?q=%E6%8A%A4%E7%85%A7",
+        "/services/RS-006/",
+        "/services/RS-006/checklist/",
+        "/services/RS-001/guide/",
+        "/bundles/retirement/",
+        "/bundles/retirement/checklist/",
+        "/policies/",
+        "/policies/hightech-first-award/",
+        "/hall/",
+        f"/hall/{HALL}/kiosk/",
+        f"/hall/{HALL}/board/",
+    )
+    with_chinese = []
+    for url in pages:
+        page.goto(url)
+        assert page.locator("html").get_attribute("lang") == locale[:2].lower(), url
+        assert page.evaluate(UNMARKED_CHINESE) == [], url
+        marked = "[...document.querySelectorAll('[lang]')].filter(e => e.getAttribute('lang') == 'zh-Hans')"
+        if page.evaluate(f"{marked}.length"):
+            with_chinese.append(url)
+    assert len(with_chinese) >= 6, with_chinese  # pages whose demo content is partly untranslated
