@@ -11,6 +11,7 @@ from onewindow.core.models import User
 from onewindow.hall import services as hall_services
 from onewindow.hall.models import Hall, Window
 
+from ..instances import region_instance
 from .test_hall_flow import hall_open  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -70,6 +71,46 @@ def test_the_board_says_it_is_reconnecting_and_catches_up(browser, live_server, 
     latest = board.locator(".board-latest .ticket-number").bounding_box()
     heading = board.locator("h1").bounding_box()
     assert latest["height"] > heading["height"]  # the called number is the largest thing there
+
+
+# A call made at a window of the separate server, on a Monday morning when the hall is open.
+CALL_AT_A_WINDOW = f"""
+import datetime as dt, json
+from django.utils import timezone
+from onewindow.core import clock
+from onewindow.core.models import User
+from onewindow.hall import services
+from onewindow.hall.models import Hall, Window
+with clock.at(timezone.make_aware(dt.datetime(2025, 3, 3, 10))):
+    hall = Hall.objects.get(code="{HALL}")
+    services.issue_ticket(hall, hall.categories.order_by("code").first().code, "none", source="kiosk")
+    clerk = User.objects.get(username="clerk")
+    services.sign_in(clerk, Window.objects.filter(hall=hall).order_by("number").first().pk)
+    print(json.dumps(services.call_next(clerk).number))
+"""
+
+
+def test_the_board_recovers_by_itself_when_the_server_stops_and_starts_again(browser, tmp_path_factory):
+    server, drop = region_instance(tmp_path_factory, "board")
+    try:
+        server.start()
+        board = browser.new_context(locale="en-US").new_page()
+        board.goto(f"{server.url}/hall/{HALL}/board/")
+        assert not board.locator("#board-connection").is_visible()
+
+        server.stop()
+        board.locator("#board-connection").wait_for(state="visible", timeout=10000)
+        assert "Reconnecting" in board.locator("#board-connection").inner_text()
+        assert board.locator("h1").is_visible()  # the last board stays up meanwhile
+        number = server.query(CALL_AT_A_WINDOW)  # a window calls while the board is cut off
+
+        server.start()
+        board.locator(".board-latest .ticket-number", has_text=number).wait_for(timeout=10000)
+        board.locator("#board-connection").wait_for(state="hidden", timeout=10000)
+    finally:
+        server.kill()
+        if drop:
+            drop()
 
 
 def test_the_larger_text_switch_stays_on_from_page_to_page(browser, live_server, demo):

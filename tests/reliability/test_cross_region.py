@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from .conftest import region_instance
+from ..instances import region_instance
 
 FORWARD = """
 import io

@@ -13,7 +13,7 @@ import uuid
 
 import pytest
 
-from .conftest import ONEWINDOW
+from ..instances import ONEWINDOW
 
 pytestmark = [
     pytest.mark.skipif(not ONEWINDOW.exists(), reason="the onewindow script is not installed"),

@@ -14,7 +14,7 @@ import pytest
 from onewindow.core.bench import new_postgres_database
 from onewindow.integrations.receiver import free_port
 
-from .conftest import ONEWINDOW, Instance
+from ..instances import ONEWINDOW, Instance
 
 CELERY = ONEWINDOW.with_name("celery")
 
