@@ -225,3 +225,45 @@ def test_chinese_content_in_vietnamese_and_english_pages_is_marked_chinese(
         if page.evaluate(f"{marked}.length"):
             with_chinese.append(url)
     assert len(with_chinese) >= 6, with_chinese  # pages whose demo content is partly untranslated
+
+
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+@pytest.mark.parametrize(
+    "viewport, large", [({"width": 1280, "height": 900}, False), ({"width": 375, "height": 812}, True)]
+)
+def test_axe_core_finds_no_wcag_21_aa_violation_on_the_public_screens(
+    browser, live_server, demo, kiosks, viewport, large
+):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    context = browser.new_context(locale="vi-VN", base_url=live_server.url, viewport=viewport)
+    if large:  # the ageing-friendly mode, as its switch leaves it
+        context.add_cookies([{"name": "ow_large", "value": "1", "url": live_server.url}])
+    page = context.new_page()
+    found = {}
+    for url in (
+        "/",
+        "/departments/",
+        "/services/",
+        "/services/RS-006/",
+        "/services/RS-006/checklist/",
+        "/services/RS-001/guide/",
+        "/bundles/retirement/",
+        "/policies/",
+        "/hall/",
+        f"/hall/{HALL}/kiosk/",
+        f"/hall/{HALL}/check-in/",
+        f"/hall/{HALL}/board/",
+    ):
+        page.goto(url)
+        violations = axe.run(page, options=WCAG_21_AA).response["violations"]
+        if violations:
+            found[url] = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
+    assert found == {}
+    page.goto("/")
+    page.evaluate("document.querySelector('main').append(document.createElement('img'))")
+    broken = axe.run(page, options=WCAG_21_AA).response["violations"]
+    assert [v["id"] for v in broken] == ["image-alt"]  # the check itself runs under our CSP
