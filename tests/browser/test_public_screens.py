@@ -153,6 +153,33 @@ def test_on_a_phone_the_checklist_is_cards_and_the_menu_opens_without_a_script(b
     assert wide.locator("table.materials").evaluate("t => getComputedStyle(t).display") == "table"
 
 
+def test_on_a_phone_the_case_pages_are_cards(browser, live_server, demo, today):
+    from onewindow.cases import services as case_services
+
+    from .test_case_flow import signed_in
+
+    case, _created = case_services.submit_case(
+        User.objects.get(username="clerk"),
+        case_services.Submission(
+            item="GA-002",
+            answers={"basis": "job"},
+            channel="window",
+            applicant=case_services.Applicant(
+                name="王五", id_type="resident_id", id_number="11010519491231002X"
+            ),
+        ),
+    )
+    phone = signed_in(browser, live_server, "clerk", locale="en-US")
+    phone.set_viewport_size({"width": 375, "height": 812})
+    for url in ("/cases/", f"/cases/{case.pk}/"):
+        phone.goto(url)
+        table = phone.locator("table.data").first
+        assert table.evaluate("t => getComputedStyle(t).display") == "block", url
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 375, url
+    labelled = phone.locator("table.data td[data-label]").first
+    assert "Required:" in labelled.evaluate("c => getComputedStyle(c, '::before').content")
+
+
 def test_the_larger_text_at_200_percent_zoom_loses_no_content(browser, live_server, demo, kiosks):
     # 200 % zoom on a 1280-pixel screen lays pages out 640 CSS pixels wide.
     page = browser.new_context(
