@@ -18,6 +18,7 @@ ONEWINDOW_TASK_BACKEND  "database" (default: tasks wait in the database for `one
 ONEWINDOW_BROKER_URL the Celery broker (default amqp://guest:guest@127.0.0.1:5672//, RabbitMQ)
 """
 
+import base64
 import os
 import secrets
 from pathlib import Path
@@ -36,10 +37,11 @@ def _env_flag(name: str, default: bool = False) -> bool:
     return os.environ.get(name, "1" if default else "0").strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _secret_key() -> str:
-    if key := os.environ.get("ONEWINDOW_SECRET_KEY"):
+def _generated_secret(variable: str, file_name: str, make) -> str:
+    """The secret in the environment variable, or the one generated into the data folder on first use."""
+    if key := os.environ.get(variable):
         return key
-    key_file = DATA_DIR / "secret_key"
+    key_file = DATA_DIR / file_name
     if not key_file.exists():
         # Created with O_EXCL so two processes starting together agree on one key.
         try:
@@ -48,11 +50,11 @@ def _secret_key() -> str:
             pass
         else:
             with os.fdopen(fd, "w") as handle:
-                handle.write(secrets.token_urlsafe(50))
+                handle.write(make())
     return key_file.read_text().strip()
 
 
-SECRET_KEY = _secret_key()
+SECRET_KEY = _generated_secret("ONEWINDOW_SECRET_KEY", "secret_key", lambda: secrets.token_urlsafe(50))
 DEBUG = _env_flag("ONEWINDOW_DEBUG")
 ALLOWED_HOSTS = [
     host.strip()
@@ -82,6 +84,7 @@ INSTALLED_APPS = [
     "onewindow.crossregion",
     "onewindow.trading",
     "onewindow.policies",
+    "onewindow.payments",
     "onewindow.ops",
 ]
 
@@ -222,6 +225,19 @@ ONEWINDOW_SMS_BACKEND = os.environ.get("ONEWINDOW_SMS_BACKEND", "onewindow.cases
 
 # Where citizens reach this installation: links sent by SMS and email start with it.
 ONEWINDOW_PUBLIC_URL = os.environ.get("ONEWINDOW_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Online payment of fees (docs/payments.md): the adapter, and the reference gateway it talks to by
+# default (`onewindow paygate serve`, started by the demo) with the merchant's shared secret.
+ONEWINDOW_PAYMENT_GATEWAY = os.environ.get(
+    "ONEWINDOW_PAYMENT_GATEWAY", "onewindow.payments.gateways.ReferenceGateway"
+)
+ONEWINDOW_PAYGATE_URL = os.environ.get("ONEWINDOW_PAYGATE_URL", "http://127.0.0.1:8010").rstrip("/")
+ONEWINDOW_PAYGATE_MERCHANT = os.environ.get("ONEWINDOW_PAYGATE_MERCHANT", "onewindow")
+ONEWINDOW_PAYGATE_SECRET = _generated_secret(
+    "ONEWINDOW_PAYGATE_SECRET",
+    "paygate_secret",
+    lambda: "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode(),
+)
 
 # Background work (docs/operations.md): every side effect that need not finish inside the request.
 ONEWINDOW_TASK_BACKEND = os.environ.get("ONEWINDOW_TASK_BACKEND", "database")

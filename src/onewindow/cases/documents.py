@@ -23,7 +23,7 @@ FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
 
-def _qr(canvas: Canvas, text: str, x: float, y: float, size: float) -> None:
+def draw_qr(canvas: Canvas, text: str, x: float, y: float, size: float) -> None:
     """Draw a QR code as filled squares: no image library needed."""
     matrix = segno.make(text, error="m").matrix
     cell = size / len(matrix)
@@ -56,13 +56,13 @@ def document_pdf(
             canvas.drawString(60 * mm, y, part)
             y -= 7 * mm
         y -= 2 * mm
-    _qr(canvas, tracking_url, width - 55 * mm, 25 * mm, 30 * mm)
+    draw_qr(canvas, tracking_url, width - 55 * mm, 25 * mm, 30 * mm)
     canvas.setFont(FONT, 9)
     canvas.drawString(width - 55 * mm, 20 * mm, "扫码查询办理进度")
     canvas.drawString(25 * mm, 25 * mm, footer)
     if rating_url:
         # 好差评: the QR code opens the rating page without logging in; the address is printed too.
-        _qr(canvas, rating_url, width - 95 * mm, 25 * mm, 30 * mm)
+        draw_qr(canvas, rating_url, width - 95 * mm, 25 * mm, 30 * mm)
         canvas.drawString(width - 95 * mm, 20 * mm, "扫码评价本次服务")
         canvas.setFont("Helvetica", 5)
         canvas.drawString(25 * mm, 12 * mm, rating_url)

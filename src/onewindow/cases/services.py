@@ -401,6 +401,11 @@ def act(actor: User, case_id: int, request: ActionInput) -> Case:
             errors.append(FieldError("delivery_method", f"use one of {', '.join(DeliveryMethod.values)}"))
         elif request.delivery_method == DeliveryMethod.POST and not request.tracking_number.strip():
             errors.append(FieldError("tracking_number", "a postal delivery needs the tracking number"))
+    if request.action in ("accept", "deliver"):
+        from onewindow.payments.services import unpaid_problem
+
+        if problem := unpaid_problem(case, request.action):
+            errors.append(problem)
     if errors:
         raise InvalidInput(errors)
 

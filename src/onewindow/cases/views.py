@@ -19,6 +19,7 @@ from onewindow.core.models import Role
 from onewindow.core.params import int_param
 from onewindow.core.permissions import Conflict, Forbidden, NotFound
 from onewindow.core.workdays import UnknownYear
+from onewindow.payments import selectors as payment_selectors
 from onewindow.shareddata import selectors as shared_data_selectors
 from onewindow.shareddata import services as shared_data
 
@@ -88,6 +89,7 @@ def case_detail(request, case_id, errors=None, status=200, reveal=False):
             "actions": _actions_for(case, request.user),
             "applicant_view": case.applicant_user_id == request.user.pk and request.user.role in APPLICANTS,
             "rating_url": _own_rating_url(request, case),
+            "fee": payment_selectors.case_fee(request.user, case),
             "shows_id": revealed or case.applicant_user_id == request.user.pk,
             "may_reveal": selectors.sees_id_numbers(request.user) and not revealed,
             "errors": errors or [],

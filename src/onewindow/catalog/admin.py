@@ -174,6 +174,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
                 "fields": (
                     ("legal_days", "promised_days", "days_unit", "immediate"),
                     ("fee", "fee_basis"),
+                    ("fee_per_copy", "payment_stage"),
                     ("max_visits", "extension_days"),
                 )
             },

@@ -229,6 +229,12 @@ class DaysUnit(models.TextChoices):
     CALENDAR = "calendar", _("calendar days")
 
 
+class PaymentStage(models.TextChoices):
+    NONE = "none", _("No: paid elsewhere, or free")
+    FILING = "filing", _("Before acceptance")
+    DECISION = "decision", _("Before the result is handed over")
+
+
 class ItemStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
@@ -280,8 +286,23 @@ class ServiceItem(Translatable):
     immediate = models.BooleanField(
         _("immediate item"), default=False, help_text=_("Decided on the spot (即办件).")
     )
-    fee = models.DecimalField(_("fee (yuan)"), max_digits=10, decimal_places=2, default=0)
+    fee = models.DecimalField(
+        _("fee"),
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        help_text=_("In the department's currency: yuan in China, đồng in Vietnam."),
+    )
     fee_basis = models.CharField(_("fee basis"), max_length=300, blank=True)
+    fee_per_copy = models.BooleanField(
+        _("fee per copy"), default=False, help_text=_("Charged for each copy the applicant asks for.")
+    )
+    payment_stage = models.CharField(
+        _("fee paid on the platform"),
+        max_length=10,
+        choices=PaymentStage.choices,
+        default=PaymentStage.NONE,
+    )
     max_visits = models.PositiveSmallIntegerField(_("maximum visits in person"), default=1)
     extension_days = models.PositiveIntegerField(
         _("extension allowed (days)"),

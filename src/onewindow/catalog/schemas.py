@@ -6,7 +6,17 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from .models import CHANNELS, Calendar, DaysUnit, ItemStatus, ItemType, LifeEvent, MaterialKind, Region
+from .models import (
+    CHANNELS,
+    Calendar,
+    DaysUnit,
+    ItemStatus,
+    ItemType,
+    LifeEvent,
+    MaterialKind,
+    PaymentStage,
+    Region,
+)
 
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=40)]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
@@ -113,8 +123,10 @@ class ItemEntry(_Entry):
     promised_days: Count = 0
     days_unit: _choices(DaysUnit) = "working"
     immediate: bool = False
-    fee: Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2)] = Decimal(0)
+    fee: Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)] = Decimal(0)
     fee_basis: str = ""
+    fee_per_copy: bool = False
+    payment_stage: _choices(PaymentStage) = "none"
     max_visits: Count = 1
     extension_days: Count = 0
     channels: list[Literal[CHANNELS]] = ["window"]

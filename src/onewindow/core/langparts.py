@@ -20,8 +20,8 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK = _HAN + "\u3000-\u303f\uff00-\uffef"
 _HAS_HAN = re.compile(f"[{_HAN}]")
 # A run starts and ends with a CJK character; digits, spaces and light punctuation may join two parts
-# ("2025年 3月", "第 2 条") but never letters, so "营业执照 (business licence)" keeps its English out.
-_RUN = re.compile(f"[{_CJK}](?:[{_CJK}0-9\\s.,:/\\-]*[{_CJK}])?")
+# ("2025年 3月", "减按 15% 税率") but never letters, so "营业执照 (business licence)" keeps its English out.
+_RUN = re.compile(f"[{_CJK}](?:[{_CJK}0-9\\s.,:;/%()·\\-]*[{_CJK}])?")
 _TOKEN = re.compile(r"(<!--.*?-->|<![^>]*>|<\?[^>]*>|</?[A-Za-z][^>]*>)", re.S)
 _TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
 _LANG = re.compile(r"""\slang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
