@@ -15,6 +15,8 @@ ONEWINDOW_DB_POOL    "0" to open a PostgreSQL connection per request instead of 
 ONEWINDOW_DB_POOL_SIZE  connections at most per app-server process (default 4; keep ≥ its threads)
 ONEWINDOW_TASK_BACKEND  "database" (default: tasks wait in the database for `onewindow worker`) or
                      "celery" (Celery workers on the broker at ONEWINDOW_BROKER_URL)
+ONEWINDOW_PAYGATE_URL    the payment gateway (default http://127.0.0.1:8010, the reference one)
+ONEWINDOW_PAYGATE_SECRET the merchant's shared secret (whsec_…); when unset, generated into the data folder
 ONEWINDOW_BROKER_URL the Celery broker (default amqp://guest:guest@127.0.0.1:5672//, RabbitMQ)
 """
 
@@ -278,6 +280,8 @@ ONEWINDOW_SCHEDULE = [
     {"name": "discard_prefills", "run": "onewindow.shareddata.jobs.discard_prefills", "every_seconds": 3600},
     {"name": "proactive_offers", "run": "onewindow.policies.outreach.run_daily", "daily_at": "08:00"},
     {"name": "policy_matching", "run": "onewindow.policies.services.match_all_summary", "daily_at": "02:30"},
+    {"name": "payments_reconcile", "run": "onewindow.payments.jobs.reconcile_yesterday", "daily_at": "03:00"},
+    {"name": "payments_pending", "run": "onewindow.payments.jobs.refresh_pending", "every_seconds": 300},
 ]
 # The first retry of a message to a partner region comes after this many seconds, then doubles (≤ 1 h).
 ONEWINDOW_CROSS_REGION_RETRY_SECONDS = float(os.environ.get("ONEWINDOW_CROSS_REGION_RETRY_SECONDS", 30))

@@ -192,8 +192,9 @@ def unit_figures(unit: Unit, period: dict, catalog: dict, running: dict) -> dict
         figures_ += period.get(department_id, Counter())
         figures_ += catalog.get(department_id, Counter())
         figures_ += running.get(department_id, Counter())
-    # Every counter the index may use is present (zero rather than missing), except what the
-    # platform does not record yet: online payments.
+    # Every counter the index may use is present (zero rather than missing), except the fees paid:
+    # a unit that takes no fee on the platform has no "paid online" indicator (its points go to the
+    # others of its group) rather than a zero.
     base = {name: 0 for name in (*rollups.figures.COUNTERS, "items", "items_complete", "items_fresh",
                                  "items_online", "items_immediate", "items_one_visit", "items_no_visit",
                                  "running", "running_overdue")}  # fmt: skip
@@ -233,13 +234,25 @@ class IndexRow:
         }
 
 
+def _period_totals(since: dt.date, until: dt.date) -> dict[int, Counter]:
+    """The running totals of the period, with the fees paid in it (how many, how many online)."""
+    from onewindow.payments.selectors import online_share
+
+    found = rollups.totals(since, until)
+    for department_id, row in online_share(since=since, until=until).items():
+        found.setdefault(department_id, Counter()).update(
+            payments=row["payments"], payments_online=row["payments_online"]
+        )
+    return found
+
+
 def index_table(level: str, since: dt.date, until: dt.date, config=None) -> list[IndexRow]:
     """Every unit of the level scored for the period, ranked, with its change since the period before."""
     config = config or index_rules.default_config()
     today = clock.today()
     catalog, running = _catalog_figures(until), _running_figures(today)
-    now_totals = rollups.totals(since, until)
-    before_totals = rollups.totals(*previous_bounds(since, until))
+    now_totals = _period_totals(since, until)
+    before_totals = _period_totals(*previous_bounds(since, until))
     rows = []
     for unit in units(level):
         figures_ = unit_figures(unit, now_totals, catalog, running)

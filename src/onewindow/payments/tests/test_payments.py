@@ -104,7 +104,9 @@ def test_the_payer_coming_back_before_the_notice_is_answered_by_a_query(paygate,
     pay_at_gateway(again.pay_url)
     page = Client()
     page.force_login(User.objects.get(username="citizen"))
-    back = page.get(f"/payments/return/?reference={payment.reference}", HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    back = page.get(
+        f"/payments/return/?reference={payment.reference}", HTTP_ACCEPT_LANGUAGE="en", follow=True
+    )
     assert "Paid. Your receipt is" in back.content.decode()
     assert Payment.objects.get(pk=payment.pk).status == "paid"
 
@@ -200,9 +202,10 @@ def test_the_reconciliation_finds_planted_mismatches(paygate, fee_first, tmp_pat
 
     Payment.objects.filter(pk=second.pk).update(amount=Decimal("8"))  # a record changed by hand
     stray = _file()
+    at = first.paid_at
     Payment.objects.create(case=stray, reference=f"{stray.number}-9", unit_amount=80, amount=80,
                            currency="CNY", channel="online", gateway="reference", status="paid",
-                           created_at=first.paid_at, paid_at=first.paid_at, receipt_number="BL-STRAY")  # fmt: skip
+                           created_at=at, paid_at=at, receipt_number="BL-STRAY")  # fmt: skip
     out = io.StringIO()
     with pytest.raises(SystemExit):
         call_command("payments", "reconcile", "--date", day.isoformat(), stdout=out)
@@ -219,3 +222,22 @@ def test_a_window_payment_counts_as_paid_but_not_online(paygate, fee_first):
     with pytest.raises(services.Conflict):
         services.start_online(User.objects.get(username="citizen"), case.pk)
     assert _accept(case).status == "accepted"
+
+
+def test_the_index_counts_fees_paid_online_per_department(paygate, fee_first):
+    from onewindow.evaluation.selectors import index_table
+
+    online = _paid_online(_file())
+    services.record_at_window(User.objects.get(username="clerk"), _file().pk)
+    day = online.paid_at.date()
+    row = next(r for r in index_table("department", day, day) if r.unit.code == fee_first.department.code)
+    paid_online = next(i for g in row.score.groups for i in g.indicators if i.indicator.code == "paid_online")
+    assert (paid_online.numerator, paid_online.denominator, paid_online.value) == (1, 2, 0.5)
+    others = [r for r in index_table("department", day, day) if r.unit.code != fee_first.department.code]
+    assert all(
+        i.value is None
+        for r in others
+        for g in r.score.groups
+        for i in g.indicators
+        if i.indicator.code == "paid_online"
+    )

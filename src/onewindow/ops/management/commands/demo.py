@@ -107,7 +107,13 @@ class Command(BaseCommand):
         # and the home page says how to try the rest.
         settings.ONEWINDOW_OPEN_KIOSKS = True
         settings.ONEWINDOW_DEMO = True
-        background.start(announce=self.stdout.write, extra=guarantor_commands(port + 100))
+        # The reference payment gateway beside it (its port follows the demo's, as the guarantors' do).
+        paygate = f"127.0.0.1:{port + 10}"
+        os.environ["ONEWINDOW_PAYGATE_URL"] = settings.ONEWINDOW_PAYGATE_URL = f"http://{paygate}"
+        background.start(
+            announce=self.stdout.write,
+            extra=[*guarantor_commands(port + 100), ["paygate", "serve", "--addr", paygate]],
+        )
         if live:
             live_centre.start(live_pace, announce=self.stdout.write)
             self.stdout.write(
