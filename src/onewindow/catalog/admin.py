@@ -184,7 +184,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
             {
                 "fields": (
                     ("channel_window", "channel_online", "channel_mobile", "channel_post"),
-                    "online_url",
+                    ("online_url", "online_level"),
                     ("for_person", "for_enterprise"),
                 )
             },

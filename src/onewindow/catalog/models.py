@@ -229,6 +229,14 @@ class DaysUnit(models.TextChoices):
     CALENDAR = "calendar", _("calendar days")
 
 
+class OnlineLevel(models.TextChoices):
+    """How much of a procedure can be done online (Vietnam's dịch vụ công trực tuyến levels)."""
+
+    NONE = "", _("Information only")
+    PARTIAL = "partial", _("Partly online")
+    FULL = "full", _("Fully online")
+
+
 class PaymentStage(models.TextChoices):
     NONE = "none", _("No: paid elsewhere, or free")
     FILING = "filing", _("Before acceptance")
@@ -317,6 +325,13 @@ class ServiceItem(Translatable):
     channel_mobile = models.BooleanField(_("mobile app"), default=False)
     channel_post = models.BooleanField(_("by post"), default=False)
     online_url = models.URLField(_("online service address"), blank=True)
+    online_level = models.CharField(
+        _("online level"),
+        max_length=8,
+        choices=OnlineLevel.choices,
+        blank=True,
+        help_text=_("Fully online: filed, paid and delivered without a visit; partly: some step in person."),
+    )
     for_person = models.BooleanField(_("serves persons"), default=True)
     for_enterprise = models.BooleanField(_("serves enterprises"), default=False)
 

@@ -14,6 +14,7 @@ from .models import (
     ItemType,
     LifeEvent,
     MaterialKind,
+    OnlineLevel,
     PaymentStage,
     Region,
 )
@@ -131,6 +132,7 @@ class ItemEntry(_Entry):
     extension_days: Count = 0
     channels: list[Literal[CHANNELS]] = ["window"]
     online_url: str = ""
+    online_level: _choices(OnlineLevel) = ""
     service_objects: Annotated[list[Literal["person", "enterprise"]], Field(min_length=1)] = ["person"]
     result_material: Code | Literal[""] = ""
     legal_basis: str = ""
