@@ -162,7 +162,7 @@ def override_errors(overrides: Any, path: str) -> list[tuple[str, str]]:
                 errors.append((f"{path}.{name}", "must be true or false"))
         elif name == "fee":
             if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                errors.append((f"{path}.{name}", "must be a number of yuan, 0 or more"))
+                errors.append((f"{path}.{name}", "must be an amount, 0 or more"))
         elif name == "legal_days" and value is None:
             continue
         elif isinstance(value, bool) or not isinstance(value, int) or value < 0:

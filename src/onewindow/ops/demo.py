@@ -28,6 +28,16 @@ def demo_catalog_text() -> str:
     return files("onewindow.catalog").joinpath("fixtures/demo_catalog.yaml").read_text(encoding="utf-8")
 
 
+# Further demo regions, loaded beside the Chinese centre into one instance (docs/demo.md).
+REGION_CATALOGS = {"quang-nam": "fixtures/quang_nam_catalog.yaml"}
+
+
+def load_region_catalog(region: str) -> ImportSummary:
+    """The catalog of a further demo region: its units, one-stop sections and procedures."""
+    text = files("onewindow.catalog").joinpath(REGION_CATALOGS[region]).read_text(encoding="utf-8")
+    return import_catalog(text)
+
+
 @transaction.atomic
 def load_demo() -> tuple[ImportSummary, int]:
     """Load (or refresh) the demo catalog and users; running it again changes nothing."""

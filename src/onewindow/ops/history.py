@@ -145,8 +145,10 @@ def _poisson(rng: random.Random, mean: float) -> int:
 
 
 def published_items_with_parts() -> list[ServiceItem]:
-    """What applicants can file, loaded once with everything filing reads."""
-    return list(item_with_parts(ServiceItem.objects.published()).order_by("code"))
+    """What applicants can file at departments with demo staff to handle it (another demo region
+    writes its own history), loaded once with everything filing reads."""
+    staffed = ServiceItem.objects.published().filter(department__staff__isnull=False).distinct()
+    return list(item_with_parts(staffed).order_by("code"))
 
 
 def demo_users() -> dict[str, User]:

@@ -10,7 +10,14 @@ from onewindow.hall.demo import load_demo_history
 from onewindow.hotline.demo import DEMO_DAYS, load_demo_hotline
 from onewindow.ops import background
 from onewindow.ops import live as live_centre
-from onewindow.ops.demo import load_demo, load_demo_cases, load_demo_certificates, load_demo_registers
+from onewindow.ops.demo import (
+    REGION_CATALOGS,
+    load_demo,
+    load_demo_cases,
+    load_demo_certificates,
+    load_demo_registers,
+    load_region_catalog,
+)
 from onewindow.ops.history import ensure_history
 from onewindow.policies.demo import load_demo_policies
 from onewindow.trading.demo import guarantor_commands, load_demo_trading
@@ -61,6 +68,7 @@ class Command(BaseCommand):
             os.environ["ONEWINDOW_PUBLIC_URL"] = settings.ONEWINDOW_PUBLIC_URL = f"http://{addr}"
         call_command("migrate", interactive=False, verbosity=0)
         summary, users = load_demo()
+        provinces = {region: load_region_catalog(region) for region in REGION_CATALOGS}
         history = ensure_history(weeks=history_weeks)
         # Today's few cases: after a history just written, or into an empty case table.
         with notices_held_back():  # the demo's own cases notify nobody
@@ -72,6 +80,8 @@ class Command(BaseCommand):
         trading = load_demo_trading(first_port=port + 100)
         policies = load_demo_policies()
         self.stdout.write(f"Data folder: {settings.DATA_DIR}")
+        for region, region_summary in provinces.items():
+            self.stdout.write(f"Region {region}: {region_summary}")
         self.stdout.write(
             f"Demo catalog: {summary}; {users} demo users created (password: {DEMO_PASSWORD}); "
             f"{cases} demo cases and {tickets} tickets of hall history created"
