@@ -8,12 +8,14 @@ code of the public tracking address.
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import segno
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from onewindow.core import seals
@@ -21,6 +23,23 @@ from onewindow.core.ids import mask
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+
+LATIN_FONT = "DejaVuSans"
+_FONT_FILES = (
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+    Path("/usr/share/fonts/dejavu/DejaVuSans.ttf"),
+)
+
+
+def latin_font() -> str:
+    """The registered name of a font with the Vietnamese letters (ư, ơ, ạ, ễ…): DejaVu Sans from
+    Debian's fonts-dejavu-core, registered on first use."""
+    if LATIN_FONT not in pdfmetrics.getRegisteredFontNames():
+        found = next((path for path in _FONT_FILES if path.exists()), None)
+        if found is None:
+            raise RuntimeError("DejaVu Sans is missing: install Debian's fonts-dejavu-core")
+        pdfmetrics.registerFont(TTFont(LATIN_FONT, str(found)))
+    return LATIN_FONT
 
 
 def draw_qr(canvas: Canvas, text: str, x: float, y: float, size: float) -> None:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("cases/<int:case_id>/reveal/", views.case_reveal, name="case-reveal"),
     path("cases/<int:case_id>/receipt.pdf", views.receipt, name="case-receipt"),
     path("cases/<int:case_id>/decision.pdf", views.decision, name="case-decision"),
+    path("cases/<int:case_id>/forms/<slug:kind>.pdf", views.form, name="case-form"),
     path("services/<str:code>/apply/", views.intake, name="intake"),
     path("track/<str:number>/", views.track, name="track"),
     path("bundles/<str:code>/apply/", views.bundle_apply, name="bundle-apply"),

@@ -23,7 +23,7 @@ from onewindow.payments import selectors as payment_selectors
 from onewindow.shareddata import selectors as shared_data_selectors
 from onewindow.shareddata import services as shared_data
 
-from . import bundle_services, documents, selectors, services, states
+from . import bundle_services, documents, selectors, services, states, vn_documents
 from .forms import ApplicantForm
 from .models import Case, DeliveryMethod, MaterialStatus, Status
 
@@ -90,6 +90,7 @@ def case_detail(request, case_id, errors=None, status=200, reveal=False):
             "applicant_view": case.applicant_user_id == request.user.pk and request.user.role in APPLICANTS,
             "rating_url": _own_rating_url(request, case),
             "fee": payment_selectors.case_fee(request.user, case),
+            "forms": vn_documents.available(case),
             "shows_id": revealed or case.applicant_user_id == request.user.pk,
             "may_reveal": selectors.sees_id_numbers(request.user) and not revealed,
             "errors": errors or [],
@@ -263,8 +264,20 @@ def receipt(request, case_id):
     case = _case_or_404(request, case_id)
     if case.accepted_on is None:
         raise Http404(_("The case is not accepted yet."))
-    body = documents.receipt_pdf(case, tracking_url(request, case), rating_url=rating_url(request, case))
+    if vn_documents.is_vietnamese(case):  # Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu số 01)
+        body = vn_documents.form_pdf(case, "receipt", tracking_url(request, case))
+    else:
+        body = documents.receipt_pdf(case, tracking_url(request, case), rating_url=rating_url(request, case))
     return _pdf(body, f"receipt-{case.number}.pdf")
+
+
+@login_required
+def form(request, case_id, kind):
+    """A Vietnamese unit's one-stop form the case has reached (supplement request, refusal, apology)."""
+    case = _case_or_404(request, case_id)
+    if kind not in vn_documents.available(case):
+        raise Http404(_("This case has no such form."))
+    return _pdf(vn_documents.form_pdf(case, kind, tracking_url(request, case)), f"{kind}-{case.number}.pdf")
 
 
 @login_required

@@ -1,42 +1,23 @@
 """The receipt of a paid fee as PDF: biên lai điện tử thu phí, lệ phí for a Vietnamese unit, 缴费凭证
 for a Chinese one, in the unit's language.
 
-Vietnamese needs a font with its letters (ư, ơ, ạ, ễ…): DejaVu Sans from Debian's fonts-dejavu-core,
-found where the system keeps it. Chinese uses the CID font of the case documents."""
+Vietnamese uses DejaVu Sans (`cases.documents.latin_font`), Chinese the CID font of the case
+documents."""
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from pathlib import Path
 
 from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from onewindow.cases.documents import FONT as CHINESE_FONT
-from onewindow.cases.documents import draw_qr
+from onewindow.cases.documents import draw_qr, latin_font
 from onewindow.core.ids import mask
 
 from . import fees
-
-LATIN_FONT = "DejaVuSans"
-_FONT_FILES = (
-    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
-    Path("/usr/share/fonts/dejavu/DejaVuSans.ttf"),
-)
-
-
-def latin_font() -> str:
-    """The registered name of a font with the Vietnamese letters (registered on first use)."""
-    if LATIN_FONT not in pdfmetrics.getRegisteredFontNames():
-        found = next((path for path in _FONT_FILES if path.exists()), None)
-        if found is None:
-            raise RuntimeError("DejaVu Sans is missing: install Debian's fonts-dejavu-core")
-        pdfmetrics.registerFont(TTFont(LATIN_FONT, str(found)))
-    return LATIN_FONT
 
 
 @dataclass(frozen=True)
