@@ -91,8 +91,8 @@ class StaffIdleTimeoutMiddleware:
 
 
 class LanguageOfPartsMiddleware:
-    """Chinese text in a page of another language marked as Chinese (`core.langparts`). It follows
-    LocaleMiddleware, whose language is still active when the response comes back through here."""
+    """Chinese and Vietnamese text in a page of another language marked as such (`core.langparts`). It
+    follows LocaleMiddleware, whose language is still active when the response comes back through here."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -100,19 +100,20 @@ class LanguageOfPartsMiddleware:
     def __call__(self, request):
         from django.utils.translation import get_language
 
-        from .langparts import is_chinese, mark_chinese_parts
+        from .langparts import mark_language_parts
 
         response = self.get_response(request)
-        language = get_language()
         if (
-            is_chinese(language)
-            or response.streaming
+            response.streaming
             or not response.get("Content-Type", "").startswith("text/html")
             or response.has_header("Content-Encoding")
         ):
             return response
         charset = response.charset or "utf-8"
-        response.content = mark_chinese_parts(response.content.decode(charset), language).encode(charset)
-        if response.has_header("Content-Length"):
-            response["Content-Length"] = str(len(response.content))
+        page = response.content.decode(charset)
+        marked = mark_language_parts(page, get_language() or "")
+        if marked is not page:
+            response.content = marked.encode(charset)
+            if response.has_header("Content-Length"):
+                response["Content-Length"] = str(len(response.content))
         return response

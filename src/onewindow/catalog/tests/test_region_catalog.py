@@ -65,3 +65,10 @@ def test_the_fee_of_a_copy_procedure_is_in_dong(quang_nam):
     item = ServiceItem.objects.get(code="2.000635")
     fee = fees.fee_for(item.fee, item.fee_per_copy, 3, fees.currency_for(item.department.calendar))
     assert (fee.amount, fees.display(fee.amount, fee.currency)) == (Decimal("24000"), "24.000 ₫")
+
+
+def test_vietnamese_content_in_a_chinese_page_says_it_is_vietnamese(quang_nam, client: Client):
+    page = client.get("/departments/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert '<html lang="zh-hans">' in page
+    assert '<span lang="vi">Ủy ban nhân dân phường Minh An</span>' in page
+    assert '<span lang="vi">东莞' not in page  # Chinese stays unmarked in a Chinese page
