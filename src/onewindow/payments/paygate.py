@@ -26,9 +26,10 @@ import sqlite3
 import threading
 import time
 from decimal import Decimal, InvalidOperation
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from onewindow.core.refserver import JsonHandler
 from onewindow.payments import protocol
 
 log = logging.getLogger("onewindow.paygate")
@@ -262,19 +263,9 @@ button{{font-size:1.1rem;min-height:48px;padding:0 1.2rem;margin-right:.5rem}}dt
 
 
 def handler_for(gateway: Gateway):
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(JsonHandler):
         server_version = "OneWindowReferencePaygate/1"
-
-        def log_message(self, format, *args):  # noqa: A002 (the base class's name)
-            log.debug(format, *args)
-
-        def _reply(self, status: int, document: dict) -> None:
-            body = json.dumps(document).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+        log = log
 
         def _html(self, status: int, page: str) -> None:
             body = page.encode()
@@ -287,7 +278,7 @@ def handler_for(gateway: Gateway):
         def _body(self) -> bytes | None:
             length = int(self.headers.get("Content-Length") or 0)
             if length > MAX_BODY:
-                self._reply(413, {"error": "the body is too large"})
+                self.reply(413, {"error": "the body is too large"})
                 return None
             return self.rfile.read(length)
 
@@ -295,14 +286,14 @@ def handler_for(gateway: Gateway):
             try:
                 msg_id = protocol.verify(gateway.secret, self.command, self.path, dict(self.headers), body)
             except protocol.VerificationError as refused:
-                self._reply(401, {"error": str(refused)})
+                self.reply(401, {"error": str(refused)})
                 return False
             with gateway.lock:
                 now = time.time()
                 for old in [m for m, at in gateway.seen.items() if at < now - 2 * protocol.TOLERANCE_SECONDS]:
                     del gateway.seen[old]
                 if msg_id in gateway.seen:
-                    self._reply(401, {"error": "this message id was already received (replay)"})
+                    self.reply(401, {"error": "this message id was already received (replay)"})
                     return False
                 gateway.seen[msg_id] = now
             return True
@@ -310,23 +301,23 @@ def handler_for(gateway: Gateway):
         def do_GET(self):
             path = urlsplit(self.path).path
             if path == "/healthz":
-                return self._reply(200, {"merchant": gateway.merchant, "ok": True})
+                return self.reply(200, {"merchant": gateway.merchant, "ok": True})
             if found := re.fullmatch(r"/pay/([A-Za-z0-9_-]+)", path):
                 return self._checkout(found.group(1))
             if not path.startswith("/v1/"):
-                return self._reply(404, {"error": "not found"})
+                return self.reply(404, {"error": "not found"})
             if not self._signed(b""):
                 return None
             if found := re.fullmatch(r"/v1/payments/([A-Za-z0-9_.-]+)", path):
                 row = gateway._payment("reference", found.group(1))
                 return (
-                    self._reply(200, gateway.describe(row))
+                    self.reply(200, gateway.describe(row))
                     if row
-                    else self._reply(404, {"error": "no such payment"})
+                    else self.reply(404, {"error": "no such payment"})
                 )
             if found := re.fullmatch(r"/v1/statements/(\d{4}-\d{2}-\d{2})", path):
-                return self._reply(200, gateway.statement(found.group(1)))
-            return self._reply(404, {"error": "not found"})
+                return self.reply(200, gateway.statement(found.group(1)))
+            return self.reply(404, {"error": "not found"})
 
         def do_POST(self):
             path = urlsplit(self.path).path
@@ -336,20 +327,20 @@ def handler_for(gateway: Gateway):
             if found := re.fullmatch(r"/pay/([A-Za-z0-9_-]+)", path):
                 return self._settle(found.group(1), body)
             if not path.startswith("/v1/"):
-                return self._reply(404, {"error": "not found"})
+                return self.reply(404, {"error": "not found"})
             if not self._signed(body):
                 return None
             try:
                 document = json.loads(body or b"{}")
             except ValueError:
-                return self._reply(400, {"error": "the body is not JSON"})
+                return self.reply(400, {"error": "the body is not JSON"})
             if path == "/v1/payments":
-                return self._reply(*gateway.create(document))
+                return self.reply(*gateway.create(document))
             if found := re.fullmatch(r"/v1/payments/([A-Za-z0-9_.-]+)/refunds", path):
-                return self._reply(
+                return self.reply(
                     *gateway.refund(found.group(1), document if isinstance(document, dict) else {})
                 )
-            return self._reply(404, {"error": "not found"})
+            return self.reply(404, {"error": "not found"})
 
         def _checkout(self, payment_id: str):
             row = gateway._payment("id", payment_id)

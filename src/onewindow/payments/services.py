@@ -84,6 +84,20 @@ def _payable(case: Case, copies) -> fees.Fee:
     return fee
 
 
+def _new_payment(case: Case, fee: fees.Fee, channel: str, gateway_code: str = "") -> Payment:
+    return Payment.objects.create(
+        case=case,
+        reference=f"{case.number}-{case.payments.count() + 1}",
+        unit_amount=fee.unit_amount,
+        copies=fee.copies,
+        amount=fee.amount,
+        currency=fee.currency,
+        channel=channel,
+        gateway=gateway_code,
+        created_at=clock.now(),
+    )
+
+
 def start_online(actor: User, case_id: int, copies: int = 1) -> Payment:
     """The case's online payment, created at the gateway, with the page to send the payer to. Asked
     again, it is the same payment (the gateway creates one per reference); a new number of copies
@@ -101,17 +115,7 @@ def start_online(actor: User, case_id: int, copies: int = 1) -> Payment:
             payment.save(update_fields=["status"])
             payment = None
         if payment is None:
-            payment = Payment.objects.create(
-                case=case,
-                reference=f"{case.number}-{case.payments.count() + 1}",
-                unit_amount=fee.unit_amount,
-                copies=fee.copies,
-                amount=fee.amount,
-                currency=fee.currency,
-                channel=Payment.Channel.ONLINE,
-                gateway=gateway().code,
-                created_at=clock.now(),
-            )
+            payment = _new_payment(case, fee, Payment.Channel.ONLINE, gateway().code)
     if not payment.pay_url:
         base = settings.ONEWINDOW_PUBLIC_URL
         started = gateway().create(
@@ -213,16 +217,7 @@ def record_at_window(actor: User, case_id: int, copies: int = 1) -> Payment:
         if payment:  # the applicant started online and paid here instead
             payment.status = Payment.Status.CANCELLED
             payment.save(update_fields=["status"])
-        payment = Payment.objects.create(
-            case=case,
-            reference=f"{case.number}-{case.payments.count() + 1}",
-            unit_amount=fee.unit_amount,
-            copies=fee.copies,
-            amount=fee.amount,
-            currency=fee.currency,
-            channel=Payment.Channel.WINDOW,
-            created_at=clock.now(),
-        )
+        payment = _new_payment(case, fee, Payment.Channel.WINDOW)
         _mark_paid(payment, "", clock.now(), actor)
     return payment
 

@@ -20,8 +20,9 @@ import threading
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
+from onewindow.core.refserver import JsonHandler
 from onewindow.trading import protocol
 
 log = logging.getLogger("onewindow.guarantor")
@@ -121,54 +122,44 @@ def _valid_application(document) -> str:
 
 
 def handler_for(config: GuarantorConfig):
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(JsonHandler):
         server_version = "OneWindowReferenceGuarantor/1"
-
-        def log_message(self, format, *args):  # noqa: A002 (the base class's name)
-            log.debug(format, *args)
-
-        def _reply(self, status: int, document: dict) -> None:
-            body = json.dumps(document).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+        log = log
 
         def do_GET(self):
             if self.path == "/healthz":
-                self._reply(200, {"guarantor": config.code, "ok": True})
+                self.reply(200, {"guarantor": config.code, "ok": True})
             else:
-                self._reply(404, {"error": "not found"})
+                self.reply(404, {"error": "not found"})
 
         def do_POST(self):
             if self.path not in ("/applications", "/notices"):
-                return self._reply(404, {"error": "not found"})
+                return self.reply(404, {"error": "not found"})
             length = int(self.headers.get("Content-Length") or 0)
             if length > MAX_BODY:
-                return self._reply(413, {"error": "the body is too large"})
+                return self.reply(413, {"error": "the body is too large"})
             body = self.rfile.read(length)
             try:
                 msg_id = protocol.verify(config.platform_key, dict(self.headers), body, int(time.time()))
             except protocol.SignatureRefused as refused:
-                return self._reply(401, {"error": str(refused)})
+                return self.reply(401, {"error": str(refused)})
             with config.lock:
                 now = time.time()
                 for old in [m for m, at in config.seen.items() if at < now - 2 * protocol.TOLERANCE_SECONDS]:
                     del config.seen[old]
                 if msg_id in config.seen:
-                    return self._reply(409, {"error": "this message id was already received (replay)"})
+                    return self.reply(409, {"error": "this message id was already received (replay)"})
                 config.seen[msg_id] = now
             try:
                 document = json.loads(body)
             except ValueError:
-                return self._reply(400, {"error": "the body is not JSON"})
+                return self.reply(400, {"error": "the body is not JSON"})
             if self.path == "/notices":
-                return self._reply(200, {"acknowledged": document.get("reference", "")})
+                return self.reply(200, {"acknowledged": document.get("reference", "")})
             problem = _valid_application(document)
             if problem:
-                return self._reply(400, {"error": problem})
-            self._reply(202, {"accepted": document["reference"]})
+                return self.reply(400, {"error": problem})
+            self.reply(202, {"accepted": document["reference"]})
             if not config.never_answer:
                 threading.Thread(target=_answer_later, args=(config, document), daemon=True).start()
 

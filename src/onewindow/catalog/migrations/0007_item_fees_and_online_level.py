@@ -4,30 +4,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0006_commitments_and_prefill'),
+        ("catalog", "0006_commitments_and_prefill"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='serviceitem',
-            name='fee_per_copy',
-            field=models.BooleanField(default=False, help_text='Charged for each copy the applicant asks for.', verbose_name='fee per copy'),
+            model_name="serviceitem",
+            name="fee_per_copy",
+            field=models.BooleanField(
+                default=False,
+                help_text="Charged for each copy the applicant asks for.",
+                verbose_name="fee per copy",
+            ),
         ),
         migrations.AddField(
-            model_name='serviceitem',
-            name='online_level',
-            field=models.CharField(blank=True, choices=[('', 'Information only'), ('partial', 'Partly online'), ('full', 'Fully online')], help_text='Fully online: filed, paid and delivered without a visit; partly: some step in person.', max_length=8, verbose_name='online level'),
+            model_name="serviceitem",
+            name="online_level",
+            field=models.CharField(
+                blank=True,
+                choices=[("", "Information only"), ("partial", "Partly online"), ("full", "Fully online")],
+                help_text="Fully online: filed, paid and delivered without a visit; partly: some step in person.",
+                max_length=8,
+                verbose_name="online level",
+            ),
         ),
         migrations.AddField(
-            model_name='serviceitem',
-            name='payment_stage',
-            field=models.CharField(choices=[('none', 'No: paid elsewhere, or free'), ('filing', 'Before acceptance'), ('decision', 'Before the result is handed over')], default='none', max_length=10, verbose_name='fee paid on the platform'),
+            model_name="serviceitem",
+            name="payment_stage",
+            field=models.CharField(
+                choices=[
+                    ("none", "No: paid elsewhere, or free"),
+                    ("filing", "Before acceptance"),
+                    ("decision", "Before the result is handed over"),
+                ],
+                default="none",
+                max_length=10,
+                verbose_name="fee paid on the platform",
+            ),
         ),
         migrations.AlterField(
-            model_name='serviceitem',
-            name='fee',
-            field=models.DecimalField(decimal_places=2, default=0, help_text="In the department's currency: yuan in China, đồng in Vietnam.", max_digits=12, verbose_name='fee'),
+            model_name="serviceitem",
+            name="fee",
+            field=models.DecimalField(
+                decimal_places=2,
+                default=0,
+                help_text="In the department's currency: yuan in China, đồng in Vietnam.",
+                max_digits=12,
+                verbose_name="fee",
+            ),
         ),
     ]

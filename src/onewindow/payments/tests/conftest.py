@@ -3,12 +3,12 @@ import os
 import secrets
 import subprocess
 import sys
-import time
 import urllib.request
 from types import SimpleNamespace
 
 import pytest
 
+from onewindow.core.refserver import wait_until_healthy
 from onewindow.integrations.receiver import free_port
 
 
@@ -29,15 +29,7 @@ def paygate(settings, tmp_path, live_server):
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/healthz", timeout=1).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError("the reference gateway did not start") from None
-            time.sleep(0.1)
+    wait_until_healthy(f"{url}/healthz", process, "the reference gateway")
     yield SimpleNamespace(url=url, secret=secret, database=tmp_path / "paygate" / "paygate.sqlite3")
     process.terminate()
     process.wait(timeout=10)

@@ -65,8 +65,11 @@ def _paid_online(case: Case) -> Payment:
     )
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
-        payment.refresh_from_db()
-        if payment.status == Payment.Status.PAID:
+        # The history entry is the notice's last write (on SQLite the live server shares this
+        # connection, so its writes show before they commit).
+        if CaseEvent.objects.filter(case=case, action="fee_paid").exists():
+            time.sleep(0.2)
+            payment.refresh_from_db()
             return payment
         time.sleep(0.1)
     raise AssertionError("the gateway's notice did not arrive")

@@ -4,14 +4,13 @@ reference guarantor running as its own process."""
 import datetime as dt
 import subprocess
 import sys
-import time
-import urllib.request
 from decimal import Decimal
 
 import pytest
 
 from onewindow.core.demo_users import ensure_user
 from onewindow.core.models import Role, User
+from onewindow.core.refserver import wait_until_healthy
 from onewindow.integrations.receiver import free_port
 from onewindow.trading.demo import ensure_enterprise, uscc_of
 
@@ -95,15 +94,7 @@ def start_guarantor(tmp_path, settings, db):
             stderr=subprocess.DEVNULL,
         )
         processes.append(process)
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("the reference guarantor did not start") from None
-                time.sleep(0.1)
+        wait_until_healthy(f"http://127.0.0.1:{port}/healthz", process, "the reference guarantor")
         guarantor.private_key = private  # for tests that speak as the guarantor
         return guarantor
 

@@ -4,6 +4,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from onewindow.core.refserver import serve_until_interrupted
 from onewindow.integrations import receiver, signing
 
 
@@ -54,9 +55,4 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"cannot listen on {host}:{port}: {error}") from error
         self.stderr.write(f"receiving webhooks on http://{host}:{port}/ (Ctrl+C stops)")
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            server.server_close()
+        serve_until_interrupted(server)

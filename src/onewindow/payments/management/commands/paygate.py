@@ -3,6 +3,7 @@ import logging
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from onewindow.core.refserver import parse_addr, serve_until_interrupted
 from onewindow.payments import paygate
 
 
@@ -32,9 +33,10 @@ class Command(BaseCommand):
     def handle(self, *args, action, addr, db, merchant, notice_delay, **options):
         logging.basicConfig(level=logging.INFO, format="%(asctime)s paygate %(message)s")
         addr = addr or settings.ONEWINDOW_PAYGATE_URL.split("://", 1)[-1]
-        host, _colon, port = addr.rpartition(":")
-        if not host or not port.isdigit():
-            raise CommandError("--addr must be HOST:PORT")
+        try:
+            host, port = parse_addr(addr)
+        except ValueError as error:
+            raise CommandError(f"--addr {error}") from None
         gateway = paygate.Gateway(
             database=db or str(settings.DATA_DIR / "paygate.sqlite3"),
             merchant=merchant or settings.ONEWINDOW_PAYGATE_MERCHANT,
@@ -42,12 +44,7 @@ class Command(BaseCommand):
             public_url=f"http://{addr}",
             notice_delay=notice_delay,
         )
-        server = paygate.serve(gateway, host, int(port))
+        server = paygate.serve(gateway, host, port)
         self.stdout.write(f"Reference payment gateway on http://{addr}/", ending="\n")
         self.stdout.flush()
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            server.server_close()
+        serve_until_interrupted(server)

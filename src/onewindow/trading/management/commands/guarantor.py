@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from onewindow.core.refserver import parse_addr, serve_until_interrupted
 from onewindow.trading import guarantor_service, protocol
 
 
@@ -86,9 +87,10 @@ class Command(BaseCommand):
         from onewindow.trading.services import platform_public_key_path
 
         logging.basicConfig(level=logging.INFO, format="%(asctime)s guarantor %(message)s")
-        host, _colon, port = addr.rpartition(":")
-        if not host or not port.isdigit():
-            raise CommandError("--addr must be HOST:PORT")
+        try:
+            host, port = parse_addr(addr)
+        except ValueError as error:
+            raise CommandError(f"--addr {error}") from None
         try:
             limit = Decimal(decline_above) if decline_above else None
         except InvalidOperation:
@@ -104,15 +106,10 @@ class Command(BaseCommand):
             never_answer=never_answer,
             decline_above=limit,
         )
-        server = guarantor_service.serve(config, host, int(port))
+        server = guarantor_service.serve(config, host, port)
         self.stdout.write(f"Reference guarantor {code} on http://{addr}/", ending="\n")
         self.stdout.flush()
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            server.server_close()
+        serve_until_interrupted(server)
 
 
 def _read_key(path: Path) -> str:
