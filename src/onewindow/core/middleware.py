@@ -2,9 +2,15 @@
 a file of ours; no inline code, no CDN) and a Permissions Policy. The interactive API docs load
 Swagger UI with inline code, so that page gets a policy of its own."""
 
+import functools
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'{forms}; "
+    "frame-ancestors 'none'"
 )
 DOCS_CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
@@ -20,11 +26,21 @@ class SecurityHeadersMiddleware:
         self.get_response = get_response
         self.docs_prefix = "/api/v1/docs"
 
+    @staticmethod
+    @functools.cache
+    def _csp(gateway_url: str) -> str:
+        # *Pay online* posts here and is redirected to the payment gateway's page: browsers hold
+        # form-action to every redirect of a form's submission.
+        gateway = urlsplit(gateway_url)
+        return CSP.format(forms=f" {gateway.scheme}://{gateway.netloc}" if gateway.netloc else "")
+
     def __call__(self, request):
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = (
-                DOCS_CSP if request.path.startswith(self.docs_prefix) else CSP
+                DOCS_CSP
+                if request.path.startswith(self.docs_prefix)
+                else self._csp(settings.ONEWINDOW_PAYGATE_URL)
             )
         response.setdefault("Permissions-Policy", PERMISSIONS)
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")

@@ -13,9 +13,11 @@ from onewindow.integrations.receiver import free_port
 
 
 @pytest.fixture
-def paygate(settings, tmp_path, live_server):
+def paygate(request, settings, tmp_path, live_server):
     """The reference gateway as its own process (`onewindow paygate serve`), sharing a fresh merchant
-    secret with this platform, whose notices reach the test's live server."""
+    secret with this platform, whose notices reach the test's live server (after
+    `notice_delay` seconds, given by indirect parametrisation)."""
+    delay = getattr(request, "param", {}).get("notice_delay", 0)
     port = free_port()
     secret = "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
     settings.ONEWINDOW_PAYGATE_SECRET = secret
@@ -23,7 +25,17 @@ def paygate(settings, tmp_path, live_server):
     settings.ONEWINDOW_PUBLIC_URL = live_server.url
     env = {**os.environ, "ONEWINDOW_PAYGATE_SECRET": secret, "ONEWINDOW_DATA_DIR": str(tmp_path / "paygate")}
     process = subprocess.Popen(
-        [sys.executable, "-m", "onewindow.cli", "paygate", "serve", "--addr", f"127.0.0.1:{port}"],
+        [
+            sys.executable,
+            "-m",
+            "onewindow.cli",
+            "paygate",
+            "serve",
+            "--addr",
+            f"127.0.0.1:{port}",
+            "--notice-delay",
+            str(delay),
+        ],  # fmt: skip
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

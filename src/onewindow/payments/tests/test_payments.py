@@ -93,8 +93,10 @@ def test_the_fee_is_paid_online_before_acceptance_and_its_receipt_prints(paygate
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
     assert payment.receipt_number in text and "¥80.00" in text
-    shown = page.get(f"/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert payment.receipt_number in shown and "Pay online" not in shown
+    shown = page.get(f"/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert payment.receipt_number in shown.content.decode() and "Pay online" not in shown.content.decode()
+    # The browser may follow *Pay online*'s redirect to the gateway's page.
+    assert f"form-action 'self' {paygate.url};" in shown["Content-Security-Policy"]
 
 
 def test_the_payer_coming_back_before_the_notice_is_answered_by_a_query(paygate, fee_first, settings):
