@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def quang_nam(demo):
     load_region_catalog("quang-nam")
-    return Region.objects.get(code="VN-49")
+    return Region.objects.get(code="VN49")
 
 
 def _under(region: Region) -> list[Region]:
@@ -72,3 +72,10 @@ def test_vietnamese_content_in_a_chinese_page_says_it_is_vietnamese(quang_nam, c
     assert '<html lang="zh-hans">' in page
     assert '<span lang="vi">Ủy ban nhân dân phường Minh An</span>' in page
     assert '<span lang="vi">东莞' not in page  # Chinese stays unmarked in a Chinese page
+
+
+def test_every_unit_code_leaves_room_for_case_numbers(quang_nam):
+    from onewindow.cases.models import Case
+
+    longest = max(len(r.code) for r in _under(quang_nam)) + len("-20250303-0000001")
+    assert longest <= Case._meta.get_field("number").max_length
