@@ -135,5 +135,5 @@ def reconciliation(request):
         request,
         "payments/reconciliation.html",
         {"reports": selectors.reconciliations(), "errors": errors},
-        status=422 if errors else 200,
+        status=400 if errors else 200,
     )

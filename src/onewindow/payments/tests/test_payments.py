@@ -246,3 +246,20 @@ def test_the_index_counts_fees_paid_online_per_department(paygate, fee_first):
         for i in g.indicators
         if i.indicator.code == "paid_online"
     )
+
+
+def test_supervisors_reach_the_reconciliation_and_a_bad_day_is_named(paygate, fee_first):
+    page = Client()
+    page.force_login(User.objects.get(username="supervisor"))
+    start = page.get("/start/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'href="/payments/reconciliation/"' in start
+    assert page.get("/payments/reconciliation/", HTTP_ACCEPT_LANGUAGE="en").status_code == 200
+    bad = page.post("/payments/reconciliation/", {"day": "yesterday"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert bad.status_code == 400 and "<code>day</code>: Give the day as YYYY-MM-DD." in bad.content.decode()
+    done = page.post(
+        "/payments/reconciliation/", {"day": "2025-03-03"}, HTTP_ACCEPT_LANGUAGE="en", follow=True
+    )
+    assert "2025-03-03" in done.content.decode() and "Balanced" in done.content.decode()
+    citizen = Client()
+    citizen.force_login(User.objects.get(username="citizen"))
+    assert citizen.get("/payments/reconciliation/").status_code == 404
