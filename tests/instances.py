@@ -6,7 +6,6 @@ browser tests that must stop the server under a page."""
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,20 +13,15 @@ import urllib.request
 from pathlib import Path
 
 from onewindow.core.bench import new_postgres_database
+from onewindow.integrations.receiver import free_port
 
 ONEWINDOW = Path(sys.executable).with_name("onewindow")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Instance:
     def __init__(self, env: dict):
         self.env = env
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = None
 

@@ -42,6 +42,11 @@ def latin_font() -> str:
     return LATIN_FONT
 
 
+def font_for(text: str, latin: str) -> str:
+    """The Chinese font for text with Chinese in it (a name, an item), else `latin`."""
+    return FONT if any("\u4e00" <= c <= "\u9fff" for c in text) else latin
+
+
 def draw_qr(canvas: Canvas, text: str, x: float, y: float, size: float) -> None:
     """Draw a QR code as filled squares: no image library needed."""
     matrix = segno.make(text, error="m").matrix

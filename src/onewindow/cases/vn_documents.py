@@ -23,8 +23,7 @@ from reportlab.pdfgen.canvas import Canvas
 from onewindow.core import seals
 from onewindow.core.ids import mask
 
-from .documents import FONT as CHINESE_FONT
-from .documents import draw_qr, latin_font
+from .documents import draw_qr, font_for, latin_font
 
 FORMS = {
     "receipt": ("Mẫu số 01", "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"),
@@ -83,7 +82,7 @@ def form_pdf(case, kind: str, tracking_url: str, *, compress: bool = True) -> by
     canvas.drawCentredString(width / 2, height - 58 * mm, title)
     y = height - 72 * mm
     for paragraph in paragraphs:
-        text_font = CHINESE_FONT if any("\u4e00" <= c <= "\u9fff" for c in paragraph) else font
+        text_font = font_for(paragraph, font)
         for line in _wrap(canvas, paragraph, text_font, 10.5, width - 40 * mm):
             canvas.setFont(text_font, 10.5)
             canvas.drawString(20 * mm, y, line)

@@ -301,7 +301,11 @@ def parse(text: str) -> CatalogFile:
 
 
 def import_catalog(text: str) -> ImportSummary:
-    catalog = parse(text)
+    return apply_catalog(parse(text))
+
+
+def apply_catalog(catalog: CatalogFile) -> ImportSummary:
+    """Write a catalog already parsed (and so checked) by `parse`, all or nothing."""
     summary = ImportSummary()
     with transaction.atomic():
         _apply(catalog, summary)

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from onewindow.catalog.models import Department
 from onewindow.catalog.selectors import checklist, published_item
-from onewindow.catalog.transfer import ImportSummary, import_catalog, parse
+from onewindow.catalog.transfer import ImportSummary, apply_catalog, import_catalog, parse
 from onewindow.core.demo_users import ensure_user
 from onewindow.core.ids import resident_id_check_digit, uscc_check_character
 from onewindow.core.models import Role, User
@@ -41,8 +41,8 @@ def load_region_catalog(region: str) -> ImportSummary:
 @transaction.atomic
 def load_demo() -> tuple[ImportSummary, int]:
     """Load (or refresh) the demo catalog and users; running it again changes nothing."""
-    text = demo_catalog_text()
-    summary = import_catalog(text)
+    catalog = parse(demo_catalog_text())
+    summary = apply_catalog(catalog)
     verified = {
         "citizen": ("resident_id", DEMO_CITIZEN_ID),
         "enterprise": ("uscc", DEMO_ENTERPRISE_ID),
@@ -52,7 +52,7 @@ def load_demo() -> tuple[ImportSummary, int]:
         for username, role in DEMO_USERS
     )
     # Reviewers for the centre's own departments (another demo region brings its own staff).
-    codes = [entry.code for entry in parse(text).departments]
+    codes = [entry.code for entry in catalog.departments]
     for department in Department.objects.filter(code__in=codes):
         created += ensure_user(f"reviewer-{department.code}", Role.REVIEWER, department)
     from onewindow.hall.demo import load_demo_halls

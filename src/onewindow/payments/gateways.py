@@ -6,6 +6,7 @@ with the same methods, named in ONEWINDOW_PAYMENT_GATEWAY."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
@@ -102,8 +103,6 @@ class ReferenceGateway:
         return Started(answer["id"], answer["pay_url"])
 
     def verify_notice(self, method, path, headers, body) -> tuple[str, GatewayPayment]:
-        import json
-
         msg_id = protocol.verify(self.secret, method, path, headers, body)
         return msg_id, _payment(json.loads(body))
 

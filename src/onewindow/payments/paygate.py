@@ -63,11 +63,13 @@ class Gateway:
     def _payment(self, column: str, value: str):
         return self.db.execute(f"select * from payments where {column} = ?", (value,)).fetchone()
 
+    def _refunded(self, reference: str) -> Decimal:
+        """What was refunded of a payment so far, summed as decimals (amounts are kept as text)."""
+        rows = self.db.execute("select amount from refunds where reference = ?", (reference,))
+        return sum((Decimal(r["amount"]) for r in rows), Decimal(0))
+
     def describe(self, row) -> dict:
-        refunded = self.db.execute(
-            "select coalesce(sum(cast(amount as real)), 0) from refunds where reference = ?",
-            (row["reference"],),
-        ).fetchone()[0]
+        refunded = self._refunded(row["reference"])
         return {
             "id": row["id"],
             "reference": row["reference"],
@@ -76,7 +78,7 @@ class Gateway:
             "status": row["status"],
             "transaction": row["txn"],
             "paid_at": row["paid_at"],
-            "refunded": str(Decimal(str(refunded)).normalize()) if refunded else "0",
+            "refunded": str(refunded.normalize()) if refunded else "0",
             "pay_url": f"{self.public_url}/pay/{row['id']}",
         }
 
@@ -129,7 +131,7 @@ class Gateway:
             amount = Decimal(str(document.get("amount")))
         except InvalidOperation:
             return 400, {"error": "amount is not a number"}
-        if not refund_reference or amount <= 0:
+        if not refund_reference or not amount.is_finite() or amount <= 0:
             return 400, {"error": "refund_reference and a positive amount are needed"}
         with self.lock:
             row = self._payment("reference", reference)
@@ -142,13 +144,7 @@ class Gateway:
                 return 200, _refund(done)
             if row["status"] != "paid":
                 return 409, {"error": f"the payment is {row['status']}, not paid"}
-            refunded = sum(
-                (
-                    Decimal(r["amount"])
-                    for r in self.db.execute("select amount from refunds where reference = ?", (reference,))
-                ),
-                Decimal(0),
-            )
+            refunded = self._refunded(reference)
             if refunded + amount > Decimal(row["amount"]):
                 return 422, {"error": f"only {Decimal(row['amount']) - refunded} is left to refund"}
             txn = f"RFD{dt.datetime.now().strftime('%Y%m%d')}{secrets.randbelow(10**8):08d}"

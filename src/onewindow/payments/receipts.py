@@ -14,7 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from onewindow.cases.documents import FONT as CHINESE_FONT
-from onewindow.cases.documents import draw_qr, latin_font
+from onewindow.cases.documents import draw_qr, font_for, latin_font
 from onewindow.core.ids import mask
 
 from . import fees
@@ -92,7 +92,7 @@ def receipt_pdf(payment, tracking_url: str) -> bytes:
     canvas.drawCentredString(width / 2, height - 20 * mm, wording.title)
     y = height - 35 * mm
     for label, value in zip(wording.labels, values, strict=True):
-        font = CHINESE_FONT if any("\u4e00" <= c <= "\u9fff" for c in value) else wording.font
+        font = font_for(value, wording.font)
         canvas.setFont(wording.font, 9)
         canvas.drawString(12 * mm, y, f"{label}:")
         canvas.setFont(font, 9)

@@ -8,7 +8,7 @@ from onewindow.core.models import User
 
 from . import fees
 from .models import Payment, Reconciliation
-from .services import REFUND_ROLES, WINDOW_ROLES, fee_of, live_payment
+from .services import REFUND_ROLES, TAKES_NO_PAYMENT, WINDOW_ROLES, fee_of, live_payment
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def case_fee(user: User, case) -> CaseFee | None:
     fee = fee_of(case, payment.copies if payment else 1)
     if not fee.due and payment is None:
         return None
-    open_for_payment = case.status not in ("refused", "withdrawn", "delivered", "revoked", "denied")
+    open_for_payment = case.status not in TAKES_NO_PAYMENT
     unpaid = payment is None or payment.status == Payment.Status.PENDING
     return CaseFee(
         fee=fee,

@@ -4,10 +4,11 @@ signed notices applied once; refunds; the daily reconciliation."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from decimal import Decimal
 
-from django.conf import settings  # noqa: F401 (read by tests through services)
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +31,8 @@ log = logging.getLogger("onewindow.payments")
 LIVE = (Payment.Status.PENDING, Payment.Status.PAID, Payment.Status.REFUNDED)
 WINDOW_ROLES = (Role.CLERK, Role.ADMIN)
 REFUND_ROLES = (Role.SUPERVISOR, Role.ADMIN)
+# Cases that take no payment any more: closed, or denied (a denial is handed over unpaid).
+TAKES_NO_PAYMENT = ("refused", "withdrawn", "delivered", "revoked", "denied")
 
 
 def fee_of(case: Case, copies: int = 1) -> fees.Fee:
@@ -73,7 +76,7 @@ def _case_for(actor: User, case_id: int) -> Case:
 def _payable(case: Case, copies) -> fees.Fee:
     if case.item.payment_stage == "none":
         raise Conflict("this service's fee is not paid on the platform")
-    if case.status in ("refused", "withdrawn", "delivered", "revoked", "denied"):
+    if case.status in TAKES_NO_PAYMENT:
         raise Conflict(f"a {case.status} case takes no payment")
     try:
         fee = fee_of(case, copies)
@@ -136,8 +139,6 @@ def receive_notice(method: str, path: str, headers: dict, body: bytes) -> str:
     payment this platform does not know); protocol.VerificationError for a bad signature."""
     adapter = gateway()
     msg_id, told = adapter.verify_notice(method, path, headers, body)
-    import json
-
     try:
         with transaction.atomic():
             payment = Payment.objects.select_for_update().filter(reference=told.reference).first()

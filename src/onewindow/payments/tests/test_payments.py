@@ -9,6 +9,7 @@ import time
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 from pypdf import PdfReader
@@ -60,9 +61,7 @@ def _accept(case: Case) -> Case:
 def _paid_online(case: Case) -> Payment:
     payment = services.start_online(User.objects.get(username="citizen"), case.pk)
     back = pay_at_gateway(payment.pay_url)
-    assert back.startswith(
-        f"{services.settings.ONEWINDOW_PUBLIC_URL}/payments/return/?reference={payment.reference}"
-    )
+    assert back.startswith(f"{settings.ONEWINDOW_PUBLIC_URL}/payments/return/?reference={payment.reference}")
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
         # The history entry is the notice's last write (on SQLite the live server shares this
