@@ -12,6 +12,10 @@ import pytest
 
 from ..instances import region_instance
 
+# The second test reads the message the first one sent: both run on one worker (make test uses
+# --dist loadgroup), in order.
+pytestmark = pytest.mark.xdist_group("cross_region")
+
 FORWARD = """
 import io
 from reportlab.pdfgen.canvas import Canvas

@@ -6,7 +6,7 @@ from typing import Literal
 from django.conf import settings
 from ninja import Field, File, Form, Header, Query, Router, Schema, Status, UploadedFile
 
-from onewindow.catalog.api import Ref
+from onewindow.catalog.api import Ref, as_ref
 from onewindow.core import clock as platform_clock
 from onewindow.core.auth import bearer
 from onewindow.core.errors import FieldError, InvalidInput
@@ -36,6 +36,13 @@ class CaseIn(Schema):
     applicant: ApplicantIn
     answers: dict[str, str] = Field(default_factory=dict)
     channel: Literal[tuple(Channel.values)] = "online"
+    receiving_unit: str = Field(
+        "",
+        max_length=32,
+        description="Where the case is filed and the result collected: the code of one of the item's "
+        "receiving_departments (a commune for what its district decides); empty: the implementing "
+        "department, or a window clerk's own one-stop section",
+    )
     materials: dict[str, Literal[tuple(MaterialStatus.values)]] = Field(
         default_factory=dict,
         description="A map of material code → status; the window records "
@@ -105,6 +112,10 @@ class CaseSummary(Out):
 
 
 class CaseOut(CaseSummary):
+    received_at: Ref | None = Field(
+        description="The one-stop section that took the case in and hands back the result, when it is "
+        "not the deciding department"
+    )
     applicant: ApplicantOut
     answers: dict
     promised_days: int = Field(
@@ -187,6 +198,7 @@ def _detail(request, case: Case, revealed: bool = False) -> dict:
     shows_id = revealed or case.applicant_user_id == request.auth.pk
     return {
         **_summary(case),
+        "received_at": as_ref(case.receiving_department) if case.receiving_department_id else None,
         "applicant": {
             "name": case.applicant_name,
             "id_type": case.applicant_id_type,
@@ -239,6 +251,7 @@ def create_case(
         answers=payload.answers,
         channel=payload.channel,
         materials=payload.materials,
+        receiving_unit=payload.receiving_unit,
     )
     case, _created = services.submit_case(request.auth, submission, idempotency_key)
     return Status(201, _detail(request, case))
@@ -298,6 +311,13 @@ class BundleCaseIn(Schema):
     applicant: ApplicantIn
     answers: dict[str, str] = Field(default_factory=dict)
     channel: Literal[tuple(Channel.values)] = "online"
+    receiving_unit: str = Field(
+        "",
+        max_length=32,
+        description="Where the case is filed and the result collected: the code of one of the item's "
+        "receiving_departments (a commune for what its district decides); empty: the implementing "
+        "department, or a window clerk's own one-stop section",
+    )
     materials: dict[str, Literal[tuple(MaterialStatus.values)]] = Field(default_factory=dict)
 
 

@@ -21,8 +21,16 @@ class ApplicantForm(forms.Form):
         initial=Channel.WINDOW,
     )
 
-    def __init__(self, *args, materials=(), staff=False, held=None, **kwargs):
+    def __init__(self, *args, materials=(), staff=False, held=None, receivers=(), **kwargs):
+        """`receivers`: where the item may be filed, the implementing department first; a choice
+        only when there is more than one."""
         super().__init__(*args, **kwargs)
+        if len(receivers) > 1:
+            self.fields["receiving_unit"] = forms.ChoiceField(
+                label=_("Received at") if staff else _("Where you file and collect the result"),
+                choices=[(d.code, d.tr()) for d in receivers],
+                help_text=_("Its one-stop section takes the application in and hands back the result."),
+            )
         self.material_fields = []
         self.commitment_fields = []
         self.held = held or {}

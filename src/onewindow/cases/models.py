@@ -96,6 +96,16 @@ class Case(models.Model):
     department = models.ForeignKey(
         "catalog.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="cases"
     )
+    # Where the applicant filed and collects the result when another unit decides (the commune takes
+    # in what the district decides); null when the deciding department receives it itself.
+    receiving_department = models.ForeignKey(
+        "catalog.Department",
+        verbose_name=_("received at"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="received_cases",
+    )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.SUBMITTED)
 
@@ -199,6 +209,11 @@ class Case(models.Model):
     @property
     def masked_id_number(self) -> str:
         return mask(self.applicant_id_number)
+
+    @property
+    def front_desk(self):
+        """The department whose one-stop section took the case in and hands back the result."""
+        return self.receiving_department if self.receiving_department_id else self.department
 
     def set_clock(self, running) -> None:
         """Store what lists filter on from a computed clock (None before acceptance)."""

@@ -62,20 +62,27 @@ _CLERK_DEPARTMENTS = (
 )
 
 
+def clerk_centre(user: User) -> QuerySet[Department]:
+    """The departments whose cases a window clerk takes in and hands back: those of the regions of the
+    halls they staff."""
+    return Department.objects.filter(region__halls__staff=user)
+
+
 def _visibility(user: User) -> Scope | None:
     """What limits `user` to the cases they may see; None when they see none. Supervisors see every
-    case; a clerk those of their service centre's departments and those they took in themselves; a
+    case; a clerk those their service centre's departments decide or receive and those they took in; a
     reviewer their department's; an applicant their own."""
     if not user.is_authenticated or not user.is_active:
         return None
     if user.role in _SEE_ALL:
         return Scope(Q())
     if user.role == Role.CLERK:
-        centre = Department.objects.filter(region__halls__staff=user).values("id")
+        centre = clerk_centre(user).values("id")
         return Scope(
-            Q(department_id__in=centre) | Q(taken_by_id=user.pk),
-            f" AND (c.department_id IN ({_CLERK_DEPARTMENTS}) OR c.taken_by_id = %s)",
-            (user.pk, user.pk),
+            Q(department_id__in=centre) | Q(receiving_department_id__in=centre) | Q(taken_by_id=user.pk),
+            f" AND (c.department_id IN ({_CLERK_DEPARTMENTS}) OR c.receiving_department_id IN "
+            f"({_CLERK_DEPARTMENTS}) OR c.taken_by_id = %s)",
+            (user.pk, user.pk, user.pk),
         )
     if user.role == Role.REVIEWER:
         return Scope(Q(department_id=user.department_id), " AND c.department_id = %s", (user.department_id,))

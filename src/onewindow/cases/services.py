@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.db.models import Q
 
 from onewindow.catalog import prechecks, rules
-from onewindow.catalog.models import ServiceItem
+from onewindow.catalog.models import Department, ServiceItem
 from onewindow.catalog.selectors import Checklist, checklist, department_calendar, published_item
 from onewindow.core import clock as platform_clock
 from onewindow.core import events, idempotency, rows
@@ -37,7 +37,7 @@ from .models import (
     Suspension,
 )
 from .notifications import notify_applicant
-from .selectors import bundle_due_date, case_clock, visible_cases
+from .selectors import bundle_due_date, case_clock, clerk_centre, visible_cases
 from .signals import bundle_child_closed
 
 log = logging.getLogger(__name__)
@@ -75,6 +75,7 @@ class Submission:
     channel: str = Channel.ONLINE
     materials: dict[str, str] = field(default_factory=dict)  # material code → MaterialStatus
     platform: dict[str, str] = field(default_factory=dict)  # material code → PLATFORM_MATERIAL_STATUSES
+    receiving_unit: str = ""  # where it is filed, of the item's receiving departments; "": the default
 
 
 def _role_on(case: Case, user: User) -> str:
@@ -167,6 +168,7 @@ def _validate_submission(
         errors.append(FieldError("channel", "applicants apply online, by mobile or by post"))
     if actor.role not in (Role.CITIZEN, Role.ENTERPRISE, Role.CLERK, Role.ADMIN):
         raise Forbidden("only applicants and window clerks file cases")
+    errors += front_desk(actor, item, submission.receiving_unit)[1]
     resolution = None
     try:
         resolution = checklist(item, submission.answers)
@@ -194,6 +196,22 @@ def _validate_submission(
     if errors:
         raise InvalidInput(errors)
     return item, resolution
+
+
+def front_desk(actor: User, item: ServiceItem, code: str) -> tuple[Department | None, list[FieldError]]:
+    """Where a case of `item` is filed and its result handed back: one of the item's receiving
+    departments (a commune taking in what the district decides), or None for the implementing
+    department itself. A window clerk files at their own one-stop section unless told otherwise."""
+    receivers = {d.code: d for d in item.receiving_departments.all()}
+    if not code and receivers and actor.role == Role.CLERK:
+        mine = [c for c in clerk_centre(actor).values_list("code", flat=True) if c in receivers]
+        code = mine[0] if len(mine) == 1 else ""
+    if not code or code == item.department.code:
+        return None, []
+    if code not in receivers:
+        choices = ", ".join([item.department.code, *sorted(receivers)])
+        return None, [FieldError("receiving_unit", f"{item.code} is filed at one of {choices}")]
+    return receivers[code], []
 
 
 def submit_case(actor: User, submission: Submission, idempotency_key: str | None = None) -> tuple[Case, bool]:
@@ -231,6 +249,7 @@ def _create_case(
         number=secrets.token_hex(8),  # replaced below, once the id is known
         item=item,
         department=item.department,
+        receiving_department=front_desk(actor, item, submission.receiving_unit)[0],
         channel=submission.channel,
         applicant_user=actor if actor.role in (Role.CITIZEN, Role.ENTERPRISE) else None,
         taken_by=actor if actor.role in (Role.CLERK, Role.ADMIN) else None,

@@ -162,8 +162,12 @@ def intake(request, code):
     }
     asked = [m for m in result.materials if m.code not in held]
     prefilled = _prefilled(request)
+    receivers = [item.department, *item.receiving_departments.all()]
+    initial = _prefilled_fields(prefilled)
+    if own := services.front_desk(user, item, "")[0]:
+        initial["receiving_unit"] = own.code
     form = ApplicantForm(
-        request.POST or None, materials=asked, staff=staff, held=held, initial=_prefilled_fields(prefilled)
+        request.POST or None, materials=asked, staff=staff, held=held, receivers=receivers, initial=initial
     )
     errors = []
     if request.method == "POST" and form.is_valid():
@@ -173,6 +177,7 @@ def intake(request, code):
             channel=form.cleaned_data["channel"],
             materials=form.material_statuses(),
             applicant=form.applicant(),
+            receiving_unit=form.cleaned_data.get("receiving_unit", ""),
         )
         try:
             case, _created = shared_data.file_case(

@@ -56,6 +56,7 @@ def _wrap(canvas: Canvas, text: str, font: str, size: float, width: float) -> li
 def form_pdf(case, kind: str, tracking_url: str, *, compress: bool = True) -> bytes:
     """One of the four forms for the case; `kind` is a key of FORMS."""
     number, title = FORMS[kind]
+    unit = issuer(case, kind)
     font = latin_font()
     paragraphs = [p for p in _paragraphs(case, kind) if p]
     buffer = io.BytesIO()
@@ -66,7 +67,7 @@ def form_pdf(case, kind: str, tracking_url: str, *, compress: bool = True) -> by
     canvas.setFont(font, 8)
     canvas.drawRightString(width - 20 * mm, height - 12 * mm, number)
     canvas.setFont(font, 10)
-    for n, line in enumerate(_wrap(canvas, case.department.name.upper(), font, 10, 80 * mm)[:3]):
+    for n, line in enumerate(_wrap(canvas, unit.name.upper(), font, 10, 80 * mm)[:3]):
         canvas.drawCentredString(60 * mm, height - 20 * mm - n * 5 * mm, line)
     canvas.drawCentredString(60 * mm, height - 36 * mm, "BỘ PHẬN MỘT CỬA")
     canvas.drawCentredString(width - 62 * mm, height - 20 * mm, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
@@ -74,7 +75,7 @@ def form_pdf(case, kind: str, tracking_url: str, *, compress: bool = True) -> by
     canvas.line(width - 85 * mm, height - 27 * mm, width - 39 * mm, height - 27 * mm)
     canvas.setFont(font, 9)
     canvas.drawCentredString(
-        width - 62 * mm, height - 34 * mm, f"{case.department.region.name}, {_date(case_day(case, kind))}"
+        width - 62 * mm, height - 34 * mm, f"{unit.region.name}, {_date(case_day(case, kind))}"
     )
     canvas.setFont(font, 8)
     canvas.drawString(20 * mm, height - 44 * mm, f"Số: {case.number}")
@@ -100,7 +101,13 @@ def form_pdf(case, kind: str, tracking_url: str, *, compress: bool = True) -> by
     canvas.drawString(20 * mm, 20 * mm, "Quét mã để tra cứu tình trạng hồ sơ")
     canvas.showPage()
     canvas.save()
-    return seals.seal(buffer.getvalue(), case.department.code, case.department.name, title.capitalize())
+    return seals.seal(buffer.getvalue(), unit.code, unit.name, title.capitalize())
+
+
+def issuer(case, kind: str):
+    """The one-stop section that took the case in issues the receipt, the supplement request and the
+    refusal; the apology is the deciding agency's, whose delay it is."""
+    return case.department if kind == "apology" else case.front_desk
 
 
 def case_day(case, kind: str):
@@ -130,12 +137,13 @@ def available(case) -> list[str]:
 
 
 def _paragraphs(case, kind: str) -> list[str]:
+    unit = issuer(case, kind).name
     applicant = f"{case.applicant_name} (giấy tờ tùy thân: {mask(case.applicant_id_number)})"
     item = f"{case.item.name} (mã thủ tục {case.item.code})"
     if kind == "receipt":
         materials = [m for m in case.materials.all() if m.status != "missing"]
         return [
-            f"{case.department.name} tiếp nhận hồ sơ của: {applicant}.",
+            f"{unit} tiếp nhận hồ sơ của: {applicant}.",
             f"Nội dung yêu cầu giải quyết: {item}.",
             f"Số lượng hồ sơ: 01 bộ; thành phần hồ sơ gồm {len(materials)} loại giấy tờ:",
             *[f"{n}. {m.name}" for n, m in enumerate(materials, 1)],
@@ -149,7 +157,7 @@ def _paragraphs(case, kind: str) -> list[str]:
     if kind == "supplement":
         missing = [m.name for m in case.materials.all() if m.status == "missing"]
         return [
-            f"{case.department.name} tiếp nhận hồ sơ của: {applicant}.",
+            f"{unit} tiếp nhận hồ sơ của: {applicant}.",
             f"Nội dung yêu cầu giải quyết: {item}.",
             "Sau khi xem xét, hồ sơ chưa đầy đủ, chưa hợp lệ. Đề nghị ông/bà bổ sung, hoàn thiện hồ sơ gồm "
             "những nội dung sau:",
@@ -160,13 +168,13 @@ def _paragraphs(case, kind: str) -> list[str]:
         ]
     if kind == "refusal":
         return [
-            f"{case.department.name} tiếp nhận hồ sơ của: {applicant}.",
+            f"{unit} tiếp nhận hồ sơ của: {applicant}.",
             f"Nội dung yêu cầu giải quyết: {item}.",
             f"Cơ quan, đơn vị từ chối tiếp nhận, giải quyết hồ sơ với lý do: {note or '—'}.",
             "Xin thông báo để ông/bà được biết và thực hiện.",
         ]
     return [
-        f"{case.department.name} tiếp nhận hồ sơ của: {applicant}.",
+        f"{unit} tiếp nhận hồ sơ của: {applicant}.",
         f"Nội dung yêu cầu giải quyết: {item}.",
         f"Thời gian hẹn trả kết quả giải quyết hồ sơ: {_date(case.due_date)}.",
         "Tuy nhiên đến nay, cơ quan, đơn vị chưa trả kết quả giải quyết hồ sơ của ông/bà.",

@@ -94,6 +94,10 @@ class ItemDetail(ItemSummary):
     location: str
     contact_phone: str
     hours: str
+    receiving_departments: list[Ref] = Field(
+        description="One-stop sections that take in applications for the implementing department (file with "
+        "receiving_unit); empty: the implementing department receives them"
+    )
     life_events: list[Ref]
     questions: list[QuestionOut]
     materials: list[ConditionalMaterialOut]
@@ -151,7 +155,7 @@ class Page(Schema):
     items: list[Ref]
 
 
-def _ref(obj) -> dict:
+def as_ref(obj) -> dict:
     return {"code": obj.code, "name": obj.tr()}
 
 
@@ -164,7 +168,7 @@ def _summary(item: ServiceItem) -> dict:
         "code": item.code,
         "version": item.version,
         "name": item.tr(),
-        "department": _ref(item.department),
+        "department": as_ref(item.department),
         "item_type": item.item_type,
         "legal_days": item.legal_days,
         "promised_days": item.promised_days,
@@ -245,7 +249,8 @@ def get_item(request, code: str):
         "location": item.tr("location"),
         "contact_phone": item.contact_phone,
         "hours": item.hours,
-        "life_events": [_ref(e) for e in item.life_events.all()],
+        "receiving_departments": [as_ref(d) for d in item.receiving_departments.all()],
+        "life_events": [as_ref(e) for e in item.life_events.all()],
         "questions": [_question(q) for q in item.questions.all()],
         "materials": [_material(request, m) for m in item.materials.all()],
         "steps": [_step(s) for s in item.steps.all()],
@@ -265,7 +270,7 @@ def item_checklist(request, code: str, payload: ChecklistIn):
         raise InvalidInput.from_pairs(error.problems, detail="The answers do not fit") from None
     limits = result.limits
     return {
-        "item": _ref(item),
+        "item": as_ref(item),
         "version": item.version,
         "answers": [
             {
@@ -294,12 +299,12 @@ def item_checklist(request, code: str, payload: ChecklistIn):
 
 @router.get("/departments", response=Page, summary="Departments")
 def list_departments(request, page: Query[PageParams]):
-    return paginate(Department.objects.all(), page, _ref)
+    return paginate(Department.objects.all(), page, as_ref)
 
 
 @router.get("/life-events", response=Page, summary="Life and business events")
 def list_life_events(request, page: Query[PageParams]):
-    return paginate(LifeEvent.objects.all(), page, _ref)
+    return paginate(LifeEvent.objects.all(), page, as_ref)
 
 
 class BundleItemOut(Schema):
@@ -386,8 +391,10 @@ def _bundle_summary(bundle, items=None) -> dict:
         "code": bundle.code,
         "name": bundle.tr(),
         "description": bundle.tr("description"),
-        "life_event": _ref(bundle.life_event) if bundle.life_event else None,
-        "items": [{"code": i.code, "name": i.tr(), "department": _ref(i.department)} for i in items.values()],
+        "life_event": as_ref(bundle.life_event) if bundle.life_event else None,
+        "items": [
+            {"code": i.code, "name": i.tr(), "department": as_ref(i.department)} for i in items.values()
+        ],
     }
 
 
@@ -437,7 +444,7 @@ def bundle_checklist(request, code: str, payload: ChecklistIn):
     resolution = result.resolution
     stage_of = {code: index for index, stage in enumerate(resolution.stages) for code in stage}
     return {
-        "bundle": _ref(bundle),
+        "bundle": as_ref(bundle),
         "answers": resolution.answers,
         "materials": [
             {
@@ -454,7 +461,7 @@ def bundle_checklist(request, code: str, payload: ChecklistIn):
             {
                 "code": code,
                 "name": item.tr(),
-                "department": _ref(item.department),
+                "department": as_ref(item.department),
                 "promised_days": resolution.days(code),
                 "immediate": bool(resolution.limits_by_item[code]["immediate"]),
                 "waits_for": list(resolution.waits_for[code]),

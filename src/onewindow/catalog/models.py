@@ -285,6 +285,17 @@ class ServiceItem(Translatable):
     life_events = models.ManyToManyField(
         LifeEvent, verbose_name=_("life events"), blank=True, related_name="items"
     )
+    receiving_departments = models.ManyToManyField(
+        Department,
+        verbose_name=_("received at"),
+        blank=True,
+        related_name="received_items",
+        help_text=_(
+            "The one-stop sections that take in applications and hand back results for the implementing "
+            "department, e.g. every commune of a district for a procedure the district decides. Empty: "
+            "the implementing department receives them itself."
+        ),
+    )
 
     legal_days = models.PositiveIntegerField(_("legal time limit (days)"), null=True, blank=True)
     promised_days = models.PositiveIntegerField(_("promised time limit (days)"), default=0)

@@ -119,6 +119,7 @@ class ItemEntry(_Entry):
     keywords: str = ""
     item_type: _choices(ItemType)
     department: Code
+    receiving_departments: list[Code] = []
     life_events: list[Code] = []
     legal_days: Count | None = None
     promised_days: Count = 0
@@ -146,7 +147,7 @@ class ItemEntry(_Entry):
     steps: list[StepEntry] = []
     rules: list[RuleEntry] = []
 
-    @field_validator("channels", "service_objects", "life_events")
+    @field_validator("channels", "service_objects", "life_events", "receiving_departments")
     @classmethod
     def _canonical_order(cls, values: list[str], info) -> list[str]:
         if len(set(values)) != len(values):

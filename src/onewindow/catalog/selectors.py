@@ -22,6 +22,7 @@ from .models import (
     Material,
     ProcessStep,
     Question,
+    Region,
     ServiceItem,
 )
 
@@ -73,6 +74,15 @@ def search_terms(query: str) -> list[str]:
 
 def _score(condition: Q, points: int):
     return Case(When(condition, then=Value(points)), default=Value(0), output_field=IntegerField())
+
+
+def regions_under(code: str) -> list[Region]:
+    """A region and every region below it (a province's cities, districts and communes)."""
+    found, level = [], list(Region.objects.filter(code=code))
+    while level:
+        found += level
+        level = list(Region.objects.filter(parent__in=level))
+    return found
 
 
 def published_items() -> QuerySet[ServiceItem]:
@@ -135,6 +145,7 @@ def life_events_with_counts() -> QuerySet[LifeEvent]:
 def item_with_parts(items: QuerySet[ServiceItem]) -> QuerySet[ServiceItem]:
     return items.select_related("department", "department__region").prefetch_related(
         "life_events",
+        Prefetch("receiving_departments", queryset=Department.objects.select_related("region")),
         Prefetch("questions", queryset=Question.objects.prefetch_related("options")),
         Prefetch("materials", queryset=Material.objects.all()),
         Prefetch("steps", queryset=ProcessStep.objects.all()),

@@ -21,5 +21,7 @@ def connect() -> None:
         uid = f"catalog-stamp-{model._meta.model_name}"
         post_save.connect(_renew, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(_renew, sender=model, dispatch_uid=f"{uid}-delete")
-    for through in (apps.get_model("catalog", "ServiceItem").life_events.through,):
-        m2m_changed.connect(_renew, sender=through, dispatch_uid="catalog-stamp-life-events")
+    item = apps.get_model("catalog", "ServiceItem")
+    for relation in ("life_events", "receiving_departments"):
+        through = getattr(item, relation).through
+        m2m_changed.connect(_renew, sender=through, dispatch_uid=f"catalog-stamp-{relation}")

@@ -173,6 +173,15 @@ def _check(catalog: CatalogFile) -> list[tuple[Path, str]]:
                 )
         if item.department not in departments:
             problems.append(((*path, "department"), f"unknown department {item.department!r}"))
+        for r_index, receiver in enumerate(item.receiving_departments):
+            if receiver not in departments:
+                problems.append(
+                    ((*path, "receiving_departments", r_index), f"unknown department {receiver!r}")
+                )
+            elif receiver == item.department:
+                problems.append(
+                    ((*path, "receiving_departments", r_index), "the implementing department receives anyway")
+                )
         for e_index, event in enumerate(item.life_events):
             if event not in events:
                 problems.append(((*path, "life_events", e_index), f"unknown life event {event!r}"))
@@ -448,6 +457,7 @@ def create_item(entry: ItemEntry, departments, events) -> ServiceItem:
         **entry.model_dump(
             exclude={
                 "department",
+                "receiving_departments",
                 "life_events",
                 "channels",
                 "service_objects",
@@ -464,6 +474,7 @@ def create_item(entry: ItemEntry, departments, events) -> ServiceItem:
     )
     item.save()
     item.life_events.set([events[code] for code in entry.life_events])
+    item.receiving_departments.set([departments[code] for code in entry.receiving_departments])
     # The file's field names are the models' field names.
     for position, q in enumerate(entry.questions):
         question = Question.objects.create(item=item, position=position, **q.model_dump(exclude={"options"}))
@@ -500,6 +511,7 @@ def item_entry(item: ServiceItem) -> ItemEntry:
             item,
             ItemEntry,
             department=item.department.code,
+            receiving_departments=[d.code for d in item.receiving_departments.all()],
             life_events=[e.code for e in item.life_events.all()],
             questions=[
                 _row(q, QuestionEntry, options=[_row(o, OptionEntry) for o in q.options.all()])
@@ -529,7 +541,9 @@ def _plain(value):
 def export_catalog() -> str:
     items = (
         ServiceItem.objects.select_related("department")
-        .prefetch_related("life_events", "questions__options", "materials", "steps", "limit_rules")
+        .prefetch_related(
+            "life_events", "receiving_departments", "questions__options", "materials", "steps", "limit_rules"
+        )
         .order_by("code", "version")
     )
     document = {

@@ -70,14 +70,23 @@ def _parse(request) -> tuple[str, dt.date, dt.date, str]:
     return level, since, until, period
 
 
+def _within(request) -> str:
+    """The area the index is limited to: a top region's code, or "" for the whole platform."""
+    code = request.GET.get("within", "")
+    return code if code in {r.code for r in selectors.areas()} else ""
+
+
 @login_required
 def dashboard(request):
     _analysts_only(request)
     level, since, until, period = _parse(request)
-    rows = selectors.index_table(level, since, until)
+    within = _within(request)
+    rows = selectors.index_table(level, since, until, within=within)
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
         return _export(rows, level, since, until, export)
+    if export == "766":
+        return _national_export(rows, level, since, until)
     chart = charts.bars(
         [(r.unit.name[:12], round(r.score.total or 0, 1)) for r in rows], _("Index score (out of 100)")
     )
@@ -92,8 +101,49 @@ def dashboard(request):
             "period": period,
             "groups": GROUP_NAMES,
             "chart": chart,
+            "areas": selectors.areas(),
+            "within": within,
+            "tiers": selectors.TIERS,
         },
     )
+
+
+# Decision 766's groups in the order and words of the national portal's published table, and its
+# classification by total score.
+NATIONAL_GROUPS = [
+    ("publicity", "Công khai, minh bạch (18)"),
+    ("progress", "Tiến độ giải quyết (20)"),
+    ("online", "Dịch vụ trực tuyến (22)"),
+    ("satisfaction", "Mức độ hài lòng (18)"),
+    ("digitisation", "Số hóa hồ sơ (22)"),
+]
+NATIONAL_CLASSES = [(90, "Xuất sắc"), (80, "Tốt"), (70, "Khá"), (50, "Trung bình"), (0, "Yếu")]
+
+
+def national_class(total: float | None) -> str:
+    if total is None:
+        return ""
+    return next(name for floor, name in NATIONAL_CLASSES if total >= floor)
+
+
+def _national_export(rows, level, since, until) -> HttpResponse:
+    """The index as the National Public Service Portal publishes it: per unit, the five groups' points,
+    the total and the class, ranked within the unit's tier."""
+    buffer = io.StringIO()
+    writer = SafeCsvWriter(buffer)
+    writer.writerow(["STT", "Cấp", "Mã đơn vị", "Tên đơn vị", *(name for _c, name in NATIONAL_GROUPS),
+                     "Tổng điểm (100)", "Xếp loại"])  # fmt: skip
+    tiers = {0: "Tỉnh", 1: "Huyện", 2: "Xã"} if level == "region" else {0: "Sở, ngành"}
+    for r in rows:
+        groups = {g.group.code: g.score for g in r.score.groups}
+        writer.writerow(
+            [r.rank, tiers.get(r.unit.tier, ""), r.unit.code, r.unit.name,
+             *(_round(groups.get(code)) for code, _name in NATIONAL_GROUPS),
+             _round(r.score.total), national_class(r.score.total)]
+        )  # fmt: skip
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="chi-so-766-{level}-{since}-{until}.csv"'
+    return response
 
 
 def _table(rows) -> tuple[list[str], list[list]]:
@@ -151,7 +201,9 @@ def _unit(level: str, code: str) -> selectors.Unit:
 def unit_detail(request, level, code):
     _analysts_only(request)
     _level, since, until, period = _parse(request)
-    rows = selectors.index_table(level if level in selectors.LEVELS else "department", since, until)
+    rows = selectors.index_table(
+        level if level in selectors.LEVELS else "department", since, until, within=_within(request)
+    )
     row = next((r for r in rows if r.unit.code == code), None)
     if row is None:
         raise Http404(_("No such department or locality."))

@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q
+from django.utils.translation import gettext_lazy
 
 from onewindow.cases.models import Case
 from onewindow.cases.states import CLOCK_STATES
@@ -160,16 +161,47 @@ class Unit:
     code: str
     name: str
     department_ids: tuple[int, ...]
+    tier: int = 0  # a locality's depth in its area (0: the province or city, 1: districts, 2: communes)
 
 
-def units(level: str) -> list[Unit]:
-    departments = list(Department.objects.all())
-    if level == "department":
-        return [Unit(level, d.code, d.tr(), (d.pk,)) for d in departments]
+# Localities are ranked within their tier, as Decision 766 ranks provinces, districts and communes.
+TIERS = {
+    0: gettext_lazy("Province or city"),
+    1: gettext_lazy("Districts and towns"),
+    2: gettext_lazy("Communes, wards and villages"),
+}
+
+
+def areas() -> list[Region]:
+    """The top regions (a province, a city): what the index can be limited to."""
+    return list(Region.objects.filter(parent__isnull=True).order_by("code"))
+
+
+def units(level: str, within: str = "") -> list[Unit]:
+    """The departments, or the localities with departments, of the whole platform or of the area
+    `within` (a top region's code)."""
     regions = list(Region.objects.all())
     children: dict[int | None, list[Region]] = {}
     for r in regions:
         children.setdefault(r.parent_id, []).append(r)
+    depth: dict[int, int] = {}
+    level_regions = [(r, 0) for r in children.get(None, [])]
+    while level_regions:
+        for region, n in level_regions:
+            depth[region.pk] = n
+        level_regions = [(c, n + 1) for region, n in level_regions for c in children.get(region.pk, [])]
+    top = next((r for r in children.get(None, []) if r.code == within), None)
+    departments = list(Department.objects.all())
+    if top is not None:
+        area = {top.pk}
+        frontier = [top]
+        while frontier:
+            frontier = [c for r in frontier for c in children.get(r.pk, [])]
+            area |= {c.pk for c in frontier}
+        departments = [d for d in departments if d.region_id in area]
+        regions = [r for r in regions if r.pk in area]
+    if level == "department":
+        return [Unit(level, d.code, d.tr(), (d.pk,)) for d in departments]
 
     def subtree(region) -> set[int]:
         ids = {region.pk}
@@ -182,7 +214,7 @@ def units(level: str) -> list[Unit]:
         ids = subtree(region)
         members = tuple(d.pk for d in departments if d.region_id in ids)
         if members:
-            found.append(Unit(level, region.code, region.tr(), members))
+            found.append(Unit(level, region.code, region.tr(), members, min(depth[region.pk], 2)))
     return found
 
 
@@ -246,15 +278,16 @@ def _period_totals(since: dt.date, until: dt.date) -> dict[int, Counter]:
     return found
 
 
-def index_table(level: str, since: dt.date, until: dt.date, config=None) -> list[IndexRow]:
-    """Every unit of the level scored for the period, ranked, with its change since the period before."""
+def index_table(level: str, since: dt.date, until: dt.date, config=None, within: str = "") -> list[IndexRow]:
+    """Every unit of the level (in the area `within`, if given) scored for the period, ranked within
+    its tier, with its change since the period before."""
     config = config or index_rules.default_config()
     today = clock.today()
     catalog, running = _catalog_figures(until), _running_figures(today)
     now_totals = _period_totals(since, until)
     before_totals = _period_totals(*previous_bounds(since, until))
     rows = []
-    for unit in units(level):
+    for unit in units(level, within):
         figures_ = unit_figures(unit, now_totals, catalog, running)
         before = index_rules.score(config, unit_figures(unit, before_totals, catalog, running))
         rows.append(IndexRow(unit, figures_, index_rules.score(config, figures_), before.total))
@@ -267,11 +300,15 @@ def index_table(level: str, since: dt.date, until: dt.date, config=None) -> list
 
 
 def _ranked(rows, key) -> list[IndexRow]:
-    ordered = sorted(rows, key=lambda r: (key(r) is None, -(key(r) or 0), r.unit.code))
-    return [
-        IndexRow(r.unit, r.figures, r.score, r.previous_total, n + 1, r.previous_rank)
-        for n, r in enumerate(ordered)
-    ]
+    ordered = sorted(rows, key=lambda r: (r.unit.tier, key(r) is None, -(key(r) or 0), r.unit.code))
+    places: Counter = Counter()
+    ranked = []
+    for r in ordered:
+        places[r.unit.tier] += 1
+        ranked.append(
+            IndexRow(r.unit, r.figures, r.score, r.previous_total, places[r.unit.tier], r.previous_rank)
+        )
+    return ranked
 
 
 # The cases behind a figure: every number of the dashboard links to them.

@@ -12,6 +12,7 @@ from django.utils import timezone
 from onewindow.catalog.calendars import calendar as working_calendar
 from onewindow.catalog.models import Region
 from onewindow.core import clock
+from onewindow.core.i18n import translated
 from onewindow.core.models import Role, User
 
 from . import rules
@@ -203,3 +204,55 @@ def _history_day(hall, day, categories, rates, windows, clerks, rng) -> int:
         )
     Ticket.objects.bulk_create(tickets)
     return len(tickets)
+
+
+def region_hall_code(region_code: str) -> str:
+    return f"MC-{region_code}"
+
+
+@transaction.atomic
+def load_region_halls(root: Region) -> int:
+    """A one-stop section (Bộ phận Một cửa) for every unit of a further demo region that has
+    departments, with one window and its own clerk (`clerk-<region code>`, password `demo`); returns
+    how many clerks were made. Running it again changes nothing."""
+    from onewindow.catalog.models import Department
+    from onewindow.catalog.selectors import regions_under
+    from onewindow.core.demo_users import ensure_user
+
+    made = 0
+    levels = {"province": Hall.Level.CITY, "city": Hall.Level.CITY, "town": Hall.Level.TOWN}
+    for region in regions_under(root.code):
+        first = Department.objects.filter(region=region).order_by("position", "code").first()
+        if first is None:
+            continue
+        username = f"clerk-{region.code.lower()}"
+        made += ensure_user(username, Role.CLERK)
+        hall, created = Hall.objects.get_or_create(
+            code=region_hall_code(region.code),
+            defaults={
+                "name": f"Bộ phận Một cửa {region.name}",
+                "level": levels.get(region.level, Hall.Level.VILLAGE),
+                "region": region,
+                "address": first.address.split(",", 1)[-1].strip() or first.address,
+                "calendar": first.calendar,
+                "opens_at": dt.time(7, 30),
+                "closes_at": dt.time(17),
+                "break_start": dt.time(11, 30),
+                "break_end": dt.time(13, 30),
+                "translations": {"en": {"name": f"One-stop section, {translated(region, 'name', 'en')}"}},
+            },
+        )
+        if not created:
+            continue
+        hall.staff.add(User.objects.get(username=username))
+        Category.objects.create(
+            hall=hall,
+            code="general",
+            prefix="A",
+            name="Tiếp nhận hồ sơ và trả kết quả",
+            service_minutes=15,
+            appointment_capacity=2,
+            translations={"en": {"name": "Applications and results"}},
+        )
+        Window.objects.create(hall=hall, number="01", kind=Window.Kind.COMPREHENSIVE)
+    return made

@@ -4,8 +4,8 @@ from importlib.resources import files
 
 from django.db import transaction
 
-from onewindow.catalog.models import Department
-from onewindow.catalog.selectors import checklist, published_item
+from onewindow.catalog.models import Department, Region
+from onewindow.catalog.selectors import checklist, published_item, regions_under
 from onewindow.catalog.transfer import ImportSummary, apply_catalog, import_catalog, parse
 from onewindow.core.demo_users import ensure_user
 from onewindow.core.ids import resident_id_check_digit, uscc_check_character
@@ -32,10 +32,26 @@ def demo_catalog_text() -> str:
 REGION_CATALOGS = {"quang-nam": "fixtures/quang_nam_catalog.yaml"}
 
 
+REGION_ROOTS = {"quang-nam": "VN49"}
+# The online applicant of the Vietnamese province: a citizen of Quảng Nam (province code 049).
+DEMO_VN_CITIZEN = ("citizen-vn", "049190001234")
+
+
+@transaction.atomic
 def load_region_catalog(region: str) -> ImportSummary:
-    """The catalog of a further demo region: its units, one-stop sections and procedures."""
+    """A further demo region: its units and procedures, a one-stop section with a clerk for every unit
+    that has departments, a reviewer for each department and an online citizen (password `demo`)."""
+    from onewindow.hall.demo import load_region_halls
+
     text = files("onewindow.catalog").joinpath(REGION_CATALOGS[region]).read_text(encoding="utf-8")
-    return import_catalog(text)
+    summary = import_catalog(text)
+    root = Region.objects.get(code=REGION_ROOTS[region])
+    load_region_halls(root)
+    for department in Department.objects.filter(region__in=regions_under(root.code)):
+        ensure_user(f"reviewer-{department.code}", Role.REVIEWER, department)
+    username, number = DEMO_VN_CITIZEN
+    ensure_user(username, Role.CITIZEN, verified_id=("vn_citizen_id", number))
+    return summary
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ import math
 import random
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -24,8 +25,8 @@ from django.utils import timezone
 from onewindow.cases.notifications import notices_held_back
 from onewindow.catalog import rules
 from onewindow.catalog.calendars import calendar
-from onewindow.catalog.models import Bundle, ServiceItem
-from onewindow.catalog.selectors import checklist, item_with_parts
+from onewindow.catalog.models import Bundle, Region, ServiceItem
+from onewindow.catalog.selectors import checklist, item_with_parts, regions_under
 from onewindow.core import clock
 from onewindow.core.demo_users import ensure_user
 from onewindow.core.errors import InvalidInput
@@ -35,9 +36,7 @@ from onewindow.core.permissions import Conflict, Forbidden, NotFound
 
 REFUSED_STEPS = (InvalidInput, Conflict, Forbidden, NotFound)
 BUNDLE_SHARE = 0.06  # "one thing" applications per single-item case
-RESIDENTS = 30  # online applicants with verified accounts: resident-01 … resident-30
-FAMILY_NAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
-GIVEN_NAMES = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红"
+RESIDENTS = 30  # online applicants with verified accounts per region: resident-01 … resident-30
 
 
 @dataclass(frozen=True)
@@ -47,11 +46,119 @@ class Trait:
     rated: float = 0.4  # chance that a delivered case is rated
 
 
-TRAITS = {
-    "ga": Trait(speed=1.25, satisfied=0.55, rated=0.5),
-    "gjj": Trait(speed=0.35, satisfied=0.97, rated=0.6),
-}
 USUAL = Trait(speed=0.65, satisfied=0.85)
+
+
+@dataclass(frozen=True)
+class RegionProfile:
+    """What one demo region's history is made of: whose procedures, on which calendar, the names,
+    ID numbers and words of its people, and how each of its departments works."""
+
+    key: str  # "" for the centre, else the further region's key (ops.demo.REGION_CATALOGS)
+    root: str  # the region whose departments' procedures are filed ("" : the centre's own)
+    calendar: str
+    resident_prefix: str  # online applicants: f"{prefix}-{n:02d}"
+    id_type: str
+    person_id: Callable[[int], str]
+    name: Callable[[random.Random], str]
+    company: str  # an enterprise's name, around "{name}"; "": persons only
+    notes: dict[str, str]
+    complaints: tuple[str, ...]
+    traits: dict[str, Trait]
+    # The centre's comprehensive windows take in everything; a province's cases go through the
+    # one-stop section of the unit that receives them (hall.demo.load_region_halls).
+    centre_clerks: tuple[str, ...] = ()
+
+
+def _resident_id(n: int) -> str:
+    born = dt.date(1950, 1, 1) + dt.timedelta(days=n * 613 % 20000)
+    first17 = f"441900{born:%Y%m%d}{100 + n % 900:03d}"
+    return first17 + resident_id_check_digit(first17)
+
+
+def _vn_citizen_id(n: int) -> str:
+    """A Quảng Nam citizen's number: province 049, century and sex, year of birth, six digits."""
+    born = 1950 + n * 37 % 55
+    century_sex = (0 if born < 2000 else 2) + n % 2
+    return f"049{century_sex}{born % 100:02d}{n * 7919 % 10**6:06d}"
+
+
+FAMILY_NAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
+GIVEN_NAMES = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红"
+
+
+def _chinese_name(rng: random.Random) -> str:
+    return rng.choice(FAMILY_NAMES) + "".join(rng.choice(GIVEN_NAMES) for _ in range(rng.randint(1, 2)))
+
+
+def _vietnamese_name(rng: random.Random) -> str:
+    family = rng.choice(["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Phan", "Võ", "Trương", "Đặng", "Bùi"])
+    middle = rng.choice(["Văn", "Thị", "Minh", "Ngọc", "Đức", "Thanh", "Hữu", "Thị Thu"])
+    given = rng.choice(
+        ["An", "Bình", "Lan", "Hùng", "Hoa", "Tuấn", "Mai", "Dũng", "Hà", "Phương", "Sơn", "Trang"]
+    )
+    return f"{family} {middle} {given}"
+
+
+CENTRE = RegionProfile(
+    key="",
+    root="",
+    calendar="CN",
+    resident_prefix="resident",
+    id_type="resident_id",
+    person_id=_resident_id,
+    name=_chinese_name,
+    company="东莞市{name}贸易有限公司",
+    notes={
+        "request_supplement": "请补正材料",
+        "refuse": "不符合受理条件",
+        "suspend": "专家评审",
+        "resume": "评审完成",
+        "extend": "情况复杂，依法延长",
+        "review": "审核通过",
+        "deny": "不符合条件",
+        "verify": "情况属实",
+        "fix": "已整改",
+        "reply": "已向评价人说明整改情况",
+    },
+    complaints=("等待时间太长", "材料要求说明不清", "窗口态度一般", "办理太慢"),
+    # Public security is slow and often late, the housing fund fast and praised.
+    traits={
+        "ga": Trait(speed=1.25, satisfied=0.55, rated=0.5),
+        "gjj": Trait(speed=0.35, satisfied=0.97, rated=0.6),
+    },
+    centre_clerks=("clerk", "clerk02", "clerk03"),
+)
+QUANG_NAM = RegionProfile(
+    key="quang-nam",
+    root="VN49",
+    calendar="VN",
+    resident_prefix="cong-dan",
+    id_type="vn_citizen_id",
+    person_id=_vn_citizen_id,
+    name=_vietnamese_name,
+    company="",
+    notes={
+        "request_supplement": "Đề nghị bổ sung giấy tờ còn thiếu",
+        "refuse": "Hồ sơ không thuộc thẩm quyền giải quyết",
+        "suspend": "Lấy ý kiến cơ quan chuyên môn",
+        "resume": "Đã có ý kiến của cơ quan chuyên môn",
+        "extend": "Hồ sơ phức tạp, gia hạn theo quy định",
+        "review": "Thẩm định đạt",
+        "deny": "Không đủ điều kiện theo quy định",
+        "verify": "Phản ánh đúng sự thật",
+        "fix": "Đã chấn chỉnh",
+        "reply": "Đã thông tin lại cho người đánh giá",
+    },
+    complaints=("Chờ đợi quá lâu", "Hướng dẫn hồ sơ chưa rõ", "Thái độ tiếp dân chưa tốt", "Giải quyết chậm"),
+    # Building permits run late, the ward police are quick and well rated.
+    traits={
+        "hoian-qldt": Trait(speed=1.3, satisfied=0.5, rated=0.5),
+        "hoian-minhan-ca": Trait(speed=0.3, satisfied=0.96, rated=0.6),
+    },
+)
+PROFILES = {profile.key: profile for profile in (CENTRE, QUANG_NAM)}
+TRAITS = {code: trait for profile in PROFILES.values() for code, trait in profile.traits.items()}
 
 
 @dataclass
@@ -72,27 +179,41 @@ class Plan:
 
 
 def build_history(
-    *, seed: int = 2026, weeks: int = 13, per_day: float = 16, until: dt.date | None = None
+    *,
+    seed: int = 2026,
+    weeks: int = 13,
+    per_day: float = 16,
+    until: dt.date | None = None,
+    profile: RegionProfile = CENTRE,
 ) -> Counter:
-    """Write the history of the `weeks` before `until` (default today); returns what was made."""
+    """Write the history of the `weeks` before `until` (default today) of one region; returns what
+    was made."""
     started = time.monotonic()
     # The history's notices are recorded like real ones, but were "sent" weeks ago: none is queued.
     with notices_held_back():
-        return _build(seed, weeks, per_day, until, started)
+        return _build(profile, seed, weeks, per_day, until, started)
 
 
-def _build(seed: int, weeks: int, per_day: float, until: dt.date | None, started: float) -> Counter:
+def _build(
+    profile: RegionProfile, seed: int, weeks: int, per_day: float, until: dt.date | None, started: float
+) -> Counter:
     rng = random.Random(seed)
-    cn = calendar("CN")
+    working = calendar(profile.calendar)
     until = until or clock.today()
     days = [
         until - dt.timedelta(days=n)
         for n in range(weeks * 7, 0, -1)
-        if cn.is_working_day(until - dt.timedelta(days=n))
+        if working.is_working_day(until - dt.timedelta(days=n))
     ]
-    users = demo_users()
-    items = published_items_with_parts()
-    bundles = list(Bundle.objects.order_by("code"))
+    users = demo_users(profile)
+    items = published_items_with_parts(profile)
+    codes = {item.code for item in items}
+    # A bundle belongs to the region whose procedures it joins.
+    bundles = [
+        b
+        for b in Bundle.objects.prefetch_related("parts").order_by("code")
+        if {p.item_code for p in b.parts.all()} <= codes
+    ]
     made: Counter = Counter()
     plans: list[Plan] = []
     rectifications: list[int] = []
@@ -100,22 +221,22 @@ def _build(seed: int, weeks: int, per_day: float, until: dt.date | None, started
         moments = _Moments(day)
         with transaction.atomic():
             for _ in range(_poisson(rng, per_day)):
-                plan = file_case(rng, items, users, day, moments, made)
+                plan = file_case(rng, profile, items, users, day, moments, made)
                 if plan:
                     plans.append(plan)
-            for _ in range(_poisson(rng, per_day * BUNDLE_SHARE)):
-                plans += _file_bundle(rng, bundles, users, day, moments, made)
+            for _ in range(_poisson(rng, per_day * BUNDLE_SHARE) if bundles else 0):
+                plans += _file_bundle(rng, profile, bundles, users, day, moments, made)
             for plan in [p for p in plans if p.due <= day]:
                 # Several steps can fall on one day (an immediate item is accepted and decided at once).
                 for _step in range(8):
                     if not advance_case(
-                        rng, plan, users, day, days[index + 1 :], moments, made, rectifications
+                        rng, profile, plan, users, day, days[index + 1 :], moments, made, rectifications
                     ):
                         plans.remove(plan)
                         break
                     if plan.due > day:
                         break
-            _work_on_rectifications(rng, rectifications, users, moments, made)
+            _work_on_rectifications(rng, profile, rectifications, users, moments, made)
             with clock.at(moments.next()):
                 from onewindow.cases.services import send_apologies
 
@@ -144,32 +265,37 @@ def _poisson(rng: random.Random, mean: float) -> int:
         k += 1
 
 
-def published_items_with_parts() -> list[ServiceItem]:
-    """What applicants can file at departments with demo staff to handle it (another demo region
-    writes its own history), loaded once with everything filing reads."""
-    staffed = ServiceItem.objects.published().filter(department__staff__isnull=False).distinct()
+def published_items_with_parts(profile: RegionProfile = CENTRE) -> list[ServiceItem]:
+    """What applicants of the region can file at its departments with demo staff to handle it,
+    loaded once with everything filing reads."""
+    if profile.root:
+        regions = regions_under(profile.root)
+    else:
+        further = {r.pk for p in PROFILES.values() if p.root for r in regions_under(p.root)}
+        regions = list(Region.objects.exclude(pk__in=further))
+    staffed = (
+        ServiceItem.objects.published()
+        .filter(department__staff__isnull=False, department__region__in=regions)
+        .distinct()
+    )
+    if profile.company == "":
+        staffed = staffed.filter(for_person=True)
     return list(item_with_parts(staffed).order_by("code"))
 
 
-def demo_users() -> dict[str, User]:
+def demo_users(profile: RegionProfile = CENTRE) -> dict[str, User]:
     for n in range(1, RESIDENTS + 1):
-        ensure_user(f"resident-{n:02d}", Role.CITIZEN, verified_id=("resident_id", _resident_id(n)))
+        ensure_user(
+            f"{profile.resident_prefix}-{n:02d}",
+            Role.CITIZEN,
+            verified_id=(profile.id_type, profile.person_id(n)),
+        )
     return {u.username: u for u in User.objects.all()}
-
-
-def _resident_id(n: int) -> str:
-    born = dt.date(1950, 1, 1) + dt.timedelta(days=n * 613 % 20000)
-    first17 = f"441900{born:%Y%m%d}{100 + n % 900:03d}"
-    return first17 + resident_id_check_digit(first17)
 
 
 def _enterprise_id(n: int) -> str:
     first17 = f"91441900MA4{n:06d}"
     return first17 + uscc_check_character(first17)
-
-
-def _name(rng: random.Random) -> str:
-    return rng.choice(FAMILY_NAMES) + "".join(rng.choice(GIVEN_NAMES) for _ in range(rng.randint(1, 2)))
 
 
 def _answers(rng: random.Random, questions) -> dict[str, str]:
@@ -187,7 +313,7 @@ def _pace(rng, case) -> float:
     return case.promised_days * trait.speed * rng.uniform(0.6, 1.3) / max(1, len(case.review_steps))
 
 
-def file_case(rng, items, users, day, moments, made) -> Plan | None:
+def file_case(rng, profile, items, users, day, moments, made) -> Plan | None:
     from onewindow.cases import services
 
     item = rng.choice(items)
@@ -195,23 +321,28 @@ def file_case(rng, items, users, day, moments, made) -> Plan | None:
     result = checklist(item, answers)
     enterprise = item.for_enterprise and (not item.for_person or rng.random() < 0.5)
     online = "online" in item.channels and rng.random() < 0.35
+    receivers = list(item.receiving_departments.all())
+    # Where a procedure others take in is filed: mostly at the applicant's own ward or commune.
+    unit = rng.choice([item.department, *receivers, *receivers]) if receivers else item.department
+    clerk = _window_clerk(rng, profile, users, unit)
     if enterprise:
-        filer = users["enterprise"] if online else users["clerk"]
+        filer = users["enterprise"] if online else clerk
         id_type, number = "uscc", filer.verified_id_number if online else _enterprise_id(rng.randint(1, 400))
-        name = f"东莞市{_name(rng)}贸易有限公司"
+        name = profile.company.format(name=profile.name(rng))
     else:
         resident = rng.randint(1, RESIDENTS)
-        filer = users[f"resident-{resident:02d}"] if online else users[f"clerk{rng.choice(['', '02', '03'])}"]
-        id_type, number = "resident_id", _resident_id(resident if online else rng.randint(100, 4000))
-        name = _name(rng)
+        filer = users[f"{profile.resident_prefix}-{resident:02d}"] if online else clerk
+        id_type, number = profile.id_type, profile.person_id(resident if online else rng.randint(100, 4000))
+        name = profile.name(rng)
     submission = services.Submission(
         item=item.code,
         answers=answers,
         channel="online" if online else "window",
         materials={} if online else {m.code: "received" for m in result.materials},
         applicant=services.Applicant(
-            name=name, id_type=id_type, id_number=number, phone=f"138{rng.randint(0, 10**8 - 1):08d}"
+            name=name, id_type=id_type, id_number=number, phone=_phone(rng, profile)
         ),
+        receiving_unit=unit.code if receivers else "",
     )
     try:
         with clock.at(moments.next()):
@@ -234,7 +365,21 @@ def file_case(rng, items, users, day, moments, made) -> Plan | None:
     )
 
 
-def _file_bundle(rng, bundles, users, day, moments, made) -> list[Plan]:
+def _phone(rng, profile) -> str:
+    if profile.calendar == "VN":
+        return f"090{rng.randint(0, 10**7 - 1):07d}"
+    return f"138{rng.randint(0, 10**8 - 1):08d}"
+
+
+def _window_clerk(rng, profile, users, unit) -> User:
+    """The centre's comprehensive windows take in everything; a province's cases are taken in and
+    handed back by the one-stop section of the unit that receives them."""
+    if profile.centre_clerks:
+        return users[rng.choice(profile.centre_clerks)]
+    return users[f"clerk-{unit.region.code.lower()}"]
+
+
+def _file_bundle(rng, profile, bundles, users, day, moments, made) -> list[Plan]:
     """A "one thing" application at the window, accepted at once; a plan for each of its items."""
     from onewindow.cases import bundle_services, services
     from onewindow.catalog.bundles import merged_questions, resolve_bundle
@@ -245,12 +390,12 @@ def _file_bundle(rng, bundles, users, day, moments, made) -> list[Plan]:
     answers = _answers(rng, merged_questions(parts))
     asked = [m.code for m in resolve_bundle(parts, answers).materials if m.asked]
     if bundle.life_event is not None and bundle.life_event.audience == "enterprise":
-        name, id_type = f"东莞市{_name(rng)}科技有限公司", "uscc"
+        name, id_type = profile.company.format(name=profile.name(rng)), "uscc"
         number = _enterprise_id(rng.randint(401, 800))
     else:
-        name, id_type, number = _name(rng), "resident_id", _resident_id(rng.randint(100, 4000))
-    applicant = services.Applicant(name, id_type, number, phone=f"139{rng.randint(0, 10**8 - 1):08d}")
-    clerk = users[f"clerk{rng.choice(['', '02', '03'])}"]
+        name, id_type, number = profile.name(rng), profile.id_type, profile.person_id(rng.randint(100, 4000))
+    applicant = services.Applicant(name, id_type, number, phone=_phone(rng, profile))
+    clerk = _window_clerk(rng, profile, users, None)
     try:
         with clock.at(moments.next()):
             parent = bundle_services.submit_bundle(
@@ -282,15 +427,18 @@ def _file_bundle(rng, bundles, users, day, moments, made) -> list[Plan]:
     return plans
 
 
-def advance_case(rng, plan, users, day, later_days, moments, made, rectifications) -> bool:
+def advance_case(rng, profile, plan, users, day, later_days, moments, made, rectifications) -> bool:
     """One step of the case's plan on `day`; False once nothing more will happen to it."""
     from onewindow.cases import services
     from onewindow.cases.models import Case
 
-    case = Case.objects.select_related("item", "department").get(pk=plan.case_id)
+    case = Case.objects.select_related(
+        "item", "department", "receiving_department__region", "department__region"
+    ).get(pk=plan.case_id)
     trait = TRAITS.get(case.department.code, USUAL)
     reviewer = users.get(f"reviewer-{case.department.code}")
-    clerk = users["clerk"]
+    clerk = users["clerk"] if profile.centre_clerks else _window_clerk(rng, profile, users, case.front_desk)
+    notes = profile.notes
     status = case.status
 
     def act(user, action, **extra) -> bool:
@@ -317,18 +465,19 @@ def advance_case(rng, plan, users, day, later_days, moments, made, rectification
         later(1)  # waits for another item's result; the platform starts it when that is decided
         return True
     if plan.bundle_case_id and status in ("approved", "denied"):
-        return _deliver_bundle(rng, plan, clerk, trait, moments, made, rectifications, later)
+        return _deliver_bundle(rng, profile, plan, clerk, trait, moments, made, rectifications, later)
     missing = {m.code: "received" for m in case.materials.all() if m.required and m.status == "missing"}
     if status == "submitted":
         if plan.supplement and "supplement" not in plan.done:
             plan.done.add("supplement")
             code = next(iter(missing), None) or case.materials.first().code
-            ok = act(clerk, "request_supplement", note="请补正材料", supplement=[code])
+            ok = act(clerk, "request_supplement", note=notes["request_supplement"], supplement=[code])
             later(rng.randint(1, 4))
             return ok
         if plan.refuse:
-            act(clerk, "refuse", note="不符合受理条件")
+            act(clerk, "refuse", note=notes["refuse"])
             return False
+        _pay_at_the_window(clerk, case, "filing", moments, made)
         ok = act(clerk, "accept", materials=missing)
         later(plan.pace)
         return ok
@@ -339,27 +488,29 @@ def advance_case(rng, plan, users, day, later_days, moments, made, rectification
     if status in ("accepted", "in_review"):
         if plan.suspend and "suspend" not in plan.done:
             plan.done.add("suspend")
-            ok = act(reviewer, "suspend", note="专家评审", suspension_kind="expert_review")
+            ok = act(reviewer, "suspend", note=notes["suspend"], suspension_kind="expert_review")
             later(rng.randint(2, 5))
             return ok
         if "suspend" in plan.done and "resume" not in plan.done:
             plan.done.add("resume")
-            ok = act(reviewer, "resume", note="评审完成")
+            ok = act(reviewer, "resume", note=notes["resume"])
             later(0)
             return ok
         if plan.extend and "extend" not in plan.done:
             plan.done.add("extend")
-            act(users["supervisor"], "extend", note="情况复杂，依法延长")
+            act(users["supervisor"], "extend", note=notes["extend"])
         if plan.steps_left > 1:
             plan.steps_left -= 1
-            ok = act(reviewer, "review", note="审核通过")
+            ok = act(reviewer, "review", note=notes["review"])
             later(plan.pace)
             return ok
-        ok = act(reviewer, "deny" if plan.deny else "approve", note="不符合条件" if plan.deny else "")
+        ok = act(reviewer, "deny" if plan.deny else "approve", note=notes["deny"] if plan.deny else "")
         later(rng.uniform(0, 2))
         return ok
     if status in ("approved", "denied"):
         method = rng.choice(["window", "window", "electronic", "post"])
+        if status == "approved":
+            _pay_at_the_window(clerk, case, "decision", moments, made)
         ok = act(
             clerk,
             "deliver",
@@ -367,12 +518,28 @@ def advance_case(rng, plan, users, day, later_days, moments, made, rectification
             tracking_number="SF" + str(rng.randint(10**9, 10**10)) if method == "post" else "",
         )
         if ok and rng.random() < trait.rated:
-            _rate(rng, plan.case_id, trait, moments, made, rectifications)
+            _rate(rng, profile, plan.case_id, trait, moments, made, rectifications)
         return False
     return False
 
 
-def _deliver_bundle(rng, plan, clerk, trait, moments, made, rectifications, later) -> bool:
+def _pay_at_the_window(clerk, case, stage: str, moments, made) -> None:
+    """A fee due at this stage, paid at the counter (the online payments of the demo are its own,
+    made through the reference gateway while it runs)."""
+    from onewindow.payments import services as payments
+
+    if case.item.payment_stage != stage or not case.item.fee:
+        return
+    try:
+        with clock.at(moments.next()):
+            payments.record_at_window(clerk, case.pk)
+    except REFUSED_STEPS:
+        made["refused_payments"] += 1
+        return
+    made["fees_paid"] += 1
+
+
+def _deliver_bundle(rng, profile, plan, clerk, trait, moments, made, rectifications, later) -> bool:
     """The bundle goes out once, when its last item is decided; until then its decided items wait."""
     from onewindow.cases import bundle_services
     from onewindow.cases.models import BundleCase
@@ -390,11 +557,11 @@ def _deliver_bundle(rng, plan, clerk, trait, moments, made, rectifications, late
     made["bundle_deliveries"] += 1
     for child_id in parent.children.filter(status="delivered").values_list("pk", flat=True):
         if rng.random() < trait.rated:
-            _rate(rng, child_id, trait, moments, made, rectifications)
+            _rate(rng, profile, child_id, trait, moments, made, rectifications)
     return False
 
 
-def _rate(rng, case_id, trait, moments, made, rectifications) -> None:
+def _rate(rng, profile, case_id, trait, moments, made, rectifications) -> None:
     from onewindow.cases.models import Case
     from onewindow.evaluation import services as evaluation
 
@@ -403,9 +570,7 @@ def _rate(rng, case_id, trait, moments, made, rectifications) -> None:
     data = evaluation.RatingInput(
         level=level,
         channel=rng.choice(["qr", "pc", "mobile", "sms"]),
-        text=""
-        if level >= 3
-        else rng.choice(["等待时间太长", "材料要求说明不清", "窗口态度一般", "办理太慢"]),
+        text="" if level >= 3 else rng.choice(profile.complaints),
         tags=[] if level >= 3 else [rng.choice(["slow", "unclear", "attitude"])],
         consent_to_publish=rng.random() < 0.5,
     )
@@ -420,7 +585,7 @@ def _rate(rng, case_id, trait, moments, made, rectifications) -> None:
         rectifications.append(rating.rectification.pk)
 
 
-def _work_on_rectifications(rng, rectifications, users, moments, made) -> None:
+def _work_on_rectifications(rng, profile, rectifications, users, moments, made) -> None:
     from onewindow.evaluation import services as evaluation
     from onewindow.evaluation.models import Rectification
 
@@ -434,8 +599,10 @@ def _work_on_rectifications(rng, rectifications, users, moments, made) -> None:
         if rng.random() < 0.1:
             continue  # some are left to run late
         worker = rectification.owner or users["supervisor"]
-        note = {"verify": "情况属实", "fix": "已整改", "reply": "已向评价人说明整改情况"}.get(
-            rectification.stage, ""
+        note = (
+            profile.notes.get(rectification.stage, "")
+            if rectification.stage in ("verify", "fix", "reply")
+            else ""
         )
         try:
             with clock.at(moments.next()):
@@ -447,19 +614,23 @@ def _work_on_rectifications(rng, rectifications, users, moments, made) -> None:
         made["rectification_steps"] += 1
 
 
-DEMO_SEED, DEMO_WEEKS, DEMO_CASES_PER_DAY = 2026, 13, 16
+DEMO_SEED, DEMO_WEEKS = 2026, 13
+CASES_PER_DAY = {"": 16, "quang-nam": 10}
 
 
-def ensure_history(weeks: int = DEMO_WEEKS):
-    """Build the demo's history once per database; the DemoHistory row it leaves, or None when it
-    was there already (or `weeks` is 0)."""
+def ensure_history(weeks: int = DEMO_WEEKS, region: str = ""):
+    """Build a region's demo history once per database (`region` "": the centre); the DemoHistory
+    row it leaves, or None when it was there already (or `weeks` is 0)."""
     from .models import DemoHistory
 
-    if weeks <= 0 or DemoHistory.objects.exists():
+    if weeks <= 0 or DemoHistory.objects.filter(region=region).exists():
         return None
     until = clock.today()
-    made = build_history(seed=DEMO_SEED, weeks=weeks, per_day=DEMO_CASES_PER_DAY, until=until)
+    made = build_history(
+        seed=DEMO_SEED, weeks=weeks, per_day=CASES_PER_DAY[region], until=until, profile=PROFILES[region]
+    )
     return DemoHistory.objects.create(
+        region=region,
         seed=DEMO_SEED,
         first_day=until - dt.timedelta(weeks=weeks),
         last_day=until - dt.timedelta(days=1),

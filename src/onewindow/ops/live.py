@@ -119,7 +119,9 @@ class LiveCentre:
         return f"window {window.number} finishes {ticket.number}"
 
     def _file_a_case(self) -> str:
-        plan = history.file_case(self.rng, self.items, self.users, clock.today(), _Now(), self.made)
+        plan = history.file_case(
+            self.rng, history.CENTRE, self.items, self.users, clock.today(), _Now(), self.made
+        )
         if plan is None:
             return ""
         plan.due = clock.today()
@@ -132,7 +134,15 @@ class LiveCentre:
         before = sum(self.made.values())
         # Every later step is "today": the live centre runs at the visitor's pace, not the law's.
         going = history.advance_case(
-            self.rng, plan, self.users, today, [today] * 30, _Now(), self.made, self.rectifications
+            self.rng,
+            history.CENTRE,
+            plan,
+            self.users,
+            today,
+            [today] * 30,
+            _Now(),
+            self.made,
+            self.rectifications,
         )
         if not going:
             self.plans.remove(plan)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class DemoHistory(models.Model):
     """The demo's history was built (once): with which seed, up to which day, how much, how fast."""
 
+    region = models.CharField(_("region"), max_length=32, blank=True, default="")  # "": the centre
     seed = models.PositiveIntegerField(_("seed"))
     first_day = models.DateField(_("first day"))
     last_day = models.DateField(_("last day"))

@@ -75,3 +75,30 @@ def test_the_clock_can_be_set_for_a_block():
     with clock.at(moment):
         assert clock.now() == moment and clock.today() == dt.date(2025, 3, 3)
     assert clock.now() != moment
+
+
+def test_a_province_writes_its_own_history_through_its_one_stop_sections(demo):
+    from onewindow.ops.demo import load_region_catalog
+    from onewindow.ops.history import QUANG_NAM
+    from onewindow.payments.models import Payment
+
+    load_region_catalog("quang-nam")
+    with transaction.atomic():
+        made = build_history(seed=5, weeks=3, per_day=14, until=UNTIL, profile=QUANG_NAM)
+        cases = Case.objects.select_related("department__region", "receiving_department", "taken_by")
+        assert made["cases"] > 100 and made["deliver"] > 40 and made["fees_paid"] > 5
+        assert {c.department.calendar for c in cases} == {"VN"}  # the centre's procedures are not filed
+        at_wards = cases.filter(receiving_department__isnull=False)
+        assert at_wards.exists() and {c.department.code for c in at_wards} <= {
+            "hoian-tuphap",
+            "hoian-tckh",
+            "hoian-qldt",
+        }
+        # Each case went through the one-stop section that received it.
+        for case in at_wards.filter(status="delivered")[:20]:
+            accepted = case.events.get(action="accept").actor.username
+            assert accepted == f"clerk-{case.receiving_department.region.code.lower()}"
+        window = cases.filter(taken_by__isnull=False).first()
+        assert window.applicant_id_type == "vn_citizen_id" and " " in window.applicant_name
+        assert Payment.objects.filter(status="paid", currency="VND").count() == made["fees_paid"]
+        transaction.set_rollback(True)

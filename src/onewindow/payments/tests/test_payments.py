@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 from pypdf import PdfReader
 
 from onewindow.cases import services as case_services
@@ -233,7 +234,7 @@ def test_the_index_counts_fees_paid_online_per_department(paygate, fee_first):
 
     online = _paid_online(_file())
     services.record_at_window(User.objects.get(username="clerk"), _file().pk)
-    day = online.paid_at.date()
+    day = timezone.localdate(online.paid_at)  # the index counts days in the platform's time zone
     row = next(r for r in index_table("department", day, day) if r.unit.code == fee_first.department.code)
     paid_online = next(i for g in row.score.groups for i in g.indicators if i.indicator.code == "paid_online")
     assert (paid_online.numerator, paid_online.denominator, paid_online.value) == (1, 2, 0.5)

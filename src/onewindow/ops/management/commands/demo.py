@@ -70,6 +70,7 @@ class Command(BaseCommand):
         summary, users = load_demo()
         provinces = {region: load_region_catalog(region) for region in REGION_CATALOGS}
         history = ensure_history(weeks=history_weeks)
+        region_histories = {r: ensure_history(weeks=history_weeks, region=r) for r in provinces}
         # Today's few cases: after a history just written, or into an empty case table.
         with notices_held_back():  # the demo's own cases notify nobody
             cases = load_demo_cases(only_into_empty=history is None)
@@ -110,6 +111,11 @@ class Command(BaseCommand):
                 f"History of {history.first_day}–{history.last_day}: {history.cases} cases, "
                 f"{history.ratings} ratings, written through the services in {history.seconds:.0f} s"
             )
+        for region, made in region_histories.items():
+            if made is not None:
+                self.stdout.write(
+                    f"History of {region}: {made.cases} cases, {made.ratings} ratings ({made.seconds:.0f} s)"
+                )
         if no_serve:
             return
         self.stdout.write(f"Serving on http://{addr}/  (API docs: http://{addr}/api/docs)")
