@@ -41,6 +41,10 @@ class IdType(models.TextChoices):
     RESIDENT_ID = "resident_id", _("Resident ID card (China)")
     USCC = "uscc", _("Unified social credit code")
     VN_CITIZEN_ID = "vn_citizen_id", _("Citizen ID (Vietnam)")
+    VN_ENTERPRISE = "vn_enterprise", _("Enterprise code (Vietnam)")
+
+
+ENTERPRISE_ID_TYPES = (IdType.USCC, IdType.VN_ENTERPRISE)
 
 
 class DeliveryMethod(models.TextChoices):

@@ -25,6 +25,7 @@ from onewindow.core.workdays import add_working_days, working_days_between
 
 from . import states
 from .models import (
+    ENTERPRISE_ID_TYPES,
     BundleCase,
     Case,
     CaseEvent,
@@ -154,10 +155,13 @@ def _validate_submission(
         errors.append(FieldError("applicant.id_number", problem))
     if actor.role in APPLICANTS:
         errors += _own_identity_errors(actor, applicant)
-    if applicant.id_type == IdType.USCC and not item.for_enterprise:
+    if applicant.id_type in ENTERPRISE_ID_TYPES and not item.for_enterprise:
         errors.append(FieldError("applicant.id_type", "this item serves persons, not enterprises"))
-    if applicant.id_type != IdType.USCC and applicant.id_type in IdType.values and not item.for_person:
-        errors.append(FieldError("applicant.id_type", "this item serves enterprises: give the USCC"))
+    person_id = applicant.id_type in IdType.values and applicant.id_type not in ENTERPRISE_ID_TYPES
+    if person_id and not item.for_person:
+        errors.append(
+            FieldError("applicant.id_type", "this item serves enterprises: give the USCC or enterprise code")
+        )
     if submission.channel not in Channel.values:
         errors.append(FieldError("channel", f"use one of {', '.join(Channel.values)}"))
     if actor.role in (Role.CITIZEN, Role.ENTERPRISE) and submission.channel in (
@@ -200,8 +204,9 @@ def _validate_submission(
 
 def front_desk(actor: User, item: ServiceItem, code: str) -> tuple[Department | None, list[FieldError]]:
     """Where a case of `item` is filed and its result handed back: one of the item's receiving
-    departments (a commune taking in what the district decides), or None for the implementing
-    department itself. A window clerk files at their own one-stop section unless told otherwise."""
+    departments (a commune taking in what the district decides, or deciding itself what every commune
+    performs), or None for the implementing department itself. A window clerk files at their own
+    one-stop section unless told otherwise."""
     receivers = {d.code: d for d in item.receiving_departments.all()}
     if not code and receivers and actor.role == Role.CLERK:
         mine = [c for c in clerk_centre(actor).values_list("code", flat=True) if c in receivers]
@@ -245,11 +250,13 @@ def _create_case(
     if not review_steps:
         review_steps = IMMEDIATE_REVIEW_STEPS if limits["immediate"] else DEFAULT_REVIEW_STEPS
     applicant = submission.applicant
+    desk = front_desk(actor, item, submission.receiving_unit)[0]
+    deciding, receiving = (desk, None) if desk and item.decided_by_receiver else (item.department, desk)
     case = Case.objects.create(
         number=secrets.token_hex(8),  # replaced below, once the id is known
         item=item,
-        department=item.department,
-        receiving_department=front_desk(actor, item, submission.receiving_unit)[0],
+        department=deciding,
+        receiving_department=receiving,
         channel=submission.channel,
         applicant_user=actor if actor.role in (Role.CITIZEN, Role.ENTERPRISE) else None,
         taken_by=actor if actor.role in (Role.CLERK, Role.ADMIN) else None,
@@ -266,7 +273,7 @@ def _create_case(
         parent=parent,
         waiting_for=waiting_for or [],
     )
-    case.number = f"{item.department.region.code}-{platform_clock.today():%Y%m%d}-{case.pk:07d}"
+    case.number = f"{deciding.region.code}-{platform_clock.today():%Y%m%d}-{case.pk:07d}"
     case.save(update_fields=["number"])
     materials = CaseMaterial.objects.bulk_create(
         CaseMaterial(

@@ -296,6 +296,14 @@ class ServiceItem(Translatable):
             "the implementing department receives them itself."
         ),
     )
+    decided_by_receiver = models.BooleanField(
+        _("each receiving unit decides"),
+        default=False,
+        help_text=_(
+            "A procedure every commune performs for its own area: the unit where it is filed also decides "
+            "it (the implementing department is the catalog's reference unit)."
+        ),
+    )
 
     legal_days = models.PositiveIntegerField(_("legal time limit (days)"), null=True, blank=True)
     promised_days = models.PositiveIntegerField(_("promised time limit (days)"), default=0)

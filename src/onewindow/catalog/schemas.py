@@ -120,6 +120,7 @@ class ItemEntry(_Entry):
     item_type: _choices(ItemType)
     department: Code
     receiving_departments: list[Code] = []
+    decided_by_receiver: bool = False
     life_events: list[Code] = []
     legal_days: Count | None = None
     promised_days: Count = 0

@@ -99,7 +99,11 @@ def search_items(
     """
     items = published_items()
     if department:
-        items = items.filter(department__code=department)
+        performs = ServiceItem.receiving_departments.through.objects.filter(department__code=department)
+        items = items.filter(
+            Q(department__code=department)
+            | Q(decided_by_receiver=True, pk__in=performs.values("serviceitem_id"))
+        )
     if life_event:
         items = items.filter(life_events__code=life_event)
     if audience == "person":
@@ -133,8 +137,11 @@ def search_items(
 
 
 def departments_with_counts() -> QuerySet[Department]:
+    # What a department implements, and what every commune performs that it performs too.
+    performed = Q(received_items__status=ItemStatus.PUBLISHED, received_items__decided_by_receiver=True)
     return Department.objects.select_related("region").annotate(
-        item_count=Count("items", filter=Q(items__status=ItemStatus.PUBLISHED))
+        item_count=Count("items", filter=Q(items__status=ItemStatus.PUBLISHED), distinct=True)
+        + Count("received_items", filter=performed, distinct=True)
     )
 
 

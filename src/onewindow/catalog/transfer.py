@@ -173,6 +173,8 @@ def _check(catalog: CatalogFile) -> list[tuple[Path, str]]:
                 )
         if item.department not in departments:
             problems.append(((*path, "department"), f"unknown department {item.department!r}"))
+        if item.decided_by_receiver and not item.receiving_departments:
+            problems.append(((*path, "decided_by_receiver"), "name the receiving_departments that decide it"))
         for r_index, receiver in enumerate(item.receiving_departments):
             if receiver not in departments:
                 problems.append(

@@ -67,10 +67,34 @@ def vietnam_id_problem(number: str) -> str | None:
     return None
 
 
+# A Vietnamese enterprise's code (mã số doanh nghiệp, its tax code): the tenth digit checks the first
+# nine with these weights.
+_VN_ENTERPRISE_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
+
+
+def vietnam_enterprise_check_digit(first9: str) -> str | None:
+    """10 − (weighted sum mod 11); None when that is 10 (no code is issued with such a body)."""
+    check = 10 - sum(w * int(d) for w, d in zip(_VN_ENTERPRISE_WEIGHTS, first9, strict=True)) % 11
+    return str(check) if check < 10 else None
+
+
+def vietnam_enterprise_problem(number: str) -> str | None:
+    """Mã số doanh nghiệp: 10 digits, a branch's 10 digits, a dash and 001–999."""
+    number = (number or "").strip()
+    if not re.fullmatch(r"\d{10}(-\d{3})?", number):
+        return "a Vietnamese enterprise code has 10 digits (a branch's: 10 digits, a dash and 3)"
+    if number[2:9] == "0000000" or number.endswith("-000"):
+        return "the sequence part cannot be all zeros"
+    if number[9] != vietnam_enterprise_check_digit(number[:9]):
+        return "the check digit (the 10th) does not match: check the number"
+    return None
+
+
 ID_TYPES = {
     "resident_id": resident_id_problem,
     "uscc": uscc_problem,
     "vn_citizen_id": vietnam_id_problem,
+    "vn_enterprise": vietnam_enterprise_problem,
 }
 
 

@@ -129,6 +129,12 @@ def previous_bounds(since: dt.date, until: dt.date) -> tuple[dt.date, dt.date]:
 
 def _catalog_figures(today: dt.date) -> dict[int, Counter]:
     found: dict[int, Counter] = {}
+    # A procedure every commune performs counts at each of them, as at its reference unit.
+    performers: dict[int, list[int]] = {}
+    for item_id, department_id in ServiceItem.receiving_departments.through.objects.filter(
+        serviceitem__status=ItemStatus.PUBLISHED, serviceitem__decided_by_receiver=True
+    ).values_list("serviceitem_id", "department_id"):
+        performers.setdefault(item_id, []).append(department_id)
     items = ServiceItem.objects.filter(status=ItemStatus.PUBLISHED).annotate(
         material_count=Count("materials", distinct=True), step_count=Count("steps", distinct=True)
     )
@@ -136,18 +142,19 @@ def _catalog_figures(today: dt.date) -> dict[int, Counter]:
         "department_id", "legal_basis", "acceptance_conditions", "legal_days", "immediate", "contact_phone",
         "location", "valid_from", "channel_online", "channel_mobile", "max_visits",
     ):  # fmt: skip
-        c = found.setdefault(item.department_id, Counter())
-        c["items"] += 1
         complete = all(
             [item.legal_basis, item.acceptance_conditions, item.legal_days is not None or item.immediate,
              item.contact_phone, item.location, item.material_count, item.step_count]
         )  # fmt: skip
-        c["items_complete"] += complete
-        c["items_fresh"] += bool(item.valid_from and item.valid_from > today - dt.timedelta(days=365))
-        c["items_online"] += item.channel_online or item.channel_mobile
-        c["items_immediate"] += item.immediate
-        c["items_one_visit"] += item.max_visits <= 1
-        c["items_no_visit"] += item.max_visits == 0
+        for department_id in (item.department_id, *performers.get(item.pk, ())):
+            c = found.setdefault(department_id, Counter())
+            c["items"] += 1
+            c["items_complete"] += complete
+            c["items_fresh"] += bool(item.valid_from and item.valid_from > today - dt.timedelta(days=365))
+            c["items_online"] += item.channel_online or item.channel_mobile
+            c["items_immediate"] += item.immediate
+            c["items_one_visit"] += item.max_visits <= 1
+            c["items_no_visit"] += item.max_visits == 0
     return found
 
 

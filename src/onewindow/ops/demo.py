@@ -35,6 +35,7 @@ REGION_CATALOGS = {"quang-nam": "fixtures/quang_nam_catalog.yaml"}
 REGION_ROOTS = {"quang-nam": "VN49"}
 # The online applicant of the Vietnamese province: a citizen of Quảng Nam (province code 049).
 DEMO_VN_CITIZEN = ("citizen-vn", "049190001234")
+DEMO_VN_ENTERPRISE = ("doanh-nghiep-vn", "4000100019")  # a Quảng Nam code (tax office 40)
 
 
 @transaction.atomic
@@ -51,6 +52,8 @@ def load_region_catalog(region: str) -> ImportSummary:
         ensure_user(f"reviewer-{department.code}", Role.REVIEWER, department)
     username, number = DEMO_VN_CITIZEN
     ensure_user(username, Role.CITIZEN, verified_id=("vn_citizen_id", number))
+    username, number = DEMO_VN_ENTERPRISE
+    ensure_user(username, Role.ENTERPRISE, verified_id=("vn_enterprise", number))
     return summary
 
 

@@ -30,7 +30,7 @@ from onewindow.catalog.selectors import checklist, item_with_parts, regions_unde
 from onewindow.core import clock
 from onewindow.core.demo_users import ensure_user
 from onewindow.core.errors import InvalidInput
-from onewindow.core.ids import resident_id_check_digit, uscc_check_character
+from onewindow.core.ids import resident_id_check_digit, uscc_check_character, vietnam_enterprise_check_digit
 from onewindow.core.models import Role, User
 from onewindow.core.permissions import Conflict, Forbidden, NotFound
 
@@ -61,7 +61,10 @@ class RegionProfile:
     id_type: str
     person_id: Callable[[int], str]
     name: Callable[[random.Random], str]
-    company: str  # an enterprise's name, around "{name}"; "": persons only
+    company: str  # an enterprise's name, around "{name}"
+    enterprise_user: str  # the online enterprise account
+    enterprise_id_type: str
+    enterprise_id: Callable[[int], str]
     notes: dict[str, str]
     complaints: tuple[str, ...]
     traits: dict[str, Trait]
@@ -87,6 +90,18 @@ FAMILY_NAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
 GIVEN_NAMES = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红"
 
 
+def _uscc(n: int) -> str:
+    first17 = f"91441900MA4{n:06d}"
+    return first17 + uscc_check_character(first17)
+
+
+def _vn_enterprise_code(n: int) -> str:
+    """A Quảng Nam enterprise's code (tax office 40), the next body that takes a check digit."""
+    while (check := vietnam_enterprise_check_digit(body := f"40{n:07d}")) is None:
+        n += 1
+    return body + check
+
+
 def _chinese_name(rng: random.Random) -> str:
     return rng.choice(FAMILY_NAMES) + "".join(rng.choice(GIVEN_NAMES) for _ in range(rng.randint(1, 2)))
 
@@ -109,6 +124,9 @@ CENTRE = RegionProfile(
     person_id=_resident_id,
     name=_chinese_name,
     company="东莞市{name}贸易有限公司",
+    enterprise_user="enterprise",
+    enterprise_id_type="uscc",
+    enterprise_id=_uscc,
     notes={
         "request_supplement": "请补正材料",
         "refuse": "不符合受理条件",
@@ -137,7 +155,10 @@ QUANG_NAM = RegionProfile(
     id_type="vn_citizen_id",
     person_id=_vn_citizen_id,
     name=_vietnamese_name,
-    company="",
+    company="Công ty TNHH {name}",
+    enterprise_user="doanh-nghiep-vn",
+    enterprise_id_type="vn_enterprise",
+    enterprise_id=_vn_enterprise_code,
     notes={
         "request_supplement": "Đề nghị bổ sung giấy tờ còn thiếu",
         "refuse": "Hồ sơ không thuộc thẩm quyền giải quyết",
@@ -278,8 +299,6 @@ def published_items_with_parts(profile: RegionProfile = CENTRE) -> list[ServiceI
         .filter(department__staff__isnull=False, department__region__in=regions)
         .distinct()
     )
-    if profile.company == "":
-        staffed = staffed.filter(for_person=True)
     return list(item_with_parts(staffed).order_by("code"))
 
 
@@ -291,11 +310,6 @@ def demo_users(profile: RegionProfile = CENTRE) -> dict[str, User]:
             verified_id=(profile.id_type, profile.person_id(n)),
         )
     return {u.username: u for u in User.objects.all()}
-
-
-def _enterprise_id(n: int) -> str:
-    first17 = f"91441900MA4{n:06d}"
-    return first17 + uscc_check_character(first17)
 
 
 def _answers(rng: random.Random, questions) -> dict[str, str]:
@@ -326,8 +340,9 @@ def file_case(rng, profile, items, users, day, moments, made) -> Plan | None:
     unit = rng.choice([item.department, *receivers, *receivers]) if receivers else item.department
     clerk = _window_clerk(rng, profile, users, unit)
     if enterprise:
-        filer = users["enterprise"] if online else clerk
-        id_type, number = "uscc", filer.verified_id_number if online else _enterprise_id(rng.randint(1, 400))
+        filer = users[profile.enterprise_user] if online else clerk
+        id_type = profile.enterprise_id_type
+        number = filer.verified_id_number if online else profile.enterprise_id(rng.randint(1, 400))
         name = profile.company.format(name=profile.name(rng))
     else:
         resident = rng.randint(1, RESIDENTS)
@@ -390,8 +405,8 @@ def _file_bundle(rng, profile, bundles, users, day, moments, made) -> list[Plan]
     answers = _answers(rng, merged_questions(parts))
     asked = [m.code for m in resolve_bundle(parts, answers).materials if m.asked]
     if bundle.life_event is not None and bundle.life_event.audience == "enterprise":
-        name, id_type = profile.company.format(name=profile.name(rng)), "uscc"
-        number = _enterprise_id(rng.randint(401, 800))
+        name, id_type = profile.company.format(name=profile.name(rng)), profile.enterprise_id_type
+        number = profile.enterprise_id(rng.randint(401, 800))
     else:
         name, id_type, number = profile.name(rng), profile.id_type, profile.person_id(rng.randint(100, 4000))
     applicant = services.Applicant(name, id_type, number, phone=_phone(rng, profile))

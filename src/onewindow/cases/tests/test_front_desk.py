@@ -111,3 +111,27 @@ items:
         import_catalog(text)
     message = str(refused.value)
     assert "unknown department 'nowhere'" in message and "receives anyway" in message
+
+
+def test_a_procedure_every_commune_performs_is_decided_where_it_is_filed(province, as_user, api_client):
+    birth = "1.001193"  # đăng ký khai sinh: written at Minh An ward, performed by every ward and commune
+    answer = as_user(
+        "citizen-vn",
+        "post",
+        "/api/v1/cases",
+        {"item": birth, "applicant": APPLICANT, "receiving_unit": "hoian-camchau", "channel": "online"},
+    )
+    assert answer.status_code == 201, answer.content
+    case = Case.objects.get(pk=answer.json()["id"])
+    assert (case.department.code, case.receiving_department, case.number[:10]) == (
+        "hoian-camchau",
+        None,
+        "VN49-50302",
+    )
+    assert as_user("reviewer-hoian-camchau", "get", f"/api/v1/cases/{case.pk}").status_code == 200
+    assert as_user("reviewer-hoian-minhan", "get", f"/api/v1/cases/{case.pk}").status_code == 404
+    assert as_user("clerk-vn49-50302", "get", f"/api/v1/cases/{case.pk}").status_code == 200
+    listed = api_client.get("/services/", {"department": "hoian-camchau"}, HTTP_ACCEPT_LANGUAGE="vi")
+    assert "Đăng ký khai sinh" in listed.content.decode()
+    page = api_client.get(f"/services/{birth}/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "Ủy ban nhân dân xã Tam Hải" in page

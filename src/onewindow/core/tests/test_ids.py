@@ -10,6 +10,8 @@ from onewindow.core.ids import (
     resident_id_problem,
     uscc_check_character,
     uscc_problem,
+    vietnam_enterprise_check_digit,
+    vietnam_enterprise_problem,
     vietnam_id_problem,
 )
 
@@ -79,3 +81,23 @@ def test_every_generated_resident_id_validates_and_any_other_last_digit_fails(re
 def test_every_generated_uscc_validates(head, region, body):
     first17 = head + region + body
     assert uscc_problem(first17 + uscc_check_character(first17)) is None
+
+
+def test_vietnamese_enterprise_codes():
+    # A published head-office code and a branch of another company.
+    assert vietnam_enterprise_problem("0100233488") is None
+    assert vietnam_enterprise_problem("0314409058-002") is None
+    assert "check digit" in vietnam_enterprise_problem("0100233480")
+    assert "10 digits" in vietnam_enterprise_problem("01002334")
+    assert "zeros" in vietnam_enterprise_problem("0314409058-000")
+    assert id_problem("vn_enterprise", "0100233488") is None
+
+
+@given(st.text(alphabet="0123456789", min_size=9, max_size=9), st.integers(0, 9))
+def test_exactly_one_tenth_digit_completes_a_code_body_or_none_does(body, wrong):
+    check = vietnam_enterprise_check_digit(body)
+    valid = [d for d in "0123456789" if vietnam_enterprise_problem(body + d) is None]
+    if body[2:] == "0000000":
+        assert valid == []
+    else:
+        assert valid == ([check] if check is not None else [])
