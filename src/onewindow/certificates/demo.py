@@ -40,9 +40,31 @@ PRODUCED_BY = {
 }
 
 
-def load_types() -> int:
+# The Vietnamese province's results kept as data (docs/vietnam.md): each produced by a procedure and
+# standing for the paper another procedure asks for (a building permit for its amendment, a land
+# certificate for a building permit, a marital status certificate for a marriage).
+REGION_TYPES = {
+    "quang-nam": [
+        ("VN_BIRTH", "Giấy khai sinh", "hoian-minhan", P, ("child_name", "born_on"), None, "", "1.001193"),
+        ("VN_MARRIAGE", "Giấy chứng nhận kết hôn", "hoian-minhan", P, ("spouse_name", "registered_on"), None,
+         "", "1.000894"),
+        ("VN_MARITAL_STATUS", "Giấy xác nhận tình trạng hôn nhân", "hoian-minhan", P, ("status", "issued_on"),
+         None, "single_status", "1.004873"),
+        ("VN_HOUSEHOLD_BUSINESS", "Giấy chứng nhận đăng ký hộ kinh doanh", "hoian-tckh", P,
+         ("business_name", "registered_on"), None, "", "1.001612"),
+        ("VN_BUILDING_PERMIT", "Giấy phép xây dựng", "hoian-qldt", P, ("address", "issued_on"), None,
+         "permit", "1.013225"),
+        ("VN_LAND", "Giấy chứng nhận quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất", "qn-vpdkdd",
+         P, ("parcel", "issued_on"), None, "land_certificate", "1.012753"),
+    ],
+}  # fmt: skip
+
+
+def load_types(region: str = "") -> int:
+    """The centre's certificate types, or a further demo region's (`region`, after its catalog)."""
+    rows = REGION_TYPES[region] if region else [(*row, PRODUCED_BY.get(row[0], "")) for row in TYPES]
     made = 0
-    for code, name, department, holder, fields, years, material in TYPES:
+    for code, name, department, holder, fields, years, material, item in rows:
         _kind, created = CertificateType.objects.update_or_create(
             code=code,
             defaults={
@@ -52,7 +74,7 @@ def load_types() -> int:
                 "fields_schema": _schema(*fields),
                 "valid_years": years,
                 "material_code": material,
-                "item_code": PRODUCED_BY.get(code, ""),
+                "item_code": item,
             },
         )
         made += created

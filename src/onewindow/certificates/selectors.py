@@ -109,3 +109,32 @@ def consistency(first: int, second: int) -> dict:
     perfect = services.stored_subtrees(lambda p: merkle.consistency_proof_stored(first, second, p))
     path = merkle.consistency_proof_stored(first, second, perfect)
     return {"first": first, "second": second, "consistency_path": [h.hex() for h in path]}
+
+
+def approved_with_result(cases):
+    """`cases` annotated: `approved` (its decision was an approval) and `result_kept` (a certificate was
+    issued from it: the result is data another case can use)."""
+    from django.db.models import Exists, OuterRef
+
+    from onewindow.cases.models import CaseEvent
+
+    return cases.annotate(
+        approved=Exists(CaseEvent.objects.filter(case=OuterRef("pk"), action="approve")),
+        result_kept=Exists(Certificate.objects.filter(case=OuterRef("pk"))),
+    )
+
+
+def results_kept(since: dt.date, until: dt.date) -> dict[int, dict]:
+    """Per department, the approvals decided in the period and those whose result was kept as an
+    e-certificate: the index's "results digitised"."""
+    from django.db.models import Count, Q
+
+    from onewindow.cases.models import Case
+
+    decided = approved_with_result(Case.objects.filter(decided_on__gte=since, decided_on__lte=until))
+    rows = (
+        decided.filter(approved=True)
+        .values("department")
+        .annotate(results=Count("id"), results_digitised=Count("id", filter=Q(result_kept=True)))
+    )
+    return {row["department"]: row for row in rows}

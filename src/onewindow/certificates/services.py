@@ -127,15 +127,23 @@ def check_issuance(data: Issuance) -> CertificateType:
     return _checked(data)
 
 
+# A person holds certificates under a Chinese or a Vietnamese citizen number, an enterprise under
+# its USCC or its Vietnamese enterprise code.
+HOLDER_ID_TYPES = {
+    HolderKind.PERSON: ("resident_id", "vn_citizen_id"),
+    HolderKind.ENTERPRISE: ("uscc", "vn_enterprise"),
+}
+
+
 def _checked(data: Issuance) -> CertificateType:
     kind = CertificateType.objects.select_related("department").filter(code=data.type_code).first()
     errors = []
     if kind is None:
         errors.append(FieldError("type", f"no certificate type {data.type_code!r}"))
     else:
-        id_type = "resident_id" if kind.holder_kind == HolderKind.PERSON else "uscc"
-        if problem := id_problem(id_type, data.holder_id.strip().upper()):
-            errors.append(FieldError("holder_id", problem))
+        problems = [id_problem(t, data.holder_id.strip().upper()) for t in HOLDER_ID_TYPES[kind.holder_kind]]
+        if all(problems):
+            errors.append(FieldError("holder_id", problems[0]))
         errors += _surface_errors(kind.fields_schema, data.surface)
     if not data.holder_name.strip() or len(data.holder_name) > 200:
         errors.append(FieldError("holder_name", "required, at most 200 characters"))
@@ -161,9 +169,11 @@ def _sign_and_log(certificate: Certificate, action: str) -> Certificate:
 
 
 def issue(data: Issuance, user: User | None = None, *, case=None, supersedes: Certificate | None = None):
-    """A new signed certificate (or a new version of `supersedes`), appended to the log."""
+    """A new signed certificate (or a new version of `supersedes`), appended to the log. Issued from
+    a case, it is the deciding department's (a commune issues what every commune performs)."""
     kind = _checked(data)
     _require_issuer(user, kind.department)
+    issuer = case.department if case is not None else kind.department
     now = clock.now()
     valid_from = data.valid_from or timezone.localdate(now)
     valid_until = valid_from.replace(year=valid_from.year + kind.valid_years) if kind.valid_years else None
@@ -171,7 +181,7 @@ def issue(data: Issuance, user: User | None = None, *, case=None, supersedes: Ce
         certificate = Certificate.objects.create(
             identifier=f"pending-{secrets.token_hex(8)}",  # replaced below, once the id is known
             certificate_type=kind,
-            issuer=kind.department,
+            issuer=issuer,
             holder_kind=kind.holder_kind,
             holder_id=data.holder_id.strip().upper(),
             holder_name=data.holder_name.strip(),
@@ -183,14 +193,12 @@ def issue(data: Issuance, user: User | None = None, *, case=None, supersedes: Ce
             supersedes=supersedes,
             case=case,
         )
-        certificate.identifier = identifiers.identifier(
-            kind.code, kind.department.code, now.year, certificate.pk
-        )
+        certificate.identifier = identifiers.identifier(kind.code, issuer.code, now.year, certificate.pk)
         _sign_and_log(certificate, "reissue" if supersedes else "issue")
         events.record(
             "certificate.issued",
             subject=f"certificate:{certificate.identifier}",
-            department=kind.department.code,
+            department=issuer.code,
             payload={"identifier": certificate.identifier, "type": kind.code, "version": certificate.version},
         )
     return certificate

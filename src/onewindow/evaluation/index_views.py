@@ -37,6 +37,7 @@ INDICATOR_NAMES = {
     "paid_online": gettext_lazy("Fees paid online"),
     "electronic_results": gettext_lazy("Results issued electronically"),
     "digitised_dossiers": gettext_lazy("Materials kept as files"),
+    "digitised_results": gettext_lazy("Results kept as e-certificates"),
     "shared_data": gettext_lazy("Materials replaced by shared data"),
     "satisfied": gettext_lazy("Ratings not bad"),
     "rectified": gettext_lazy("Bad ratings rectified"),

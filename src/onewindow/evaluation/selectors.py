@@ -236,7 +236,7 @@ def unit_figures(unit: Unit, period: dict, catalog: dict, running: dict) -> dict
     # others of its group) rather than a zero.
     base = {name: 0 for name in (*rollups.figures.COUNTERS, "items", "items_complete", "items_fresh",
                                  "items_online", "items_immediate", "items_one_visit", "items_no_visit",
-                                 "running", "running_overdue")}  # fmt: skip
+                                 "running", "running_overdue", "results", "results_digitised")}  # fmt: skip
     return index_rules.derived({**base, **figures_})
 
 
@@ -274,13 +274,19 @@ class IndexRow:
 
 
 def _period_totals(since: dt.date, until: dt.date) -> dict[int, Counter]:
-    """The running totals of the period, with the fees paid in it (how many, how many online)."""
+    """The running totals of the period, with the fees paid in it (how many, how many online) and the
+    approvals whose result was kept as an e-certificate."""
+    from onewindow.certificates.selectors import results_kept
     from onewindow.payments.selectors import online_share
 
     found = rollups.totals(since, until)
     for department_id, row in online_share(since=since, until=until).items():
         found.setdefault(department_id, Counter()).update(
             payments=row["payments"], payments_online=row["payments_online"]
+        )
+    for department_id, row in results_kept(since, until).items():
+        found.setdefault(department_id, Counter()).update(
+            results=row["results"], results_digitised=row["results_digitised"]
         )
     return found
 
@@ -328,6 +334,8 @@ BEHIND = {
     "decided_on_time": ("decided_on", Q(due_date__isnull=True) | Q(decided_on__lte=F("due_date"))),
     "decided_late": ("decided_on", Q(decided_on__gt=F("due_date"))),
     "decided_few_supplements": ("decided_on", Q(supplement_requests__lte=1)),
+    "results": ("decided_on", Q(approved=True)),
+    "results_digitised": ("decided_on", Q(approved=True, result_kept=True)),
     "working_days_used": ("decided_on", Q()),
     "promised_days": ("decided_on", Q()),
     "materials_total": ("decided_on", Q()),
@@ -344,8 +352,13 @@ BEHIND = {
 def cases_behind(figure: str, department_ids, since: dt.date, until: dt.date):
     if figure not in BEHIND:
         raise ValueError(f"no case list behind {figure!r}")
+    from onewindow.certificates.selectors import approved_with_result
+
     field, condition = BEHIND[figure]
-    cases = Case.objects.filter(department_id__in=department_ids).filter(condition)
+    cases = Case.objects.filter(department_id__in=department_ids)
+    if figure.startswith("results"):
+        cases = approved_with_result(cases)
+    cases = cases.filter(condition)
     if figure == "running_overdue":
         cases = cases.filter(due_date__lt=clock.today())
     if field == "decided_on":

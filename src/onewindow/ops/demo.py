@@ -50,6 +50,9 @@ def load_region_catalog(region: str) -> ImportSummary:
     load_region_halls(root)
     for department in Department.objects.filter(region__in=regions_under(root.code)):
         ensure_user(f"reviewer-{department.code}", Role.REVIEWER, department)
+    from onewindow.certificates.demo import load_types
+
+    load_types(region)  # its results kept as data
     username, number = DEMO_VN_CITIZEN
     ensure_user(username, Role.CITIZEN, verified_id=("vn_citizen_id", number))
     username, number = DEMO_VN_ENTERPRISE

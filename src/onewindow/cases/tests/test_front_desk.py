@@ -8,6 +8,7 @@ from django.test import Client
 from onewindow.cases import services
 from onewindow.cases.models import Case
 from onewindow.catalog.transfer import CatalogImportError, import_catalog
+from onewindow.certificates.models import Certificate
 from onewindow.core.errors import InvalidInput
 from onewindow.core.models import User
 from onewindow.ops.demo import load_region_catalog
@@ -131,6 +132,17 @@ def test_a_procedure_every_commune_performs_is_decided_where_it_is_filed(provinc
     assert as_user("reviewer-hoian-camchau", "get", f"/api/v1/cases/{case.pk}").status_code == 200
     assert as_user("reviewer-hoian-minhan", "get", f"/api/v1/cases/{case.pk}").status_code == 404
     assert as_user("clerk-vn49-50302", "get", f"/api/v1/cases/{case.pk}").status_code == 200
+    # The ward that decides issues the birth certificate, kept as data for later cases.
+    required = {m.code: "received" for m in case.materials.all() if m.required}
+    services.act(_user("clerk-vn49-50302"), case.pk, services.ActionInput("accept", materials=required))
+    services.act(_user("reviewer-hoian-camchau"), case.pk, services.ActionInput("approve"))
+    kept = Certificate.objects.get(case=case)
+    assert (kept.certificate_type.code, kept.issuer.code, kept.holder_id) == (
+        "VN_BIRTH",
+        "hoian-camchau",
+        APPLICANT["id_number"],
+    )
+    assert kept.identifier.startswith("VN_BIRTH-hoian-camchau-")
     listed = api_client.get("/services/", {"department": "hoian-camchau"}, HTTP_ACCEPT_LANGUAGE="vi")
     assert "Đăng ký khai sinh" in listed.content.decode()
     page = api_client.get(f"/services/{birth}/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()

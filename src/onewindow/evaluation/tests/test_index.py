@@ -39,6 +39,7 @@ def test_each_indicator_by_hand(gjj_row):
         # digitisation: delivered at the window; three materials, none as files, none shared
         "electronic_results": (0 / 1, 0.0),
         "digitised_dossiers": (0 / 3, 0.0),
+        "digitised_results": (0 / 1, 0.0),  # GJ-001's result is no e-certificate
         "shared_data": (0 / 3, 0.0),
         # satisfaction: one bad rating, not yet rectified; no hotline complaint against two cases filed;
         # GJ-002 running, not overdue

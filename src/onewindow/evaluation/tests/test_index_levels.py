@@ -63,6 +63,9 @@ def _the_province_departments_rank_among_themselves():
     rows = selectors.index_table("department", SINCE, UNTIL, within="VN49")
     assert sorted(r.rank for r in rows) == list(range(1, len(rows) + 1))
     assert len(rows) == 17 and [r.unit.code for r in rows if not _groups_filled(r)] == []
+    # Births, marriages, permits and land titles are kept as e-certificates by whoever decided them.
+    kept = {r.unit.code: r.figures["results_digitised"] for r in rows}
+    assert kept["hoian-minhan"] > 0 and kept["hoian-camchau"] > 0 and kept["hoian-gddt"] == 0
     assert not any(r.unit.code in ("ga", "gjj") for r in rows)
 
 
