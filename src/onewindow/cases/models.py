@@ -282,6 +282,19 @@ class CaseMaterial(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=MaterialStatus.choices, default=MaterialStatus.MISSING
     )
+    # The dossier's digital copy: who stored the file (a window clerk's scan, or the applicant's
+    # upload), when, its SHA-256, and that statement signed in the receiving unit's name.
+    digitised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("stored by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    digitised_at = models.DateTimeField(_("stored at"), null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
+    attestation = models.TextField(_("signed statement of the copy"), blank=True)
 
     class Meta:
         ordering = ["id"]

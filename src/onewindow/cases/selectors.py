@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import F, Q, QuerySet
 
 from onewindow.catalog.models import DaysUnit, Department, ServiceItem
 from onewindow.catalog.selectors import department_calendar
 from onewindow.core import clock as platform_clock
-from onewindow.core import rows
+from onewindow.core import rows, seals
 from onewindow.core.models import STAFF, Role, User
 from onewindow.core.workdays import UnknownYear, add_working_days
 
@@ -116,8 +116,8 @@ def case_for_detail(user: User, case_id: int) -> Case | None:
     if found is None:
         return None
     case, item, department, assignee = found
-    for field, related in (("item", item), ("department", department), ("assignee", assignee)):
-        rows.attach(case, field, related)
+    for name, related in (("item", item), ("department", department), ("assignee", assignee)):
+        rows.attach(case, name, related)
     children = {
         "suspensions": (Suspension, "ORDER BY s.started_on, s.id"),
         "materials": (CaseMaterial, "ORDER BY s.id"),
@@ -324,3 +324,32 @@ def bundle_due_date(parent: BundleCase) -> tuple[dt.date, bool]:
 def _original_waits(child: Case) -> list[str]:
     submitted = child.events.filter(action="submit").values_list("data", flat=True).first() or {}
     return submitted.get("waiting_for", [])
+
+
+@dataclass(frozen=True)
+class MaterialView:
+    material: CaseMaterial
+    copy_verified: bool | None  # the digital copy's signed statement holds; None: no copy
+    copy_by_window: bool  # scanned at the window (rather than uploaded by the applicant)
+    failed: list = field(default_factory=list)  # the pre-checks a refused upload failed
+
+
+def materials_with_copies(case: Case, failed: dict | None = None) -> list[MaterialView]:
+    """The case's materials with what their digital copies' signed statements say."""
+    views = []
+    for material in case.materials.all():
+        verified, by_window = None, False
+        if material.file:
+            try:
+                statement = seals.check_attestation(material.attestation)
+            except seals.AttestationError:
+                verified = False
+            else:
+                verified = (statement.get("case"), statement.get("material"), statement.get("sha256")) == (
+                    case.number,
+                    material.code,
+                    material.sha256,
+                )
+                by_window = statement.get("role") in STAFF
+        views.append(MaterialView(material, verified, by_window, (failed or {}).get(material.code, [])))
+    return views

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import secrets
 from collections.abc import Iterable
@@ -16,7 +17,7 @@ from onewindow.catalog import prechecks, rules
 from onewindow.catalog.models import Department, ServiceItem
 from onewindow.catalog.selectors import Checklist, checklist, department_calendar, published_item
 from onewindow.core import clock as platform_clock
-from onewindow.core import events, idempotency, rows
+from onewindow.core import events, idempotency, rows, seals
 from onewindow.core.errors import FieldError, InvalidInput
 from onewindow.core.ids import id_problem
 from onewindow.core.models import APPLICANTS, STAFF, Role, User
@@ -625,7 +626,7 @@ def recompute_after_load(sender, years, actor=None, **kwargs) -> None:
     log.info("calendar years loaded (%s): %d due dates moved", ", ".join(map(str, years)), len(moved))
 
 
-_UPLOAD_STATES = (states.SUBMITTED, states.SUPPLEMENT_REQUESTED)
+UPLOAD_STATES = (states.SUBMITTED, states.SUPPLEMENT_REQUESTED)
 
 
 def upload_material(
@@ -663,11 +664,37 @@ def upload_material(
         material.file.save(f"{secrets.token_hex(16)}{ending}", ContentFile(content), save=False)
         material.data, material.checks = data, [r.as_dict() for r in results]
         material.status = MaterialStatus.RECEIVED
+        _attest_copy(case, material, actor, hashlib.sha256(content).hexdigest())
         material.save()
         _record(
-            case, actor, "upload", case.status, case.status, "", {"material": code, "checks": material.checks}
+            case,
+            actor,
+            "upload",
+            case.status,
+            case.status,
+            "",
+            {"material": code, "checks": material.checks, "sha256": material.sha256},
         )
     return material
+
+
+def _attest_copy(case: Case, material: CaseMaterial, actor: User, digest: str) -> None:
+    """The dossier's digital copy: the file's digest, who stored it and when, signed in the name of
+    the unit that received the case (a window's scan carries the clerk's name)."""
+    material.digitised_by, material.digitised_at, material.sha256 = actor, platform_clock.now(), digest
+    desk = case.front_desk
+    material.attestation = seals.attest(
+        {
+            "case": case.number,
+            "material": material.code,
+            "sha256": digest,
+            "stored_by": actor.username,
+            "role": _role_on(case, actor),
+            "at": material.digitised_at.isoformat(timespec="seconds"),
+        },
+        desk.code,
+        desk.name,
+    )
 
 
 def _upload_target(actor: User, case_id: int, code: str, lock: bool = False) -> tuple[Case, CaseMaterial]:
@@ -679,7 +706,7 @@ def _upload_target(actor: User, case_id: int, code: str, lock: bool = False) -> 
         raise NotFound("no such case")
     if _role_on(case, actor) not in ("applicant", Role.CLERK, Role.ADMIN):
         raise Forbidden("only the applicant or a window clerk uploads materials")
-    if case.status not in _UPLOAD_STATES:
+    if case.status not in UPLOAD_STATES:
         raise Conflict(
             f"materials are uploaded while a case is submitted or waiting for a supplement, not {case.status}"
         )

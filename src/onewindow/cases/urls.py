@@ -10,6 +10,10 @@ urlpatterns = [
     path("cases/<int:case_id>/receipt.pdf", views.receipt, name="case-receipt"),
     path("cases/<int:case_id>/decision.pdf", views.decision, name="case-decision"),
     path("cases/<int:case_id>/forms/<slug:kind>.pdf", views.form, name="case-form"),
+    path("cases/<int:case_id>/materials/<str:code>/", views.case_upload, name="case-upload"),
+    path(
+        "cases/<int:case_id>/materials/<str:code>/file", views.case_material_file, name="case-material-file"
+    ),
     path("services/<str:code>/apply/", views.intake, name="intake"),
     path("track/<str:number>/", views.track, name="track"),
     path("bundles/<str:code>/apply/", views.bundle_apply, name="bundle-apply"),

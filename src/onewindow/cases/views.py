@@ -1,5 +1,8 @@
 """Case pages for the window (intake), the back office (queue, review) and applicants (my cases)."""
 
+import base64
+import hashlib
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -63,13 +66,19 @@ def _case_or_404(request, case_id) -> Case:
     return case
 
 
+def _uploadable(case: Case, user) -> bool:
+    """The applicant uploads, and the window scans, while the case is with the window."""
+    owner = case.applicant_user_id == user.pk and user.role in APPLICANTS
+    return (owner or user.role in (Role.CLERK, Role.ADMIN)) and case.status in services.UPLOAD_STATES
+
+
 def _actions_for(case: Case, user) -> list[str]:
     role = "applicant" if case.applicant_user_id == user.pk and user.role in APPLICANTS else user.role
     return [a for a in states.allowed_actions(case.machine_state()) if role in states.ACTION_ROLES[a]]
 
 
 @login_required
-def case_detail(request, case_id, errors=None, status=200, reveal=False):
+def case_detail(request, case_id, errors=None, status=200, reveal=False, failed=None):
     case = _case_or_404(request, case_id)
     revealed = selectors.record_access(request.user, case, "page", reveal=reveal)
     clock, clock_error = selectors.case_clock_or_error(case)
@@ -85,7 +94,8 @@ def case_detail(request, case_id, errors=None, status=200, reveal=False):
             "clock": clock,
             "clock_error": clock_error,
             "events": selectors.history_as_seen_by(request.user, case),
-            "materials": case.materials.all(),
+            "materials": selectors.materials_with_copies(case, failed),
+            "uploadable": _uploadable(case, request.user),
             "actions": _actions_for(case, request.user),
             "applicant_view": case.applicant_user_id == request.user.pk and request.user.role in APPLICANTS,
             "rating_url": _own_rating_url(request, case),
@@ -403,46 +413,74 @@ def bundle_case_detail(request, bundle_case_id, errors=None, failed=None, status
     )
 
 
-@login_required
-@require_POST
-def bundle_case_upload(request, bundle_case_id, code):
+def _store_upload(request, target_id: int, code: str, store, show, done: str):
+    """A POSTed file for one material → `store(user, target, code, name, content, data)`; problems
+    shown by `show(request, target, errors=..., status=...)` beside the material, success sent to
+    the page `done`."""
     upload = request.FILES.get("file")
     data = {k[2:]: v for k, v in request.POST.items() if k.startswith("d.")}
     if upload is None:
-        return bundle_case_detail(
-            request, bundle_case_id, errors=[("file", _("Choose a file to upload."))], status=400
-        )
+        return show(request, target_id, errors=[("file", _("Choose a file to upload."))], status=400)
     if upload.size > settings.ONEWINDOW_UPLOAD_MAX_BYTES:
-        return bundle_case_detail(
-            request,
-            bundle_case_id,
-            status=400,
-            errors=[
-                (
-                    "file",
-                    _("The file is %(size)s bytes; the limit is %(limit)s bytes.")
-                    % {"size": upload.size, "limit": settings.ONEWINDOW_UPLOAD_MAX_BYTES},
-                )
-            ],
-        )
+        too_big = _("The file is %(size)s bytes; the limit is %(limit)s bytes.") % {
+            "size": upload.size,
+            "limit": settings.ONEWINDOW_UPLOAD_MAX_BYTES,
+        }
+        return show(request, target_id, errors=[("file", too_big)], status=400)
     try:
-        bundle_services.upload_bundle_material(
-            request.user, bundle_case_id, code, upload.name, upload.read(), data
-        )
+        store(request.user, target_id, code, upload.name, upload.read(), data)
     except NotFound:
         raise Http404(_("No such case.")) from None
     except (Forbidden, Conflict) as error:
-        return bundle_case_detail(request, bundle_case_id, errors=[("", str(error))], status=409)
+        return show(request, target_id, errors=[("", str(error))], status=409)
     except InvalidInput as error:
-        return bundle_case_detail(
+        return show(
             request,
-            bundle_case_id,
+            target_id,
             errors=[(e.field, e.message) for e in error.errors],
             failed={code: error.extra.get("checks", [])},
             status=400,
         )
     messages.success(request, _("The material passed its pre-checks and is stored."))
-    return redirect("bundle-case", bundle_case_id)
+    return redirect(done, target_id)
+
+
+@login_required
+@require_POST
+def bundle_case_upload(request, bundle_case_id, code):
+    return _store_upload(
+        request,
+        bundle_case_id,
+        code,
+        bundle_services.upload_bundle_material,
+        bundle_case_detail,
+        "bundle-case",
+    )
+
+
+@login_required
+@require_POST
+def case_upload(request, case_id, code):
+    """A material's file: the applicant's upload, or the window's scan (the dossier's digital copy)."""
+    return _store_upload(request, case_id, code, services.upload_material, case_detail, "case")
+
+
+@login_required
+def case_material_file(request, case_id, code):
+    """The stored copy of a material, for those who see the case."""
+    case = _case_or_404(request, case_id)
+    material = next((m for m in case.materials.all() if m.code == code and m.file), None)
+    if material is None:
+        raise Http404(_("No file for this material."))
+    with material.file.open("rb") as stored:
+        content = stored.read()
+    kind = prechecks.file_kind(content)
+    response = HttpResponse(content, content_type=prechecks.FILE_TYPES.get(kind, "application/octet-stream"))
+    ending = prechecks.FILE_ENDINGS.get(kind, "")
+    response["Content-Disposition"] = f'attachment; filename="{case.number}-{code}{ending}"'
+    # RFC 9530: the receiver checks the bytes against the digest the signed statement names.
+    response["Repr-Digest"] = f"sha-256=:{base64.b64encode(hashlib.sha256(content).digest()).decode()}:"
+    return response
 
 
 @login_required

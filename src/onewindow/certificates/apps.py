@@ -13,6 +13,8 @@ class CertificatesConfig(AppConfig):
 
         from .issuing import on_event
         from .pdf import sign_pdf
+        from .services import attest, check_attestation
 
         event_recorded.connect(on_event, dispatch_uid="certificates-issue-on-approval")
         seals.register(sign_pdf)  # the cases' receipts and decisions are sealed like certificates
+        seals.register_attestation(attest, check_attestation)  # the windows' scans

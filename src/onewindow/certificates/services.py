@@ -159,6 +159,23 @@ def _require_issuer(user: User | None, department: Department) -> None:
         raise Forbidden("certificates are issued by their issuing department")
 
 
+def attest(document: dict, department_code: str, department_name: str) -> str:
+    """A record signed with the department's key (core.seals.attest): e.g. a window's scan."""
+    department = Department.objects.filter(code=department_code).first()
+    key = active_key(department_code, department)
+    return signing.sign(document, key.kid, key.algorithm, typ="onewindow-attestation+json")
+
+
+def check_attestation(token: str) -> dict:
+    from onewindow.core.seals import AttestationError
+
+    keys = list(SigningKey.objects.values_list("public_jwk", flat=True))
+    try:
+        return signing.verify(token, keys)
+    except signing.VerificationError as error:
+        raise AttestationError(str(error)) from None
+
+
 def _sign_and_log(certificate: Certificate, action: str) -> Certificate:
     key = active_key(certificate.issuer.code, certificate.issuer)
     certificate.key_id = key.kid

@@ -12,6 +12,7 @@ The generator is seeded: the same seed and days give the same history.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 import random
 import time
@@ -71,6 +72,7 @@ class RegionProfile:
     # The centre's comprehensive windows take in everything; a province's cases go through the
     # one-stop section of the unit that receives them (hall.demo.load_region_halls).
     centre_clerks: tuple[str, ...] = ()
+    scanned: float = 0.0  # share of window cases whose papers the window scans (the dossier's copy)
 
 
 def _resident_id(n: int) -> str:
@@ -173,6 +175,7 @@ QUANG_NAM = RegionProfile(
     },
     complaints=("Chờ đợi quá lâu", "Hướng dẫn hồ sơ chưa rõ", "Thái độ tiếp dân chưa tốt", "Giải quyết chậm"),
     # Building permits run late, the ward police are quick and well rated.
+    scanned=0.8,  # the province digitises what its windows receive
     traits={
         "hoian-qldt": Trait(speed=1.3, satisfied=0.5, rated=0.5),
         "hoian-minhan-ca": Trait(speed=0.3, satisfied=0.96, rated=0.6),
@@ -366,6 +369,8 @@ def file_case(rng, profile, items, users, day, moments, made) -> Plan | None:
         made["refused_filings"] += 1
         return None
     made["cases"] += 1
+    if not online and rng.random() < profile.scanned:
+        _scan_at_the_window(filer, case, moments, made)
     trait = TRAITS.get(item.department.code, USUAL)
     return Plan(
         case_id=case.pk,
@@ -378,6 +383,30 @@ def file_case(rng, profile, items, users, day, moments, made) -> Plan | None:
         suspend=rng.random() < 0.04,
         extend=item.extension_days > 0 and rng.random() < (0.3 if trait.speed > 1 else 0.05),
     )
+
+
+def _scan_at_the_window(clerk, case, moments, made) -> None:
+    """The window scans the papers it received: each stored as the dossier's signed digital copy."""
+    from onewindow.cases import services
+
+    for material in [m for m in case.materials.all() if m.status == "received"]:
+        try:
+            with clock.at(moments.next()):
+                services.upload_material(clerk, case.pk, material.code, "scan.pdf", _scan(case, material), {})
+        except REFUSED_STEPS:
+            made["refused_scans"] += 1
+        else:
+            made["scans"] += 1
+
+
+def _scan(case, material) -> bytes:
+    from reportlab.pdfgen.canvas import Canvas
+
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pageCompression=1)
+    canvas.drawString(72, 770, f"{case.number} {material.code}")
+    canvas.save()
+    return buffer.getvalue()
 
 
 def _phone(rng, profile) -> str:

@@ -101,4 +101,7 @@ def test_a_province_writes_its_own_history_through_its_one_stop_sections(demo):
         window = cases.filter(taken_by__isnull=False).first()
         assert window.applicant_id_type == "vn_citizen_id" and " " in window.applicant_name
         assert Payment.objects.filter(status="paid", currency="VND").count() == made["fees_paid"]
+        # Most window cases' papers are scanned: signed digital copies counted at the decision.
+        assert made["scans"] > 100 and made["refused_scans"] == 0
+        assert sum(cases.values_list("materials_digitised", flat=True)) > 50
         transaction.set_rollback(True)
