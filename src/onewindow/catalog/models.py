@@ -59,9 +59,19 @@ class Region(Translatable):
         TOWN = "town", _("Town / district")
         VILLAGE = "village", _("Village / community")
 
+    class Area(models.TextChoices):
+        """What a unit's staff are expected to handle: Quảng Nam sets dossiers per official per year
+        for urban, rural and disadvantaged (mountain and island) areas."""
+
+        NONE = "", _("Not set")
+        URBAN = "urban", _("Urban")
+        RURAL = "rural", _("Rural")
+        DISADVANTAGED = "disadvantaged", _("Disadvantaged (mountain, island)")
+
     code = models.CharField(_("code"), max_length=32, unique=True, validators=[code_validator])
     name = models.CharField(_("name"), max_length=200)
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    area = models.CharField(_("area"), max_length=16, choices=Area.choices, blank=True, default="")
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent region"),

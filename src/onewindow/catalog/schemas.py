@@ -37,6 +37,7 @@ class RegionEntry(_Entry):
     code: Code
     name: Text
     level: _choices(Region.Level)
+    area: _choices(Region.Area) = ""
     parent: Code | None = None
     translations: Translations = {}
 

@@ -346,7 +346,12 @@ def _apply(catalog: CatalogFile, summary: ImportSummary) -> None:
         _upsert(
             Region,
             region.code,
-            {"name": region.name, "level": region.level, "translations": region.translations},
+            {
+                "name": region.name,
+                "level": region.level,
+                "area": region.area,
+                "translations": region.translations,
+            },
             summary,
         )
     # Second pass: a parent may come later in the file than its children.

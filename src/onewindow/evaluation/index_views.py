@@ -17,6 +17,7 @@ from onewindow.core import charts, clock
 from onewindow.core.exports import SafeCsvWriter, safe_row
 from onewindow.core.models import SUPERVISORS
 
+from . import productivity as productivity_rules
 from . import selectors
 
 GROUP_NAMES = {
@@ -243,5 +244,30 @@ def cases_behind(request):
             "since": since,
             "until": until,
             "page": Paginator(cases, 50).get_page(request.GET.get("page")),
+        },
+    )
+
+
+@login_required
+def productivity(request):
+    """Dossiers per official per year against the area's target, and minutes per visitor against
+    30 of processing and 15 of waiting, per locality."""
+    _analysts_only(request)
+    _level, since, until, period = _parse(request)
+    within = _within(request)
+    return render(
+        request,
+        "evaluation/productivity.html",
+        {
+            "rows": selectors.productivity_table(since, until, within),
+            "since": since,
+            "until": until,
+            "period": period,
+            "level": "region",
+            "areas": selectors.areas(),
+            "within": within,
+            "tiers": selectors.TIERS,
+            "processing_target": productivity_rules.PROCESSING_MINUTES,
+            "waiting_target": productivity_rules.WAITING_MINUTES,
         },
     )

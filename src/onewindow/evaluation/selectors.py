@@ -15,11 +15,11 @@ from onewindow.cases.models import Case
 from onewindow.cases.states import CLOCK_STATES
 from onewindow.catalog.models import Department, ItemStatus, Region, ServiceItem
 from onewindow.core import clock
-from onewindow.core.models import SUPERVISORS, Role
+from onewindow.core.models import SUPERVISORS, Role, User
 
 from . import index as index_rules
+from . import productivity, rollups
 from . import rectification as stages
-from . import rollups
 from .models import BAD_LEVELS, Level, Rating, Rectification
 
 
@@ -366,3 +366,57 @@ def cases_behind(figure: str, department_ids, since: dt.date, until: dt.date):
     elif field:
         cases = cases.filter(rollups._day_range(field, since, until))
     return cases.select_related("item", "department").order_by("-id")
+
+
+@dataclass(frozen=True)
+class ProductivityRow:
+    unit: Unit
+    area_label: str
+    figures: productivity.Productivity
+
+
+def productivity_table(since: dt.date, until: dt.date, within: str = "") -> list[ProductivityRow]:
+    """Every locality (of the area `within`): dossiers its one-stop sections took in per official per
+    year against its area's target, and its windows' processing and waiting minutes per visitor."""
+    from onewindow.catalog.selectors import regions_under
+    from onewindow.hall.models import Ticket
+
+    days = (until - since).days + 1
+    found = []
+    for unit in units("region", within):
+        regions = regions_under(unit.code)
+        region = regions[0]
+        ids = unit.department_ids
+        dossiers = Case.objects.filter(
+            Q(receiving_department_id__in=ids) | Q(receiving_department__isnull=True, department_id__in=ids),
+            submitted_at__date__gte=since,
+            submitted_at__date__lte=until,
+        ).count()
+        officials = (
+            User.objects.filter(is_active=True)
+            .filter(
+                Q(role=Role.REVIEWER, department_id__in=ids) | Q(role=Role.CLERK, halls__region__in=regions)
+            )
+            .distinct()
+            .count()
+        )
+        waits, services = [], []
+        for issued, called, started, finished in Ticket.objects.filter(
+            hall__region__in=regions,
+            service_date__gte=since,
+            service_date__lte=until,
+            called_at__isnull=False,
+        ).values_list("issued_at", "called_at", "service_started_at", "finished_at"):
+            waits.append((called - issued).total_seconds())
+            if started and finished:
+                services.append((finished - started).total_seconds())
+        figures_ = productivity.Productivity(
+            dossiers,
+            officials,
+            days,
+            region.area,
+            productivity.mean_minutes(services),
+            productivity.mean_minutes(waits),
+        )
+        found.append(ProductivityRow(unit, Region.Area(region.area).label if region.area else "", figures_))
+    return sorted(found, key=lambda r: (r.unit.tier, r.unit.code))

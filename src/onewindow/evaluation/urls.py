@@ -17,5 +17,6 @@ urlpatterns = [
     path("evaluation/departments/<str:code>/", views.department_page, name="department-ratings"),
     path("evaluation/index/", index_views.dashboard, name="index"),
     path("evaluation/index/cases/", index_views.cases_behind, name="index-cases"),
+    path("evaluation/productivity/", index_views.productivity, name="productivity"),
     path("evaluation/index/<str:level>/<str:code>/", index_views.unit_detail, name="index-unit"),
 ]

@@ -134,18 +134,28 @@ def load_demo_halls() -> int:
     return made
 
 
-def load_demo_history(days: int = 10, seed: int = 2025) -> int:
-    """Tickets for the city centre's last `days` working days, as a first-come-first-served hall
-    with its windows would have produced them. Only into a hall without tickets; returns the count."""
-    hall = Hall.objects.filter(code=CENTRE).first()
+REGION_ARRIVALS_PER_HOUR = 3.5  # a one-stop section of the province: a visitor every 17 minutes
+
+
+def load_demo_history(days: int = 10, seed: int = 2025, hall_code: str = CENTRE) -> int:
+    """Tickets for a hall's last `days` working days (the city centre's, or a province's one-stop
+    section), as a first-come-first-served hall with its windows would have produced them. Only
+    into a hall without tickets; returns the count."""
+    hall = Hall.objects.filter(code=hall_code).first()
     if hall is None or hall.tickets.exists():
         return 0
     rng = random.Random(seed)
-    spec = next(s for s in HALLS if s["code"] == CENTRE)
     categories = {c.code: c for c in hall.categories.all()}
-    rates = {code: rate for code, *_rest, rate in spec["categories"]}
     windows = list(hall.windows.prefetch_related("categories"))
-    clerks = {u.username: u for u in User.objects.filter(username__in=CLERKS)}
+    spec = next((s for s in HALLS if s["code"] == hall_code), None)
+    if spec is not None:
+        rates = {code: rate for code, *_rest, rate in spec["categories"]}
+        by_name = {u.username: u for u in User.objects.filter(username__in=CLERKS)}
+        clerks = {w.pk: by_name[CLERKS[int(w.number) - 1]] for w in windows}
+    else:
+        rates = dict.fromkeys(categories, REGION_ARRIVALS_PER_HOUR)
+        staff = list(hall.staff.order_by("username"))
+        clerks = {w.pk: staff[n % len(staff)] for n, w in enumerate(windows)}
     calendar = working_calendar(hall.calendar)
     day, made = clock.today(), 0
     for _ in range(days):
@@ -196,7 +206,7 @@ def _history_day(hall, day, categories, rates, windows, clerks, rng) -> int:
                 arrived_at=at(arrived),
                 issued_at=at(arrived),
                 window=window,
-                clerk=clerks[CLERKS[int(window.number) - 1]],
+                clerk=clerks[window.pk],
                 called_at=at(called),
                 service_started_at=at(started),
                 finished_at=at(started + service),
@@ -204,6 +214,14 @@ def _history_day(hall, day, categories, rates, windows, clerks, rng) -> int:
         )
     Ticket.objects.bulk_create(tickets)
     return len(tickets)
+
+
+def load_region_hall_history(root: Region, days: int = 10) -> int:
+    """Ticket history for every one-stop section of a further demo region."""
+    from onewindow.catalog.selectors import regions_under
+
+    halls = Hall.objects.filter(region__in=regions_under(root.code)).order_by("code")
+    return sum(load_demo_history(days, seed=n, hall_code=hall.code) for n, hall in enumerate(halls))
 
 
 def region_hall_code(region_code: str) -> str:

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0007_revoked_committed_cross_region"),
-        ("catalog", "0008_receiving_departments"),
+        ("catalog", "0008_receiving_departments_and_areas"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

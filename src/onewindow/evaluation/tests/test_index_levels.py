@@ -10,6 +10,8 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
+from onewindow.catalog.models import Region
+from onewindow.core import clock
 from onewindow.core.models import User
 from onewindow.evaluation import selectors
 from onewindow.evaluation.index_views import national_class
@@ -39,6 +41,7 @@ def test_the_province_ranks_from_province_to_commune(province_history):
     _localities_rank_within_their_tier_and_the_active_ones_fill_every_group()
     _the_province_departments_rank_among_themselves()
     _the_national_layout_export()
+    _productivity_against_the_area_targets()
 
 
 def _localities_rank_within_their_tier_and_the_active_ones_fill_every_group():
@@ -84,6 +87,41 @@ def _the_national_layout_export():
         "/evaluation/index/", {"level": "region", "within": "VN49", "since": SINCE, "until": UNTIL}
     )
     assert "Phường Minh An" in page.content.decode()
+
+
+def _productivity_against_the_area_targets():
+    from onewindow.hall.demo import load_region_hall_history
+
+    with clock.at(dt.datetime(2025, 6, 28, 12, tzinfo=dt.UTC)):  # the hall's last five working days
+        assert load_region_hall_history(Region.objects.get(code="VN49"), days=5) > 100
+    rows = {r.unit.code: r for r in selectors.productivity_table(SINCE, UNTIL, within="VN49")}
+    island, ward = rows["VN49-51701"].figures, rows["VN49-50301"].figures
+    assert (island.area, island.target, ward.target) == ("disadvantaged", 800, 1600)
+    # Minh An: its clerk, its People's Committee's and its police's reviewers.
+    assert ward.officials == 3 and ward.dossiers > 0
+    assert ward.per_official_per_year == pytest.approx(ward.dossiers / 3 * 365 / 30)
+    assert ward.processing_minutes is not None and ward.waiting_minutes is not None
+    client = Client()
+    client.force_login(User.objects.get(username="supervisor"))
+    page = client.get(
+        "/evaluation/productivity/", {"within": "VN49", "period": "2025-06"}, HTTP_ACCEPT_LANGUAGE="vi"
+    )
+    assert page.status_code == 200 and "Phường Minh An" in page.content.decode()
+
+
+def test_the_productivity_rules():
+    from onewindow.evaluation.productivity import Productivity
+
+    figures = Productivity(
+        dossiers=300, officials=2, days=73, area="rural", processing_minutes=31, waiting_minutes=15
+    )
+    assert figures.per_official_per_year == pytest.approx(750) and figures.share_of_target == pytest.approx(
+        0.625
+    )
+    assert (figures.processing_within_target, figures.waiting_within_target) == (False, True)
+    nobody = Productivity(dossiers=5, officials=0, days=30, area="")
+    assert (nobody.per_official_per_year, nobody.target, nobody.share_of_target) == (None, None, None)
+    assert nobody.processing_within_target is None
 
 
 def test_the_classes_of_decision_766():

@@ -35,7 +35,7 @@ def history_counts(seed: int) -> Counter:
 def test_the_same_seed_gives_the_same_history_through_the_services(demo):
     first, second = history_counts(7), history_counts(7)
     assert first == second
-    assert first["bundle_cases"] > 5 and first["bundle_deliveries"] > 2
+    assert first["bundle_cases"] >= 3 and first["bundle_deliveries"] >= 2
     assert first["cases"] > 100 and first["accept"] > 80 and first["deliver"] > 50 and first["ratings"] > 10
     assert first["stored_equals_raw"]  # the index's running totals equal a recomputation
     assert history_counts(8) != first

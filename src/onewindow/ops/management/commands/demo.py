@@ -5,13 +5,15 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from onewindow.cases.notifications import notices_held_back
+from onewindow.catalog.models import Region
 from onewindow.core.demo_users import DEMO_PASSWORD
-from onewindow.hall.demo import load_demo_history
+from onewindow.hall.demo import load_demo_history, load_region_hall_history
 from onewindow.hotline.demo import DEMO_DAYS, load_demo_hotline
 from onewindow.ops import background
 from onewindow.ops import live as live_centre
 from onewindow.ops.demo import (
     REGION_CATALOGS,
+    REGION_ROOTS,
     load_demo,
     load_demo_cases,
     load_demo_certificates,
@@ -74,7 +76,9 @@ class Command(BaseCommand):
         # Today's few cases: after a history just written, or into an empty case table.
         with notices_held_back():  # the demo's own cases notify nobody
             cases = load_demo_cases(only_into_empty=history is None)
-        tickets = load_demo_history()
+        tickets = load_demo_history() + sum(
+            load_region_hall_history(Region.objects.get(code=REGION_ROOTS[r])) for r in provinces
+        )
         hotline = load_demo_hotline()
         certificates = load_demo_certificates()
         register_records = load_demo_registers()
