@@ -17,6 +17,8 @@ ONEWINDOW_TASK_BACKEND  "database" (default: tasks wait in the database for `one
                      "celery" (Celery workers on the broker at ONEWINDOW_BROKER_URL)
 ONEWINDOW_PAYGATE_URL    the payment gateway (default http://127.0.0.1:8010, the reference one)
 ONEWINDOW_PAYGATE_SECRET the merchant's shared secret (whsec_…); when unset, generated into the data folder
+ONEWINDOW_CHATGATE_URL   the official account's chat platform (default http://127.0.0.1:8011, the reference)
+ONEWINDOW_CHATGATE_SECRET its shared secret (whsec_…); when unset, generated into the data folder
 ONEWINDOW_BROKER_URL the Celery broker (default amqp://guest:guest@127.0.0.1:5672//, RabbitMQ)
 """
 
@@ -87,6 +89,7 @@ INSTALLED_APPS = [
     "onewindow.trading",
     "onewindow.policies",
     "onewindow.payments",
+    "onewindow.chat",
     "onewindow.ops",
 ]
 
@@ -238,6 +241,19 @@ ONEWINDOW_PAYGATE_MERCHANT = os.environ.get("ONEWINDOW_PAYGATE_MERCHANT", "onewi
 ONEWINDOW_PAYGATE_SECRET = _generated_secret(
     "ONEWINDOW_PAYGATE_SECRET",
     "paygate_secret",
+    lambda: "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode(),
+)
+
+# The chat channel (docs/vietnam.md): the adapter, and the reference chat platform it talks to by
+# default (`onewindow chatgate serve`, started by the demo), with the official account's name.
+ONEWINDOW_CHAT_CHANNEL = os.environ.get(
+    "ONEWINDOW_CHAT_CHANNEL", "onewindow.chat.channel.ReferenceChatChannel"
+)
+ONEWINDOW_CHATGATE_URL = os.environ.get("ONEWINDOW_CHATGATE_URL", "http://127.0.0.1:8011").rstrip("/")
+ONEWINDOW_CHAT_ACCOUNT = os.environ.get("ONEWINDOW_CHAT_ACCOUNT", "OneWindow")
+ONEWINDOW_CHATGATE_SECRET = _generated_secret(
+    "ONEWINDOW_CHATGATE_SECRET",
+    "chatgate_secret",
     lambda: "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode(),
 )
 

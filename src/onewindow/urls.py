@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("onewindow.trading.urls")),
     path("", include("onewindow.policies.urls")),
     path("", include("onewindow.payments.urls")),
+    path("", include("onewindow.chat.urls")),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -82,10 +82,17 @@ NOTIFIED = {
 
 def notify_applicant(case, kind: str, note: str = "") -> list[str]:
     """The notice for `kind`, written now and sent once the transaction commits (never for a change
-    that is rolled back, and no mail server inside a row lock); returns the channels it goes out on."""
+    that is rolled back, and no mail server inside a row lock), on the channels the applicant chose
+    (email and SMS unless they said otherwise; chat as a template message); returns those channels."""
     if kind not in NOTIFIED:
         return []
-    return send_to_applicant(case, _text(case, kind, note))
+    from onewindow.chat import services as chat
+
+    chosen, _chat_user = chat.channels_for(case.applicant_user_id)
+    channels = send_to_applicant(case, _text(case, kind, note), chosen)
+    if "chat" in chosen and not _held_back.get() and chat.notify(case, kind, note):
+        channels.append("chat")
+    return channels
 
 
 _held_back = contextvars.ContextVar("notices_held_back", default=False)
@@ -101,11 +108,17 @@ def notices_held_back():
         _held_back.reset(token)
 
 
-def send_to_applicant(case, text: str) -> list[str]:
-    """`text` to the applicant by email and SMS, queued with the current transaction (never for a
-    change that is rolled back); the channels used. Written now, in the applicant's request language."""
+def send_to_applicant(case, text: str, channels=("email", "sms")) -> list[str]:
+    """`text` to the applicant by email and SMS (those of `channels`), queued with the current
+    transaction (never for a change that is rolled back); the channels used. Written now, in the
+    applicant's request language."""
     subject = _("OneWindow case %(number)s") % {"number": case.number}
-    return send_notice(subject, text, email=case.applicant_email, phone=case.applicant_phone)
+    return send_notice(
+        subject,
+        text,
+        email=case.applicant_email if "email" in channels else "",
+        phone=case.applicant_phone if "sms" in channels else "",
+    )
 
 
 def send_notice(subject: str, text: str, *, email: str = "", phone: str = "") -> list[str]:

@@ -130,9 +130,16 @@ class Command(BaseCommand):
         # The reference payment gateway beside it (its port follows the demo's, as the guarantors' do).
         paygate = f"127.0.0.1:{port + 10}"
         os.environ["ONEWINDOW_PAYGATE_URL"] = settings.ONEWINDOW_PAYGATE_URL = f"http://{paygate}"
+        # And the reference chat platform of the official account (each user's chat app is /u/<name>).
+        chatgate = f"127.0.0.1:{port + 11}"
+        os.environ["ONEWINDOW_CHATGATE_URL"] = settings.ONEWINDOW_CHATGATE_URL = f"http://{chatgate}"
         background.start(
             announce=self.stdout.write,
-            extra=[*guarantor_commands(port + 100), ["paygate", "serve", "--addr", paygate]],
+            extra=[
+                *guarantor_commands(port + 100),
+                ["paygate", "serve", "--addr", paygate],
+                ["chatgate", "serve", "--addr", chatgate],
+            ],
         )
         if live:
             live_centre.start(live_pace, announce=self.stdout.write)
