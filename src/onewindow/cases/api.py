@@ -311,13 +311,6 @@ class BundleCaseIn(Schema):
     applicant: ApplicantIn
     answers: dict[str, str] = Field(default_factory=dict)
     channel: Literal[tuple(Channel.values)] = "online"
-    receiving_unit: str = Field(
-        "",
-        max_length=32,
-        description="Where the case is filed and the result collected: the code of one of the item's "
-        "receiving_departments (a commune for what its district decides); empty: the implementing "
-        "department, or a window clerk's own one-stop section",
-    )
     materials: dict[str, Literal[tuple(MaterialStatus.values)]] = Field(default_factory=dict)
 
 

@@ -107,21 +107,7 @@ def handler_for(platform: ChatPlatform):
     class Handler(JsonHandler):
         server_version = "OneWindowReferenceChat/1"
         log = log
-
-        def _html(self, status: int, page: str) -> None:
-            body = page.encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def _body(self) -> bytes | None:
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_BODY:
-                self.reply(413, {"error": "the body is too large"})
-                return None
-            return self.rfile.read(length)
+        max_body = MAX_BODY
 
         def _signed(self, body: bytes) -> str | None:
             try:
@@ -135,7 +121,7 @@ def handler_for(platform: ChatPlatform):
             if path == "/healthz":
                 return self.reply(200, {"account": platform.account, "ok": True})
             if (found := re.fullmatch(r"/u/([^/]+)", path)) and USER.fullmatch(found.group(1)):
-                return self._page(found.group(1))
+                return self._conversation(found.group(1))
             if found := re.fullmatch(r"/v1/users/([^/]+)/messages", path):
                 if self._signed(b"") is None:
                     return None
@@ -145,7 +131,7 @@ def handler_for(platform: ChatPlatform):
 
         def do_POST(self):
             path = urlsplit(self.path).path
-            body = self._body()
+            body = self.read_body()
             if body is None:
                 return None
             if (found := re.fullmatch(r"/u/([^/]+)", path)) and USER.fullmatch(found.group(1)):
@@ -172,13 +158,13 @@ def handler_for(platform: ChatPlatform):
             fresh = platform.store(message_id, user, "out", template, params, text)
             return self.reply(200, {"message_id": message_id, "duplicate": not fresh})
 
-        def _page(self, user: str):
+        def _conversation(self, user: str):
             items = "".join(
                 f'<li class="{row["direction"]}"><p>{html.escape(row["text"])}</p></li>'
                 for row in platform.conversation(user)
             )
             page = PAGE.format(account=html.escape(platform.account), user=html.escape(user), messages=items)
-            return self._html(200, page)
+            return self.page(200, page)
 
         def _write(self, user: str, body: bytes):
             text = parse_qs(body.decode(errors="replace")).get("text", [""])[0].strip()[:500]

@@ -19,6 +19,8 @@ class JsonHandler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 (the base class's name)
         self.log.debug(format, *args)
 
+    max_body = 64 * 1024
+
     def reply(self, status: int, document: dict) -> None:
         body = json.dumps(document).encode()
         self.send_response(status)
@@ -26,6 +28,23 @@ class JsonHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def page(self, status: int, page: str) -> None:
+        """An HTML page (a payer's checkout, a chat app)."""
+        body = page.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def read_body(self) -> bytes | None:
+        """The request's body; None (with 413 answered) when it is longer than `max_body`."""
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > self.max_body:
+            self.reply(413, {"error": "the body is too large"})
+            return None
+        return self.rfile.read(length)
 
 
 def parse_addr(addr: str) -> tuple[str, int]:

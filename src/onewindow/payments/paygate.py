@@ -262,21 +262,7 @@ def handler_for(gateway: Gateway):
     class Handler(JsonHandler):
         server_version = "OneWindowReferencePaygate/1"
         log = log
-
-        def _html(self, status: int, page: str) -> None:
-            body = page.encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def _body(self) -> bytes | None:
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_BODY:
-                self.reply(413, {"error": "the body is too large"})
-                return None
-            return self.rfile.read(length)
+        max_body = MAX_BODY
 
         def _signed(self, body: bytes) -> bool:
             try:
@@ -317,7 +303,7 @@ def handler_for(gateway: Gateway):
 
         def do_POST(self):
             path = urlsplit(self.path).path
-            body = self._body()
+            body = self.read_body()
             if body is None:
                 return None
             if found := re.fullmatch(r"/pay/([A-Za-z0-9_-]+)", path):
@@ -341,7 +327,7 @@ def handler_for(gateway: Gateway):
         def _checkout(self, payment_id: str):
             row = gateway._payment("id", payment_id)
             if row is None:
-                return self._html(
+                return self.page(
                     404, "<!doctype html><html lang=en><title>Not found</title><h1>Not found</h1></html>"
                 )
             form = (
@@ -359,18 +345,18 @@ def handler_for(gateway: Gateway):
                 status=html.escape(row["status"]),
                 form=form,
             )
-            return self._html(200, page)
+            return self.page(200, page)
 
         def _settle(self, payment_id: str, body: bytes):
             action = parse_qs(body.decode(errors="replace")).get("action", [""])[0]
             if action not in ("pay", "cancel"):
-                return self._html(
+                return self.page(
                     400, "<!doctype html><html lang=en><title>Bad request</title><p>pay or cancel</p></html>"
                 )
             notice = gateway.settle(payment_id, action)
             row = gateway._payment("id", payment_id)
             if row is None:
-                return self._html(
+                return self.page(
                     404, "<!doctype html><html lang=en><title>Not found</title><h1>Not found</h1></html>"
                 )
             if notice:
