@@ -76,6 +76,11 @@ def _score(condition: Q, points: int):
     return Case(When(condition, then=Value(points)), default=Value(0), output_field=IntegerField())
 
 
+def areas() -> list[Region]:
+    """The top regions (a city, a province): the places one installation serves side by side."""
+    return list(Region.objects.filter(parent__isnull=True).order_by("code"))
+
+
 def regions_under(code: str) -> list[Region]:
     """A region and every region below it (a province's cities, districts and communes)."""
     found, level = [], list(Region.objects.filter(code=code))

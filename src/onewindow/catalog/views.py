@@ -35,6 +35,7 @@ def home(request):
             "departments": selectors.departments_with_counts(),
             "calendar_warnings": calendar_warnings,
             "demo": settings.ONEWINDOW_DEMO,
+            "areas": selectors.areas() if settings.ONEWINDOW_DEMO else [],
             "next_year": clock.today().year + 1,
         },
     )
@@ -75,7 +76,13 @@ def search(request):
 
 
 def departments(request):
-    return render(request, "catalog/departments.html", {"departments": selectors.departments_with_counts()})
+    """The departments, of one place (`?area=` a top region's code) or of all the installation serves."""
+    areas = selectors.areas()
+    area = next((a for a in areas if a.code == request.GET.get("area")), None)
+    found = selectors.departments_with_counts()
+    if area is not None:
+        found = found.filter(region__in=selectors.regions_under(area.code))
+    return render(request, "catalog/departments.html", {"departments": found, "areas": areas, "area": area})
 
 
 def _published_or_404(code: str) -> ServiceItem:

@@ -180,8 +180,10 @@ TIERS = {
 
 
 def areas() -> list[Region]:
-    """The top regions (a province, a city): what the index can be limited to."""
-    return list(Region.objects.filter(parent__isnull=True).order_by("code"))
+    """What the index can be limited to: the top regions."""
+    from onewindow.catalog.selectors import areas as top_regions
+
+    return top_regions()
 
 
 def units(level: str, within: str = "") -> list[Unit]:

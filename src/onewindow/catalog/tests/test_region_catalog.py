@@ -79,3 +79,13 @@ def test_every_unit_code_leaves_room_for_case_numbers(quang_nam):
 
     longest = max(len(r.code) for r in _under(quang_nam)) + len("-20250303-0000001")
     assert longest <= Case._meta.get_field("number").max_length
+
+
+def test_the_departments_page_chooses_a_place(quang_nam, client: Client, settings):
+    page = client.get("/departments/", {"area": "VN49"}, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "?department=hoian-minhan" in page and "?department=rsj" not in page
+    everything = client.get("/departments/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "?department=rsj" in everything and 'href="/departments/?area=VN49"' in everything
+    settings.ONEWINDOW_DEMO = True
+    home = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'href="/departments/?area=VN49"' in home and "clerk-vn49-50301" in home
