@@ -89,3 +89,15 @@ def test_the_departments_page_chooses_a_place(quang_nam, client: Client, setting
     settings.ONEWINDOW_DEMO = True
     home = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'href="/departments/?area=VN49"' in home and "clerk-vn49-50301" in home
+
+
+def test_situation_questions_give_each_applicant_their_materials(quang_nam):
+    from onewindow.catalog.selectors import checklist, published_item
+
+    def materials(code, **answers):
+        return {m.code for m in checklist(published_item(code), answers).materials}
+
+    assert "single_status" in materials("1.000894", residence="elsewhere")
+    assert "single_status" not in materials("1.000894", residence="here")
+    assert "heritage_opinion" in materials("1.013225", zone="heritage")
+    assert "heritage_opinion" not in materials("1.013225", zone="ordinary")
