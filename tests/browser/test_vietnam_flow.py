@@ -12,6 +12,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from onewindow.cases.models import Case
 from onewindow.certificates.models import Certificate
+from onewindow.core.models import User
 from onewindow.ops.demo import load_region_catalog
 from onewindow.payments.models import Payment
 from onewindow.payments.tests.conftest import paygate  # noqa: F401 (fixture)
@@ -104,3 +105,50 @@ def test_filed_at_the_ward_paid_online_decided_by_the_city_delivered_online(
     ]
     citizen.goto(f"/cases/{case.pk}/")
     assert "049190001234" in citizen.locator("body").inner_text()  # her own number, in full, to her
+
+
+def test_axe_core_finds_no_wcag_21_aa_violation_on_the_provinces_staff_and_applicant_pages(
+    browser, live_server, demo
+):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from onewindow.cases import services as case_services
+
+    from .test_public_screens import WCAG_21_AA
+
+    load_region_catalog("quang-nam")
+    case, _created = case_services.submit_case(
+        User.objects.get(username="citizen-vn"),
+        case_services.Submission(
+            item=ITEM,
+            applicant=case_services.Applicant("Trần Văn Bình", "vn_citizen_id", "049190001234"),
+            receiving_unit="hoian-minhan",
+        ),
+    )
+    axe, found = Axe(), {}
+    pages = {
+        "citizen-vn": ["/account/notices/", f"/services/{ITEM}/apply/", f"/cases/{case.pk}/"],
+        "clerk-vn49-50301": [f"/cases/{case.pk}/"],
+        "supervisor": [
+            "/evaluation/index/?level=region&within=VN49",
+            "/evaluation/productivity/?within=VN49",
+        ],
+    }
+    for username, urls in pages.items():
+        context = browser.new_context(locale="vi-VN", base_url=live_server.url)
+        page = context.new_page()
+        page.goto("/accounts/login/")
+        page.locator("#id_username").fill(username)
+        page.locator("#id_password").fill("demo")
+        page.locator("#id_password").press("Enter")
+        page.wait_for_load_state()
+        for url in urls:
+            answer = page.goto(url)
+            assert answer.status == 200 and "/accounts/login/" not in page.url, (username, url)
+            violations = axe.run(page, options=WCAG_21_AA).response["violations"]
+            if violations:
+                found[f"{username} {url}"] = [
+                    (v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations
+                ]
+        context.close()
+    assert found == {}
