@@ -27,9 +27,9 @@ CASE_COLUMNS = (
     "number", "tracking_token", "item_id", "department_id", "channel", "status", "applicant_name",
     "applicant_id_type", "applicant_id_number", "applicant_phone", "applicant_email", "answers",
     "review_steps", "step", "suspended_from", "waiting_for", "submitted_at", "accepted_on", "decided_on",
-    "delivered_at", "due_date", "extension_days", "promised_days", "immediate", "delivery_method",
-    "pickup_code", "tracking_number", "first_visit_complete", "supplement_requests", "working_days_used",
-    "materials_total", "materials_shared", "materials_digitised",
+    "delivered_at", "due_date", "due_date_provisional", "extension_days", "promised_days", "immediate",
+    "delivery_method", "pickup_code", "tracking_number", "first_visit_complete", "supplement_requests",
+    "working_days_used", "materials_total", "materials_shared", "materials_digitised",
 )  # fmt: skip
 
 
@@ -79,7 +79,7 @@ def _case_row(n: int, item, rng: random.Random, start: dt.date, days: int) -> tu
         item.pk, item.department_id, channel, status, f"申请人{n}", "resident_id", _person(rng),
         f"138{rng.randrange(10**8):08d}", "", "{}", "[]", 0, "", "[]", submitted_at,
         submitted_on if accepted else None, decided, delivered,
-        due if status not in ("submitted", "refused") else None,
+        due if status not in ("submitted", "refused") else None, False,
         0, promised, item.immediate, method, "", "", first_visit, supplements if accepted else 0, used,
         materials if decided else 0, shared, rng.randint(0, materials - shared) if decided else 0,
     )  # fmt: skip
