@@ -26,6 +26,8 @@ def _files_in_tmp(settings, tmp_path):
     settings.HOTLINE_MODEL_DIR = tmp_path / "hotline-model"
     settings.TRADING_MODEL_DIR = tmp_path / "trading-model"
     settings.CERTIFICATE_KEY_DIR = tmp_path / "keys"
+    # Each test's tokens are found in its own database state (core/tests/test_token_cache.py keeps them).
+    settings.ONEWINDOW_TOKEN_CACHE_SECONDS = 0
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ ONEWINDOW_TRUST_FORWARDED_PROTO  "1" when a load balancer ends TLS and sets X-Fo
 ONEWINDOW_CSRF_TRUSTED_ORIGINS  comma-separated origins (https://gov.example) for forms behind a proxy
 ONEWINDOW_LOG_LEVEL  DEBUG, INFO (default), WARNING or ERROR
 ONEWINDOW_DB_POOL    "0" to open a PostgreSQL connection per request instead of pooling them (default 1)
+ONEWINDOW_TOKEN_CACHE_SECONDS  a process trusts an API token it found valid this long (default 5; 0: never)
 ONEWINDOW_DB_POOL_SIZE  connections at most per app-server process (default 4; keep ≥ its threads)
 ONEWINDOW_TASK_BACKEND  "database" (default: tasks wait in the database for `onewindow worker`) or
                      "celery" (Celery workers on the broker at ONEWINDOW_BROKER_URL)
@@ -109,6 +110,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "onewindow.core.middleware.SecurityHeadersMiddleware",
     "onewindow.core.params.BadParameterMiddleware",
+    "onewindow.catalog.cache.OneStampPerRequest",
 ]
 
 ROOT_URLCONF = "onewindow.urls"
@@ -147,7 +149,10 @@ elif _env_flag("ONEWINDOW_DB_POOL", default=True):
             "min_size": 1,
             "max_size": int(os.environ.get("ONEWINDOW_DB_POOL_SIZE", "4")),
             "timeout": 10,
-        }
+        },
+        # Parameters bound by the server, and the statements a connection runs often prepared once
+        # (psycopg prepares after five runs): the hot reads skip PostgreSQL's planning.
+        "server_side_binding": _env_flag("ONEWINDOW_DB_PREPARED", default=False),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -208,6 +213,9 @@ ONEWINDOW_LOGIN_ADDRESS_ATTEMPTS = int(os.environ.get("ONEWINDOW_LOGIN_ADDRESS_A
 ONEWINDOW_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("ONEWINDOW_LOGIN_LOCKOUT_SECONDS", 15 * 60))
 # API tokens work this many days (or until revoked); rating links this many days.
 ONEWINDOW_TOKEN_DAYS = int(os.environ.get("ONEWINDOW_TOKEN_DAYS", 90))
+# A process keeps a valid API token this many seconds before asking the database again: a revoked
+# token stops working within them (0: ask on every request).
+ONEWINDOW_TOKEN_CACHE_SECONDS = float(os.environ.get("ONEWINDOW_TOKEN_CACHE_SECONDS", 5))
 ONEWINDOW_RATING_LINK_DAYS = int(os.environ.get("ONEWINDOW_RATING_LINK_DAYS", 180))
 # Sessions: staff are signed out after this many idle minutes; everyone after this many days.
 ONEWINDOW_STAFF_IDLE_MINUTES = int(os.environ.get("ONEWINDOW_STAFF_IDLE_MINUTES", 30))
@@ -289,6 +297,7 @@ ONEWINDOW_KIOSK_IDLE_SECONDS = int(os.environ.get("ONEWINDOW_KIOSK_IDLE_SECONDS"
 ONEWINDOW_SCHEDULE = [
     {"name": "apologies", "run": "onewindow.cases.jobs.apologies", "daily_at": "07:30"},
     {"name": "hall_no_shows", "run": "onewindow.hall.services.record_no_shows", "every_seconds": 300},
+    {"name": "index_fold", "run": "onewindow.evaluation.jobs.fold_changes", "every_seconds": 60},
     {"name": "index_reconcile", "run": "onewindow.evaluation.jobs.reconcile_yesterday", "daily_at": "01:30"},
     {"name": "webhook_sweep", "run": "onewindow.integrations.delivery.wake_all", "every_seconds": 60},
     {"name": "hotline_supervision", "run": "onewindow.hotline.jobs.supervise", "every_seconds": 900},

@@ -221,12 +221,19 @@ def front_desk(actor: User, item: ServiceItem, code: str) -> tuple[Department | 
 
 
 def submit_case(actor: User, submission: Submission, idempotency_key: str | None = None) -> tuple[Case, bool]:
-    """File a case; returns (case, created). A retry with the same key and body returns the first case."""
+    """File a case; returns (case, created). A retry with the same key and body returns the first case.
+
+    The key is not looked up before filing (the unique key makes a retry roll back and answer the first
+    case), only when the submission no longer passes (the item withdrawn since): a retry still gets
+    its first answer."""
     digest = idempotency.request_hash(submission)
-    earlier = idempotency.replayed(IdempotencyRecord, actor, idempotency_key, digest, "case")
-    if earlier is not None:
-        return earlier, False
-    item, result = _validate_submission(submission, actor)
+    try:
+        item, result = _validate_submission(submission, actor)
+    except (InvalidInput, Forbidden):
+        earlier = idempotency.replayed(IdempotencyRecord, actor, idempotency_key, digest, "case")
+        if earlier is not None:
+            return earlier, False
+        raise
     return idempotency.once(
         IdempotencyRecord,
         actor,
@@ -234,6 +241,8 @@ def submit_case(actor: User, submission: Submission, idempotency_key: str | None
         digest,
         "case",
         lambda: _create_case(actor, submission, item, result),
+        look_first=False,
+        lock_first=False,
     )
 
 

@@ -9,18 +9,49 @@ committed in between is at worst loaded early, never missed.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from contextvars import ContextVar
 from typing import TypeVar
 
 from django.db import connection
 
 T = TypeVar("T")
 
+# Within a request the stamp is read once, whatever it reads from the catalog: the request sees one
+# state of the catalog (the one at its first read), and this process's own catalog writes forget it.
+_request_stamp: ContextVar[list | None] = ContextVar("catalog_stamp_of_request", default=None)
+
 
 def current_stamp() -> str | None:
+    memo = _request_stamp.get()
+    if memo and memo[0] is not None:
+        return memo[0]
     with connection.cursor() as cursor:
         cursor.execute("SELECT value FROM catalog_catalogstamp WHERE id = 1")
         row = cursor.fetchone()
-    return row[0] if row else None
+    stamp = row[0] if row else None
+    if memo is not None:
+        memo[0] = stamp
+    return stamp
+
+
+def forget_request_stamp() -> None:
+    memo = _request_stamp.get()
+    if memo:
+        memo[0] = None
+
+
+class OneStampPerRequest:
+    """Middleware: the catalog stamp is read at most once per request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_stamp.set([None])
+        try:
+            return self.get_response(request)
+        finally:
+            _request_stamp.reset(token)
 
 
 class StampedCache:

@@ -175,6 +175,15 @@ def _load_published_item(code: str) -> ServiceItem:
     return item_with_parts(ServiceItem.objects.published()).get(code=code)
 
 
+def item_rules(item: ServiceItem) -> rules.ItemRules:
+    """An item version's situation rules (`ServiceItem.rules`), kept while the catalog is unchanged: a
+    case's page needs its own version's rules, four queries to load."""
+    return _item_rules.get(item.pk, lambda pk: item_with_parts(ServiceItem.objects).get(pk=pk).rules())
+
+
+_item_rules = StampedCache()
+
+
 # Loading an item with its questions, options, materials, steps and rules takes seven queries,
 # nearly half of a case submission's time; the stamp is one.
 _published_items = StampedCache()

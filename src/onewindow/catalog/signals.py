@@ -10,10 +10,12 @@ materials_held = Signal()
 
 
 def _renew(sender, **kwargs):
+    from .cache import forget_request_stamp
     from .models import CatalogStamp
 
     if sender is not CatalogStamp:
         CatalogStamp.renew()
+        forget_request_stamp()
 
 
 def connect() -> None:

@@ -37,11 +37,21 @@ def hold_commit_order() -> None:
 
 class atomic(ContextDecorator):
     """`transaction.atomic` for a service that writes events: the commit-order lock comes first, before
-    any row lock, so that writers never wait for each other in opposite orders."""
+    any row lock, so that writers never wait for each other in opposite orders.
+
+    `lock_first=False` for a service whose writes before its events only insert new rows (a case
+    submission): nothing it holds can be waited for by a writer holding the lock, so it takes the lock
+    when it records, just before its commit, and submissions do not queue for one another all along
+    their transactions."""
+
+    def __init__(self, lock_first: bool = True):
+        self.lock_first = lock_first
 
     def __enter__(self):
         self._transaction = transaction.atomic()
         self._transaction.__enter__()
+        if not self.lock_first:
+            return self
         try:
             hold_commit_order()
         except BaseException as error:

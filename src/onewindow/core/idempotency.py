@@ -40,14 +40,29 @@ def replayed(records, user, key: str | None, digest: str, subject: str):
     return made
 
 
-def once(records, user, key: str | None, digest: str, subject: str, write: Callable):
+def once(
+    records,
+    user,
+    key: str | None,
+    digest: str,
+    subject: str,
+    write: Callable,
+    *,
+    look_first: bool = True,
+    lock_first: bool = True,
+):
     """`write()` in one transaction with the key's record; (what it made, True), or for a retry — or a
-    concurrent twin that lost the race — (what the first request made, False)."""
-    earlier = replayed(records, user, key, digest, subject)
-    if earlier is not None:
-        return earlier, False
+    concurrent twin that lost the race — (what the first request made, False).
+
+    `look_first=False` skips looking for the key before writing (a round trip for every request to
+    spare the rare retry its work): a retry then writes, meets the key's unique constraint, rolls back
+    and answers what the first request made. `lock_first`: see `events.atomic`."""
+    if look_first:
+        earlier = replayed(records, user, key, digest, subject)
+        if earlier is not None:
+            return earlier, False
     try:
-        with events.atomic():
+        with events.atomic(lock_first=lock_first):
             made = write()
             if key:
                 records.objects.create(user=user, key=key, request_hash=digest, **{subject: made})

@@ -79,6 +79,7 @@ def _load(seconds: float, concurrency: int, one_request) -> dict:
     """Closed loop: `concurrency` threads, each sending its next request when the last one answered."""
     latencies: list[float] = []
     errors = [0]
+    first_error: list[str] = []
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
 
@@ -89,9 +90,10 @@ def _load(seconds: float, concurrency: int, one_request) -> dict:
             started = time.perf_counter()
             try:
                 ok = one_request(state)
-            except Exception:  # noqa: BLE001 - a dropped connection is an error of the run, counted
+            except Exception as error:  # noqa: BLE001 - a dropped connection is an error of the run, counted
                 ok = False
                 state.pop("connection", None)
+                first_error[:] = first_error or [f"{type(error).__name__}: {error}"[:300]]
             mine.append(time.perf_counter() - started)
             failed += not ok
         with lock:
@@ -108,6 +110,8 @@ def _load(seconds: float, concurrency: int, one_request) -> dict:
     found = figures(latencies)
     found["per_second"] = round(len(latencies) / elapsed, 1)
     found["errors"] = errors[0]
+    if first_error:
+        found["first_error"] = first_error[0]
     return found
 
 
@@ -245,14 +249,15 @@ INSERT_CASE = (
     "applicant_name, applicant_id_type, applicant_id_number, applicant_phone, applicant_email, answers, "
     "review_steps, step, suspended_from, waiting_for, submitted_at, extension_days, promised_days, "
     "immediate, delivery_method, pickup_code, tracking_number, supplement_requests, materials_total, "
-    "materials_shared, materials_digitised) "
+    "materials_shared, materials_digitised, due_date_provisional) "
     "SELECT %s, %s, id, department_id, 'online', 'submitted', 'x', 'resident_id', %s, '', '', '{}', '[]', 0, "
-    "'', '[]', now(), 0, promised_days, immediate, '', '', '', 0, 0, 0, 0 "
+    "'', '[]', now(), 0, promised_days, immediate, '', '', '', 0, 0, 0, 0, false "
     "FROM catalog_serviceitem WHERE code = 'GA-002' AND status = 'published' RETURNING id"
 )
 INSERT_MATERIALS = (
-    "INSERT INTO cases_casematerial (case_id, code, name, required, status, data, checks, file) "
-    "SELECT %s, code, name, required, 'missing', '{}', '[]', '' FROM catalog_material WHERE "
+    "INSERT INTO cases_casematerial (case_id, code, name, required, status, data, checks, file, sha256, "
+    "attestation) SELECT %s, code, name, required, 'missing', '{}', '[]', '', '', '' "
+    "FROM catalog_material WHERE "
     "item_id = (SELECT id FROM catalog_serviceitem WHERE code = 'GA-002' AND status = 'published')"
 )
 INSERT_EVENT = (

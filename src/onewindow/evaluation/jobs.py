@@ -12,3 +12,9 @@ def reconcile_yesterday() -> dict:
     once the day is over (late ratings, corrections), the same as `onewindow index rebuild` would."""
     yesterday = clock.today() - dt.timedelta(days=1)
     return {"day": yesterday.isoformat(), "rows": rollups.rebuild(yesterday, yesterday)}
+
+
+def fold_changes() -> dict:
+    """The pending changes to the running totals added in (readers fold first anyway: this keeps the
+    pending table short)."""
+    return {"rows": rollups.fold()}

@@ -220,12 +220,9 @@ class Appeal(models.Model):
         return f"{self.rating_id} {self.ground} {self.status}"
 
 
-class DailyFigure(models.Model):
-    """Running totals per department and day (see figures.py): the index sums these, and they always
-    equal a recomputation from the cases and ratings themselves."""
+class FigureCounters(models.Model):
+    """The counters of figures.py, one column each."""
 
-    department = models.ForeignKey("catalog.Department", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
     submitted = models.IntegerField(default=0)
     submitted_online = models.IntegerField(default=0)
     intakes_settled = models.IntegerField(default=0)
@@ -248,12 +245,42 @@ class DailyFigure(models.Model):
     running_due = models.IntegerField(default=0)  # running cases whose due date is this day
 
     class Meta:
+        abstract = True
+
+
+class DailyFigure(FigureCounters):
+    """Running totals per department and day (see figures.py): the index sums these, and they always
+    equal a recomputation from the cases and ratings themselves."""
+
+    department = models.ForeignKey("catalog.Department", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+
+    class Meta:
         verbose_name = _("daily figure")
         verbose_name_plural = _("daily figures")
         constraints = [
             models.UniqueConstraint(fields=["department", "day"], name="one_figure_row_per_department_day")
         ]
         indexes = [models.Index(fields=["day", "department"], name="figure_day_department")]
+
+    def __str__(self):
+        return f"{self.department_id} {self.day}"
+
+
+class FigureChange(FigureCounters):
+    """A change to the daily figures not yet added to them (PostgreSQL): a case's write inserts one of
+    these instead of updating its department's row for the day, which every other write of that
+    department would then wait for until commit. `rollups.fold()` adds them in, before every read of
+    the figures and every minute."""
+
+    department = models.ForeignKey(
+        "catalog.Department", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    day = models.DateField()
+
+    class Meta:
+        verbose_name = _("figure change")
+        verbose_name_plural = _("figure changes")
 
     def __str__(self):
         return f"{self.department_id} {self.day}"

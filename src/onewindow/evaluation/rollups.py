@@ -15,9 +15,10 @@ from onewindow.cases.models import Case
 from onewindow.core import clock
 
 from . import figures
-from .models import DailyFigure, Rating, Rectification
+from .models import DailyFigure, FigureChange, Rating, Rectification
 
 FIGURE_TABLE = DailyFigure._meta.db_table
+CHANGE_TABLE = FigureChange._meta.db_table
 
 
 # Facts of one row -------------------------------------------------------------------------------
@@ -105,20 +106,52 @@ def complaint_contributions_in_db(pk) -> Counter:
 
 
 def apply(changes: dict) -> None:
-    """Adds each (department, day, counter) amount to the running totals (an upsert per row)."""
+    """Adds each (department, day, counter) amount to the running totals: on PostgreSQL as pending
+    changes in one insert (folded in by `fold`), elsewhere (one writer at a time) by an upsert per row."""
     rows: dict[tuple, dict] = defaultdict(dict)
     for (department, day, counter), amount in changes.items():
         rows[(department, day)][counter] = amount
+    if not rows:
+        return
     columns = ", ".join(figures.COUNTERS)
-    placeholders = ", ".join(["%s"] * (2 + len(figures.COUNTERS)))
-    updates = ", ".join(f"{c} = {FIGURE_TABLE}.{c} + excluded.{c}" for c in figures.COUNTERS)
-    sql = (
-        f"INSERT INTO {FIGURE_TABLE} (department_id, day, {columns}) VALUES ({placeholders}) "
-        f"ON CONFLICT (department_id, day) DO UPDATE SET {updates}"
-    )
+    placeholders = "(" + ", ".join(["%s"] * (2 + len(figures.COUNTERS))) + ")"
+    values = [
+        [department, day, *(amounts.get(c, 0) for c in figures.COUNTERS)]
+        for (department, day), amounts in rows.items()
+    ]
     with connection.cursor() as cursor:
-        for (department, day), amounts in rows.items():
-            cursor.execute(sql, [department, day, *(amounts.get(c, 0) for c in figures.COUNTERS)])
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {CHANGE_TABLE} (department_id, day, {columns}) "
+                f"VALUES {', '.join([placeholders] * len(values))}",
+                [value for row in values for value in row],
+            )
+            return
+        updates = ", ".join(f"{c} = {FIGURE_TABLE}.{c} + excluded.{c}" for c in figures.COUNTERS)
+        upsert = (
+            f"INSERT INTO {FIGURE_TABLE} (department_id, day, {columns}) VALUES {placeholders} "
+            f"ON CONFLICT (department_id, day) DO UPDATE SET {updates}"
+        )
+        for row in values:
+            cursor.execute(upsert, row)
+
+
+def fold() -> int:
+    """Adds the pending changes into the running totals and removes them, in one statement: each change
+    is taken by exactly one fold, however many run at once. Returns the (department, day) rows touched."""
+    if connection.vendor != "postgresql":
+        return 0
+    columns = ", ".join(figures.COUNTERS)
+    sums = ", ".join(f"sum({c})" for c in figures.COUNTERS)
+    updates = ", ".join(f"{c} = {FIGURE_TABLE}.{c} + excluded.{c}" for c in figures.COUNTERS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH moved AS (DELETE FROM {CHANGE_TABLE} RETURNING *) "
+            f"INSERT INTO {FIGURE_TABLE} (department_id, day, {columns}) "
+            f"SELECT department_id, day, {sums} FROM moved GROUP BY department_id, day "
+            f"ON CONFLICT (department_id, day) DO UPDATE SET {updates}"
+        )
+        return cursor.rowcount
 
 
 # Recomputation from the raw rows --------------------------------------------------------------
@@ -232,6 +265,7 @@ def _complaints(department_ids=None):
 
 
 def stored_daily_figures(since: dt.date, until: dt.date, department_ids=None) -> Counter:
+    fold()
     rows = DailyFigure.objects.filter(day__gte=since, day__lte=until)
     if department_ids is not None:
         rows = rows.filter(department_id__in=department_ids)
@@ -254,6 +288,7 @@ def rebuild(since: dt.date, until: dt.date) -> int:
 
     raw = raw_daily_figures(since, until)
     with transaction.atomic():
+        FigureChange.objects.filter(day__gte=since, day__lte=until).delete()  # in the recomputation
         DailyFigure.objects.filter(day__gte=since, day__lte=until).delete()
         rows: dict[tuple, dict] = defaultdict(dict)
         for (department, day, counter), value in raw.items():
@@ -284,6 +319,7 @@ def rebuild_all() -> int:
 
 def totals(since: dt.date, until: dt.date) -> dict[int, Counter]:
     """Counters per department over the days, summed in the database from the running totals."""
+    fold()
     rows = (
         DailyFigure.objects.filter(day__gte=since, day__lte=until)
         .values("department_id")
@@ -294,6 +330,7 @@ def totals(since: dt.date, until: dt.date) -> dict[int, Counter]:
 
 def running_now(today: dt.date) -> dict[int, Counter]:
     """Cases whose clock runs, and those of them past their due date, per department."""
+    fold()
     rows = (
         DailyFigure.objects.filter(running_due__gt=0)
         .values("department_id")

@@ -134,12 +134,15 @@ def test_a_dispatched_complaint_counts_against_its_department_and_a_merged_dupli
 
     first = new_ticket(as_user)["number"]
     second = new_ticket(as_user, title="公司欠缴社保（再次来电）")["number"]
+    rollups.fold()
     assert not DailyFigure.objects.filter(complaints__gt=0).exists()  # not dispatched yet: no department
     act(as_user, "agent", first, "dispatch", department="rsj")
     act(as_user, "agent", second, "dispatch", department="rsj")
+    rollups.fold()
     row = DailyFigure.objects.get(department__code="rsj", day=dt.date(2025, 3, 3))
     assert row.complaints == 2
     act(as_user, "agent", second, "merge", into=first)
+    rollups.fold()
     row.refresh_from_db()
     assert row.complaints == 1
     raw = rollups.raw_daily_figures(dt.date(2025, 3, 3), dt.date(2025, 3, 3))
