@@ -75,6 +75,9 @@ class ApplicantOut(Out):
     phone: str
 
 
+LIST_COUNT_CAP = 1000
+
+
 class CaseMaterialOut(Out):
     code: str
     name: str
@@ -143,7 +146,11 @@ class CaseOut(CaseSummary):
 
 
 class CasePage(Out):
-    count: int
+    count: int = Field(description=f"Cases matching the filters, counted up to {LIST_COUNT_CAP:,}")
+    count_capped: bool = Field(
+        description=f"More than {LIST_COUNT_CAP:,} match (shown as {LIST_COUNT_CAP:,}+): counting further "
+        "would cost every request of a large department for pages nobody reads"
+    )
     items: list[CaseSummary]
     next_cursor: str | None
 
@@ -289,7 +296,7 @@ def list_cases(request, filters: Query[CaseFilters]):
         late=filters.late,
         today=platform_clock.today(),
     )
-    count = cases.count()
+    count = cases[: LIST_COUNT_CAP + 1].count()
     if filters.cursor:
         cases = cases.filter(pk__lt=_decode_cursor(filters.cursor))
     page = list(cases.order_by("-pk").values(*selectors.SUMMARY_FIELDS)[: filters.limit + 1])
@@ -298,7 +305,12 @@ def list_cases(request, filters: Query[CaseFilters]):
     next_cursor = (
         base64.urlsafe_b64encode(json.dumps({"before": page[-1]["id"]}).encode()).decode() if more else None
     )
-    return {"count": count, "items": [_summary_of_row(row) for row in page], "next_cursor": next_cursor}
+    return {
+        "count": min(count, LIST_COUNT_CAP),
+        "count_capped": count > LIST_COUNT_CAP,
+        "items": [_summary_of_row(row) for row in page],
+        "next_cursor": next_cursor,
+    }
 
 
 @router.post("/cases/{case_id}/actions", response=CaseOut, summary="Move a case: accept, review, deliver…")

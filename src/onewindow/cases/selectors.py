@@ -171,7 +171,10 @@ def history_as_seen_by(user: User, case: Case) -> list[HistoryEntry]:
 
 
 def case_history(case: Case) -> list[CaseEvent]:
-    """A case's events in order, each with its actor."""
+    """A case's events in order, each with its actor (those of a case just filed: as written)."""
+    written = getattr(case, "_prefetched_objects_cache", {}).get("events")
+    if written is not None:
+        return list(written)
     sql = (
         f"SELECT {rows.columns(CaseEvent, 'e')}, {rows.columns(User, 'u')} FROM cases_caseevent e "
         "LEFT JOIN core_user u ON u.id = e.actor_id WHERE e.case_id = %s ORDER BY e.at, e.id"

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.db.models import Q
+from django.db.models.signals import post_save, pre_save
 
 from onewindow.catalog import prechecks, rules
 from onewindow.catalog.models import Department, ServiceItem
@@ -262,8 +264,7 @@ def _create_case(
     applicant = submission.applicant
     desk = front_desk(actor, item, submission.receiving_unit)[0]
     deciding, receiving = (desk, None) if desk and item.decided_by_receiver else (item.department, desk)
-    case = Case.objects.create(
-        number=secrets.token_hex(8),  # replaced below, once the id is known
+    case = Case(
         item=item,
         department=deciding,
         receiving_department=receiving,
@@ -283,9 +284,7 @@ def _create_case(
         parent=parent,
         waiting_for=waiting_for or [],
     )
-    case.number = f"{deciding.region.code}-{platform_clock.today():%Y%m%d}-{case.pk:07d}"
-    case.save(update_fields=["number"])
-    materials = CaseMaterial.objects.bulk_create(
+    materials = [
         CaseMaterial(
             case=case,
             code=m.code,
@@ -295,17 +294,79 @@ def _create_case(
             or submission.materials.get(m.code, MaterialStatus.MISSING),
         )
         for m in result.materials
-    )
-    # What the answer shows is known: no need to read it back.
-    rows.prefetched(case, "materials", materials)
-    rows.prefetched(case, "suspensions", [])
+    ]
     submitted = {"channel": case.channel}
-    if case.taken_by_id:
+    if case.taken_by:
         submitted["identity_checked_by_clerk"] = True  # the window saw the person's ID document
     if parent is not None:
         submitted.update(bundle_case=parent.number, waiting_for=case.waiting_for)
-    _record(case, actor, "submit", "", states.SUBMITTED, "", submitted)
+    entry = CaseEvent(
+        case=case,
+        at=now,
+        actor=actor,
+        actor_role=_role_on(case, actor),
+        action="submit",
+        from_status="",
+        to_status=states.SUBMITTED,
+        note="",
+        data=submitted,
+    )
+    _write_new_case(case, materials, entry, f"{deciding.region.code}-{platform_clock.today():%Y%m%d}-")
+    # What the answer shows is known: no need to read it back.
+    rows.prefetched(case, "materials", materials)
+    rows.prefetched(case, "suspensions", [])
+    rows.prefetched(case, "events", [entry])
+    _announce(case, entry)
     return case
+
+
+def _write_new_case(case: Case, materials: list[CaseMaterial], entry: CaseEvent, number_prefix: str) -> None:
+    """Writes a new case, its materials and its first history entry. The number is the prefix and the
+    id (seven digits at least), known only once the row is in: on PostgreSQL all of it is one
+    statement (the id drawn from the sequence inside it), elsewhere an insert and an update."""
+    if connection.vendor != "postgresql":
+        case.number = secrets.token_hex(8)
+        case.save()
+        case.number = f"{number_prefix}{case.pk:07d}"
+        case.save(update_fields=["number"])
+        CaseMaterial.objects.bulk_create(materials)
+        entry.save()
+        return
+    # What saving would send: the index's running totals follow every case written.
+    signal = {
+        "sender": Case,
+        "instance": case,
+        "raw": False,
+        "using": connection.alias,
+        "update_fields": None,
+    }
+    pre_save.send(**signal)
+    table = Case._meta.db_table
+    columns, marks, params = rows.insert_parts(case, skip=frozenset({"number"}))
+    parts = [
+        f"n AS (SELECT nextval(pg_get_serial_sequence('{table}', 'id')) AS id)",
+        f"c AS (INSERT INTO {table} (id, number, {columns}) SELECT n.id, %s || CASE WHEN n.id < 1000000 "
+        f"THEN lpad(n.id::text, 7, '0') ELSE n.id::text END, {marks} FROM n RETURNING id, number)",
+    ]
+    params = [number_prefix, *params]
+    children = [*materials, entry]
+    for position, child in enumerate(children):
+        columns, marks, values = rows.insert_parts(child, skip=frozenset({"case"}))
+        parts.append(
+            f"w{position} AS (INSERT INTO {child._meta.db_table} (case_id, {columns}) "
+            f"SELECT c.id, {marks} FROM c RETURNING id)"
+        )
+        params += values
+    written = ", ".join(f"w{position}.id" for position in range(len(children)))
+    sources = ", ".join(f"w{position}" for position in range(len(children)))
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(parts)} SELECT c.id, c.number, {written} FROM c, {sources}", params)
+        case_id, case.number, *ids = cursor.fetchone()
+    rows.saved(case, case_id)
+    for child, pk in zip(children, ids, strict=True):
+        child.case_id = case_id
+        rows.saved(child, pk)
+    post_save.send(created=True, **signal)
 
 
 def _record(
@@ -324,6 +385,13 @@ def _record(
         note=note,
         data=data,
     )
+    _announce(case, entry)
+    return entry
+
+
+def _announce(case: Case, entry: CaseEvent) -> None:
+    """The history entry as an event in the outbox."""
+    action, data, note = entry.action, entry.data, entry.note
     events.record(
         CASE_EVENT_TYPES.get(action, f"case.{action}"),
         subject=f"case:{case.number}",
@@ -334,8 +402,8 @@ def _record(
             "item": case.item.code,
             "channel": case.channel,
             "action": action,
-            "from_status": from_status,
-            "status": to_status,
+            "from_status": entry.from_status,
+            "status": entry.to_status,
             "at": entry.at.isoformat(),
             "actor_role": entry.actor_role,
             **({"due_date": data["due_date"]} if "due_date" in data else {}),
@@ -344,7 +412,6 @@ def _record(
             **({"bundle_case": data["bundle_case"]} if "bundle_case" in data else {}),
         },
     )
-    return entry
 
 
 # The events a case's actions make (the rest are "case.<action>": case.extend, case.assign, …).

@@ -9,6 +9,7 @@ rows are attached as if by `select_related`. Everything else keeps using the ORM
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from django.db import connection
@@ -89,3 +90,24 @@ def prefetched(instance: Model, name: str, related: list[Model]) -> None:
     if not hasattr(instance, "_prefetched_objects_cache"):
         instance._prefetched_objects_cache = {}
     instance._prefetched_objects_cache[name] = queryset
+
+
+def insert_parts(instance: Model, skip: frozenset[str] = frozenset()) -> tuple[str, str, list]:
+    """The column list, placeholders and values with which `save()` would insert a new `instance` (its
+    primary key and the fields named in `skip` left out), for an INSERT … SELECT written by hand. Each
+    placeholder is cast to its column's type, so values typed by the driver as text still fit."""
+    fields = [f for f in _fields(type(instance)) if not f.primary_key and f.name not in skip]
+    values = [f.get_db_prep_save(f.pre_save(instance, add=True), connection) for f in fields]
+    # varchar(n) without its length: a cast would cut a long value short where the insert rejects it.
+    casts = [re.sub(r"^varchar\(\d+\)$", "varchar", f.db_type(connection)) for f in fields]
+    return (
+        ", ".join(f'"{f.column}"' for f in fields),
+        ", ".join(f"%s::{cast}" for cast in casts),
+        values,
+    )
+
+
+def saved(instance: Model, pk) -> None:
+    """Marks an instance written by hand-made SQL as saved, with its new primary key."""
+    instance.pk = pk
+    instance._state.adding, instance._state.db = False, connection.alias

@@ -242,6 +242,19 @@ def test_lists_filter_and_page_with_a_cursor(as_user, today):
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "cursor"
 
 
+def test_a_list_counts_up_to_its_cap_and_says_there_are_more(as_user, today, monkeypatch):
+    from onewindow.cases import api
+
+    for _ in range(4):
+        new_case(as_user)
+    monkeypatch.setattr(api, "LIST_COUNT_CAP", 3)
+    page = as_user("clerk", "get", "/api/v1/cases", {"limit": 2}).json()
+    assert (page["count"], page["count_capped"], len(page["items"])) == (3, True, 2)
+    monkeypatch.setattr(api, "LIST_COUNT_CAP", 4)
+    page = as_user("clerk", "get", "/api/v1/cases", {"limit": 2}).json()
+    assert (page["count"], page["count_capped"]) == (4, False)
+
+
 def test_events_are_append_only(as_user, today):
     case = new_case(as_user).json()
     event = CaseEvent.objects.get(case_id=case["id"])
