@@ -141,19 +141,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["TEST"] = {"NAME": ""}  # in-memory for tests
-elif _env_flag("ONEWINDOW_DB_POOL", default=True):
-    # One psycopg pool per app-server process: a request borrows an open connection instead of
-    # opening one (a new PostgreSQL connection costs a server process and several milliseconds).
+else:
     DATABASES["default"]["OPTIONS"] = {
-        "pool": {
+        # No JIT compilation: it cost the index's month recomputation a second of compiling per query
+        # over a month's cases, and the short statements of requests never gain from it.
+        "options": "-c jit=off",
+        # Parameters bound by the server, and the statements a connection runs often prepared once
+        # (psycopg prepares after five runs): measured no faster here (docs/performance.md), so off.
+        "server_side_binding": _env_flag("ONEWINDOW_DB_PREPARED", default=False),
+    }
+    if _env_flag("ONEWINDOW_DB_POOL", default=True):
+        # One psycopg pool per app-server process: a request borrows an open connection instead of
+        # opening one (a new PostgreSQL connection costs a server process and several milliseconds).
+        DATABASES["default"]["OPTIONS"]["pool"] = {
             "min_size": 1,
             "max_size": int(os.environ.get("ONEWINDOW_DB_POOL_SIZE", "4")),
             "timeout": 10,
-        },
-        # Parameters bound by the server, and the statements a connection runs often prepared once
-        # (psycopg prepares after five runs): the hot reads skip PostgreSQL's planning.
-        "server_side_binding": _env_flag("ONEWINDOW_DB_PREPARED", default=False),
-    }
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

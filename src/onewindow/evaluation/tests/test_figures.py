@@ -151,3 +151,19 @@ def test_a_save_of_fields_the_figures_ignore_costs_no_figure_work(cases, django_
     reads = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT")]
     assert any("cases_case" in sql for sql in reads)  # the status counts: its old contribution is read
     assert rollups.stored_daily_figures(*EVERYTHING) == rollups.raw_daily_figures(*EVERYTHING)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pending changes are PostgreSQL's")
+def test_on_postgresql_changes_wait_as_plain_rows_until_a_read_folds_them_in_once(cases, users, today):
+    from onewindow.evaluation.models import DailyFigure, FigureChange
+
+    rollups.fold()
+    before = Counter({k: v for k, v in rollups.stored_daily_figures(*EVERYTHING).items()})
+    random_history(users, today, seed=7)
+    assert FigureChange.objects.exists()  # written as inserts: no department's row was locked
+    rows_before_fold = DailyFigure.objects.count()
+    assert rollups.fold() > 0 and not FigureChange.objects.exists()
+    assert rollups.fold() == 0  # each change is folded in exactly once
+    assert DailyFigure.objects.count() >= rows_before_fold
+    stored = rollups.stored_daily_figures(*EVERYTHING)
+    assert stored == rollups.raw_daily_figures(*EVERYTHING) and stored != before
