@@ -9,6 +9,8 @@ from onewindow.core import views as core_views
 from onewindow.core.login import LoginView
 
 urlpatterns = [
+    # First: every API request would otherwise be tried against each page's pattern before it.
+    path("api/v1/", api.urls),
     path("", include("onewindow.catalog.urls")),
     path("", include("onewindow.cases.urls")),
     path("", include("onewindow.hall.urls")),
@@ -31,7 +33,6 @@ urlpatterns = [
     # The admin's own login would be a second, unthrottled door: it is the same throttled view.
     path("admin/login/", LoginView.as_view(), name="admin-login"),
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     # Blank forms and samples published by departments; uploads are type-checked when stored.
     path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", core_views.media, name="media"),
