@@ -146,9 +146,6 @@ else:
         # No JIT compilation: it cost the index's month recomputation a second of compiling per query
         # over a month's cases, and the short statements of requests never gain from it.
         "options": "-c jit=off",
-        # Parameters bound by the server, and the statements a connection runs often prepared once
-        # (psycopg prepares after five runs): measured no faster here (docs/performance.md), so off.
-        "server_side_binding": _env_flag("ONEWINDOW_DB_PREPARED", default=False),
     }
     if _env_flag("ONEWINDOW_DB_POOL", default=True):
         # One psycopg pool per app-server process: a request borrows an open connection instead of

@@ -105,6 +105,12 @@ def complaint_contributions_in_db(pk) -> Counter:
 # Running totals ----------------------------------------------------------------------------------
 
 
+# An insert into the totals that adds to the day's row where it exists.
+ADD_ON_CONFLICT = "ON CONFLICT (department_id, day) DO UPDATE SET " + ", ".join(
+    f"{c} = {FIGURE_TABLE}.{c} + excluded.{c}" for c in figures.COUNTERS
+)
+
+
 def apply(changes: dict) -> None:
     """Adds each (department, day, counter) amount to the running totals: on PostgreSQL as pending
     changes in one insert (folded in by `fold`), elsewhere (one writer at a time) by an upsert per row."""
@@ -127,10 +133,9 @@ def apply(changes: dict) -> None:
                 [value for row in values for value in row],
             )
             return
-        updates = ", ".join(f"{c} = {FIGURE_TABLE}.{c} + excluded.{c}" for c in figures.COUNTERS)
         upsert = (
             f"INSERT INTO {FIGURE_TABLE} (department_id, day, {columns}) VALUES {placeholders} "
-            f"ON CONFLICT (department_id, day) DO UPDATE SET {updates}"
+            + ADD_ON_CONFLICT
         )
         for row in values:
             cursor.execute(upsert, row)
@@ -143,13 +148,11 @@ def fold() -> int:
         return 0
     columns = ", ".join(figures.COUNTERS)
     sums = ", ".join(f"sum({c})" for c in figures.COUNTERS)
-    updates = ", ".join(f"{c} = {FIGURE_TABLE}.{c} + excluded.{c}" for c in figures.COUNTERS)
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH moved AS (DELETE FROM {CHANGE_TABLE} RETURNING *) "
             f"INSERT INTO {FIGURE_TABLE} (department_id, day, {columns}) "
-            f"SELECT department_id, day, {sums} FROM moved GROUP BY department_id, day "
-            f"ON CONFLICT (department_id, day) DO UPDATE SET {updates}"
+            f"SELECT department_id, day, {sums} FROM moved GROUP BY department_id, day {ADD_ON_CONFLICT}"
         )
         return cursor.rowcount
 
