@@ -5,8 +5,12 @@ separate process, with two floors measured in the same run:
 - the database floor: the same database work done directly with psycopg, by as many threads.
 
 Each prints requests per second, p50/p95/p99 latency and errors; the ratios say how far the
-endpoint is above its floors. PostgreSQL only (`--db`); run `onewindow seed` on it first for a big
-database (the figures in docs/performance.md use 1,000,000 cases).
+endpoint is above its floors. `cpu_ms_per_request` says where the machine's time went (Linux): the
+app server's processes, PostgreSQL's and this load generator's CPU time over the run, per request;
+`machine_ms_per_request` is what the machine had per request (cores × seconds / requests).
+
+PostgreSQL only (`--db`); run `onewindow seed` on it first for a big database (the figures in
+docs/performance.md use 1,000,000 cases).
 """
 
 from __future__ import annotations
@@ -75,7 +79,60 @@ class Server:
         self.folder.cleanup()
 
 
-def _load(seconds: float, concurrency: int, one_request) -> dict:
+def cpu_seconds(stat_lines: dict[int, str], app_group: int | None) -> dict[str, float]:
+    """CPU seconds (user + system) of the app server's process group and of PostgreSQL's processes,
+    from `/proc/<pid>/stat` lines. The command name is in parentheses and may hold spaces."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    found = {"app": 0.0, "database": 0.0}
+    for line in stat_lines.values():
+        name = line[line.index("(") + 1 : line.rindex(")")]
+        fields = line[line.rindex(")") + 2 :].split()
+        # After the name: state, ppid, pgrp, …; utime and stime are the 14th and 15th fields overall.
+        group, used = int(fields[2]), (int(fields[11]) + int(fields[12])) / ticks
+        if app_group is not None and group == app_group:
+            found["app"] += used
+        elif name == "postgres":
+            found["database"] += used
+    return found
+
+
+def _stat_lines() -> dict[int, str]:
+    lines = {}
+    for entry in Path("/proc").iterdir() if Path("/proc/self/stat").exists() else ():
+        if entry.name.isdigit():
+            try:
+                lines[int(entry.name)] = (entry / "stat").read_text()
+            except OSError:  # the process ended meanwhile
+                continue
+    return lines
+
+
+class _Machine:
+    """CPU time spent over a load run, by the app server, PostgreSQL and this process."""
+
+    def __init__(self, app_group: int | None):
+        self.app_group = app_group
+
+    def __enter__(self):
+        self.started = self._now()
+        return self
+
+    def __exit__(self, *exc):
+        self.spent = {key: value - self.started[key] for key, value in self._now().items()}
+
+    def _now(self) -> dict[str, float]:
+        found = cpu_seconds(_stat_lines(), self.app_group)
+        own = os.times()
+        found["load"] = own.user + own.system
+        return found
+
+    def per_request(self, requests: int) -> dict[str, float]:
+        spent = {key: round(value * 1000 / requests, 2) for key, value in self.spent.items()}
+        spent["total"] = round(sum(self.spent.values()) * 1000 / requests, 2)
+        return spent
+
+
+def _load(seconds: float, concurrency: int, one_request, app_group: int | None = None) -> dict:
     """Closed loop: `concurrency` threads, each sending its next request when the last one answered."""
     latencies: list[float] = []
     errors = [0]
@@ -83,8 +140,12 @@ def _load(seconds: float, concurrency: int, one_request) -> dict:
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
 
+    # Kept past the run: a client's connection closes with its state, and PostgreSQL's process for it
+    # must still be there when the CPU time is read.
+    states = [{"n": n, "rng": random.Random(n)} for n in range(concurrency)]
+
     def client(n: int):
-        state = {"n": n, "rng": random.Random(n)}
+        state = states[n]
         mine, failed = [], 0
         while time.perf_counter() < deadline:
             started = time.perf_counter()
@@ -101,15 +162,19 @@ def _load(seconds: float, concurrency: int, one_request) -> dict:
             errors[0] += failed
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(concurrency)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
+    with _Machine(app_group) as machine:
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - started
     found = figures(latencies)
     found["per_second"] = round(len(latencies) / elapsed, 1)
     found["errors"] = errors[0]
+    if latencies and Path("/proc/self/stat").exists():
+        found["cpu_ms_per_request"] = machine.per_request(len(latencies))
+        found["machine_ms_per_request"] = round((os.cpu_count() or 1) * elapsed * 1000 / len(latencies), 2)
     if first_error:
         found["first_error"] = first_error[0]
     return found
@@ -198,7 +263,7 @@ def run(kind: str, db: str, seconds: float, concurrency: int, workers: int, thre
     with Server(db, workers, threads) as server:
         tokens = {name: server.run("token", name).split()[-1] for name in ("citizen", "supervisor")}
         auth = {name: {"Authorization": f"Bearer {token}"} for name, token in tokens.items()}
-        framework = _load(seconds, concurrency, _http(server, "GET", "/api/v1/ping"))
+        framework = _load(seconds, concurrency, _http(server, "GET", "/api/v1/ping"), server.process.pid)
         if kind == "intake":
 
             def body(state):
@@ -226,7 +291,7 @@ def run(kind: str, db: str, seconds: float, concurrency: int, workers: int, thre
                 )
 
             send = _http(server, "GET", path, headers=auth["supervisor"])
-        target = _load(seconds, concurrency, send)
+        target = _load(seconds, concurrency, send, server.process.pid)
     database = _database_floor(kind, db, seconds, concurrency, sample)
     return {
         "benchmark": kind,
