@@ -13,7 +13,7 @@ from contextlib import ContextDecorator
 from django.db import connection, transaction
 from django.dispatch import Signal
 
-from . import clock
+from . import clock, rows
 from .models import Event
 
 # Sent inside the recording transaction with `event=`: a receiver's writes commit or roll back with it.
@@ -66,13 +66,27 @@ class atomic(ContextDecorator):
 def record(type: str, subject: str, payload: dict, department: str = "") -> Event:
     """Adds one event to the outbox, in the caller's transaction. Call it last in a service, after the
     rows it describes are written (the lock it takes is held until the commit)."""
+    event = Event(type=type, subject=subject, department=department, payload=payload, occurred_at=clock.now())
     with transaction.atomic(savepoint=False):  # a transaction to hold the lock in, not a savepoint per event
-        hold_commit_order()
-        event = Event.objects.create(
-            type=type, subject=subject, department=department, payload=payload, occurred_at=clock.now()
-        )
+        _insert_in_commit_order(event)
         event_recorded.send(sender=Event, event=event)
     return event
+
+
+def _insert_in_commit_order(event: Event) -> None:
+    if connection.vendor != "postgresql":
+        event.save()
+        return
+    # The lock and the insert as one message: one round trip for every event recorded.
+    names, placeholders, values = rows.insert_parts(event)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s); "
+            f"INSERT INTO {Event._meta.db_table} ({names}) VALUES ({placeholders}) RETURNING id",
+            [_OUTBOX_LOCK, *values],
+        )
+        cursor.nextset()
+        rows.saved(event, cursor.fetchone()[0])
 
 
 def read(after: int = 0, types: list[str] | None = None, department: str | None = None, limit: int = 100):
