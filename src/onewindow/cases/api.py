@@ -7,7 +7,6 @@ from django.conf import settings
 from ninja import Field, File, Form, Header, Query, Router, Schema, Status, UploadedFile
 
 from onewindow.catalog.api import Ref, as_ref
-from onewindow.core import clock as platform_clock
 from onewindow.core.auth import bearer
 from onewindow.core.errors import FieldError, InvalidInput
 from onewindow.core.i18n import translated_value
@@ -287,19 +286,13 @@ def _decode_cursor(cursor: str) -> int:
 
 @router.get("/cases", response=CasePage, summary="Cases this user may see, newest first")
 def list_cases(request, filters: Query[CaseFilters]):
-    cases = selectors.filter_cases(
-        selectors.visible_cases(request.auth),
-        status=filters.status,
-        department=filters.department,
-        item=filters.item,
-        due_within=filters.due_within,
-        late=filters.late,
-        today=platform_clock.today(),
+    count, page = selectors.case_page(
+        request.auth,
+        filters.dict(include={"status", "department", "item", "due_within", "late"}),
+        limit=filters.limit + 1,
+        before=_decode_cursor(filters.cursor) if filters.cursor else None,
+        count_up_to=LIST_COUNT_CAP,
     )
-    count = cases[: LIST_COUNT_CAP + 1].count()
-    if filters.cursor:
-        cases = cases.filter(pk__lt=_decode_cursor(filters.cursor))
-    page = list(cases.order_by("-pk").values(*selectors.SUMMARY_FIELDS)[: filters.limit + 1])
     more = len(page) > filters.limit
     page = page[: filters.limit]
     next_cursor = (

@@ -10,10 +10,12 @@ rows are attached as if by `select_related`. Everything else keeps using the ORM
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Field, Model
 
 
 @cache
@@ -30,10 +32,9 @@ def columns(model: type[Model], alias: str) -> str:
 def _converters(model: type[Model], vendor: str):
     found = []
     for position, field in enumerate(_fields(model)):
-        column = field.get_col(model._meta.db_table)
-        functions = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+        functions = _field_converters(field)
         if functions:
-            found.append((position, column, functions))
+            found.append((position, field.get_col(model._meta.db_table), functions))
     return tuple(found)
 
 
@@ -59,18 +60,78 @@ def fetch(sql: str, params, *models: type[Model]) -> list[tuple]:
     instances per row. A left-joined model whose row is missing comes back as None."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        return instances(*models)(cursor.fetchall())
+
+
+def fetch_together(*queries: tuple[str, list, Callable[[list[tuple]], Any]]) -> list:
+    """Several queries, each given as (sql, params, reader), answered in order: each reader (`instances`,
+    `values`, or any function of the rows) makes its query's answer of the rows. On PostgreSQL they go
+    as one message and come back as one answer with a result per statement: on this kind of machine
+    every round trip's system calls cost more than the small queries themselves. Elsewhere (SQLite
+    runs one statement per call) one after another."""
+    if connection.vendor != "postgresql":
+        found = []
+        for sql, params, reader in queries:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                found.append(reader(cursor.fetchall()))
+        return found
     found = []
-    for row in rows:
-        instances, start = [], 0
-        for model in models:
-            width = len(_fields(model))
-            values = list(row[start : start + width])
-            start += width
-            missing = values[_primary_key_position(model)] is None
-            instances.append(None if missing else _instance(model, values))
-        found.append(tuple(instances))
+    with connection.cursor() as cursor:
+        # Django's psycopg cursors bind parameters on the client, which allows several statements.
+        params = [value for _, values, _ in queries for value in values]
+        cursor.execute("; ".join(sql for sql, _, _ in queries), params)
+        for position, (_, _, reader) in enumerate(queries):
+            if position:
+                cursor.nextset()
+            found.append(reader(cursor.fetchall()))
     return found
+
+
+def instances(*models: type[Model]) -> Callable[[list[tuple]], list[tuple]]:
+    """A reader of rows whose SELECT list is `columns(m, …)` of each model in turn (see `fetch`)."""
+
+    def read(rows: list[tuple]) -> list[tuple]:
+        found = []
+        for row in rows:
+            made, start = [], 0
+            for model in models:
+                width = len(_fields(model))
+                values = list(row[start : start + width])
+                start += width
+                missing = values[_primary_key_position(model)] is None
+                made.append(None if missing else _instance(model, values))
+            found.append(tuple(made))
+        return found
+
+    return read
+
+
+def values(fields: dict[str, Field]) -> Callable[[list[tuple]], list[dict]]:
+    """A reader of rows whose SELECT list has a column of each field in turn, into dicts by the given
+    names, each value converted as the ORM's `values()` would."""
+    converters = [
+        (name, field.get_col(field.model._meta.db_table), _field_converters(field))
+        for name, field in fields.items()
+    ]
+
+    def read(rows: list[tuple]) -> list[dict]:
+        found = []
+        for row in rows:
+            converted = {}
+            for value, (name, column, functions) in zip(row, converters, strict=True):
+                for function in functions:
+                    value = function(value, column, connection)
+                converted[name] = value
+            found.append(converted)
+        return found
+
+    return read
+
+
+def _field_converters(field: Field) -> list:
+    column = field.get_col(field.model._meta.db_table)
+    return connection.ops.get_db_converters(column) + field.get_db_converters(connection)
 
 
 def fetch_one(sql: str, params, *models: type[Model]) -> tuple | None:

@@ -3,9 +3,10 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
 
 from onewindow.cases import selectors
-from onewindow.cases.models import Case, CaseEvent
+from onewindow.cases.models import Case, CaseEvent, CaseMaterial
 from onewindow.cases.services import Applicant, Submission, submit_case
 from onewindow.catalog.models import Department, ServiceItem
 from onewindow.core import rows
@@ -52,14 +53,42 @@ def test_a_missing_left_joined_row_is_none_and_nothing_found_is_none(case):
 def test_case_for_detail_loads_everything_the_answer_shows(case, django_assert_num_queries):
     supervisor = User.objects.get(username="supervisor")
     materials = [m.code for m in case.materials.order_by("id")]
-    with django_assert_num_queries(3):  # the case with item, department, assignee; suspensions; materials
+    # The case with item, department, assignee; suspensions; materials; history: one message on
+    # PostgreSQL (counted as one query), one query each on SQLite.
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 4):
         found = selectors.case_for_detail(supervisor, case.pk)
     with django_assert_num_queries(0):
         assert (found.item.code, found.department.code) == ("GA-002", case.department.code)
         assert found.assignee is None
         assert [m.code for m in found.materials.all()] == materials
         assert list(found.suspensions.all()) == []
+        assert [(e.action, e.actor.username) for e in selectors.case_history(found)] == [
+            ("submit", "citizen")
+        ]
         found.machine_state()
+
+
+def test_fetch_together_answers_each_query_in_order(case):
+    materials = list(case.materials.order_by("id"))
+    one_case = f"SELECT {rows.columns(Case, 'c')} FROM cases_case c WHERE c.id = %s"
+    other_materials = (
+        f"SELECT {rows.columns(CaseMaterial, 'm')} FROM cases_casematerial m "
+        "WHERE m.case_id = %s AND m.code <> %s ORDER BY m.id"
+    )
+    code = CaseMaterial._meta.get_field("code")
+    found, missing, others, codes, count = rows.fetch_together(
+        (one_case, [case.pk], rows.instances(Case)),
+        (one_case, [-1], rows.instances(Case)),
+        (other_materials, [case.pk, materials[0].code], rows.instances(CaseMaterial)),
+        ("SELECT m.code FROM cases_casematerial m WHERE m.case_id = %s", [case.pk], rows.values({"c": code})),
+        ("SELECT count(*) FROM cases_casematerial WHERE case_id = %s", [case.pk], lambda rows: rows[0][0]),
+    )
+    assert [row[0].pk for row in found] == [case.pk]
+    assert found[0][0].answers == case.answers  # the ORM's converters applied (JSON)
+    assert missing == []
+    assert [row[0].pk for row in others] == [m.pk for m in materials[1:]]
+    assert sorted(row["c"] for row in codes) == sorted(m.code for m in materials)
+    assert count == len(materials)
 
 
 def test_case_for_detail_keeps_to_what_the_user_may_see(case):
