@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from onewindow.catalog import cache as catalog_cache
 from onewindow.catalog.models import DaysUnit, Department, ServiceItem
 from onewindow.catalog.selectors import department_calendar, item_rules
 from onewindow.core import clock as platform_clock
@@ -140,7 +141,7 @@ def case_for_detail(user: User, case_id: int) -> Case | None:
     scope = _visibility(user)
     if scope is None:
         return None
-    found, suspensions, materials, events = rows.fetch_together(
+    found, suspensions, materials, events, _ = rows.fetch_together(
         (
             _case_sql() + scope.sql,
             [case_id, *scope.params],
@@ -149,6 +150,8 @@ def case_for_detail(user: User, case_id: int) -> Case | None:
         (_children_sql(Suspension, "ORDER BY s.started_on, s.id"), [case_id], rows.instances(Suspension)),
         (_children_sql(CaseMaterial, "ORDER BY s.id"), [case_id], rows.instances(CaseMaterial)),
         (_history_sql(), [case_id], rows.instances(CaseEvent, User)),
+        # The answer's legal days read the item's rules, kept per catalog stamp: the stamp comes along.
+        (catalog_cache.STAMP_SQL, [], catalog_cache.remember_stamp),
     )
     if not found:
         return None

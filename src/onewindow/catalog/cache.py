@@ -21,15 +21,24 @@ T = TypeVar("T")
 _request_stamp: ContextVar[list | None] = ContextVar("catalog_stamp_of_request", default=None)
 
 
+STAMP_SQL = "SELECT value FROM catalog_catalogstamp WHERE id = 1"
+
+
 def current_stamp() -> str | None:
     memo = _request_stamp.get()
     if memo and memo[0] is not None:
         return memo[0]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT value FROM catalog_catalogstamp WHERE id = 1")
-        row = cursor.fetchone()
-    stamp = row[0] if row else None
-    if memo is not None:
+        cursor.execute(STAMP_SQL)
+        return remember_stamp(cursor.fetchall())
+
+
+def remember_stamp(found: list[tuple]) -> str | None:
+    """The stamp from the rows of STAMP_SQL, kept for the rest of the request unless it has one: a read
+    that sends other queries first (rows.fetch_together) can send this one with them."""
+    stamp = found[0][0] if found else None
+    memo = _request_stamp.get()
+    if memo is not None and memo[0] is None:
         memo[0] = stamp
     return stamp
 

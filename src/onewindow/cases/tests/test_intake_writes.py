@@ -73,12 +73,14 @@ def test_on_postgresql_the_case_and_its_parts_are_one_statement(as_user, today):
     writes = [
         q["sql"]
         for q in asked.captured_queries
-        if q["sql"].startswith(("INSERT", "UPDATE", "WITH"))
+        if ("INSERT" in q["sql"] or "UPDATE" in q["sql"])
         and "core_apitoken" not in q["sql"]  # the fixture's
     ]
     assert sum(sql.startswith("WITH") for sql in writes) == 1
-    # the case with its parts, the running totals' change, the outbox event, the idempotency key
+    # the case with its parts, the running totals' change, the outbox event (with its commit-order
+    # lock), the idempotency key
     assert len(writes) == 4, writes
+    assert any(sql.startswith("SELECT pg_advisory_xact_lock") and "core_event" in sql for sql in writes)
 
 
 @postgres_only

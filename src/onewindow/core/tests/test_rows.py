@@ -53,9 +53,9 @@ def test_a_missing_left_joined_row_is_none_and_nothing_found_is_none(case):
 def test_case_for_detail_loads_everything_the_answer_shows(case, django_assert_num_queries):
     supervisor = User.objects.get(username="supervisor")
     materials = [m.code for m in case.materials.order_by("id")]
-    # The case with item, department, assignee; suspensions; materials; history: one message on
-    # PostgreSQL (counted as one query), one query each on SQLite.
-    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 4):
+    # The case with item, department, assignee; suspensions; materials; history; the catalog stamp:
+    # one message on PostgreSQL (counted as one query), one query each on SQLite.
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 5):
         found = selectors.case_for_detail(supervisor, case.pk)
     with django_assert_num_queries(0):
         assert (found.item.code, found.department.code) == ("GA-002", case.department.code)
