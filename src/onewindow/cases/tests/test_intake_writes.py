@@ -73,8 +73,7 @@ def test_on_postgresql_the_case_and_its_parts_are_one_statement(as_user, today):
     writes = [
         q["sql"]
         for q in asked.captured_queries
-        if ("INSERT" in q["sql"] or "UPDATE" in q["sql"])
-        and "core_apitoken" not in q["sql"]  # the fixture's
+        if ("INSERT" in q["sql"] or "UPDATE" in q["sql"]) and "core_apitoken" not in q["sql"]  # the fixture's
     ]
     assert sum(sql.startswith("WITH") for sql in writes) == 1
     # the case with its parts, the running totals' change, the outbox event (with its commit-order
