@@ -157,14 +157,20 @@ def insert_parts(instance: Model, skip: frozenset[str] = frozenset()) -> tuple[s
     """The column list, placeholders and values with which `save()` would insert a new `instance` (its
     primary key and the fields named in `skip` left out), for an INSERT … SELECT written by hand. Each
     placeholder is cast to its column's type, so values typed by the driver as text still fit."""
-    fields = [f for f in _fields(type(instance)) if not f.primary_key and f.name not in skip]
+    fields, names, placeholders = _insert_columns(type(instance), skip, connection.vendor)
     values = [f.get_db_prep_save(f.pre_save(instance, add=True), connection) for f in fields]
+    return names, placeholders, values
+
+
+@cache
+def _insert_columns(model: type[Model], skip: frozenset[str], vendor: str) -> tuple[list, str, str]:
+    fields = [f for f in _fields(model) if not f.primary_key and f.name not in skip]
     # varchar(n) without its length: a cast would cut a long value short where the insert rejects it.
     casts = [re.sub(r"^varchar\(\d+\)$", "varchar", f.db_type(connection)) for f in fields]
     return (
+        fields,
         ", ".join(f'"{f.column}"' for f in fields),
         ", ".join(f"%s::{cast}" for cast in casts),
-        values,
     )
 
 
