@@ -4,6 +4,7 @@ import json
 from typing import Literal
 
 from django.conf import settings
+from django.utils.translation import get_language
 from ninja import Field, File, Form, Header, Query, Router, Schema, Status, UploadedFile
 
 from onewindow.catalog.api import Ref, as_ref
@@ -173,7 +174,7 @@ def _attribute(case: Case, field: str):
     return getattr(getattr(case, owner) if owner else case, name)
 
 
-def _summary_of_row(row: dict) -> dict:
+def _summary_of_row(row: dict, language: str | None = None) -> dict:
     """A case's summary from selectors.SUMMARY_FIELDS (a list reads them as values, not models)."""
     return {
         "id": row["id"],
@@ -181,12 +182,14 @@ def _summary_of_row(row: dict) -> dict:
         "status": row["status"],
         "item": {
             "code": row["item__code"],
-            "name": translated_value(row["item__translations"], "name", row["item__name"]),
+            "name": translated_value(row["item__translations"], "name", row["item__name"], language),
         },
         "version": row["item__version"],
         "department": {
             "code": row["department__code"],
-            "name": translated_value(row["department__translations"], "name", row["department__name"]),
+            "name": translated_value(
+                row["department__translations"], "name", row["department__name"], language
+            ),
         },
         "channel": row["channel"],
         "submitted_at": row["submitted_at"],
@@ -295,13 +298,14 @@ def list_cases(request, filters: Query[CaseFilters]):
     )
     more = len(page) > filters.limit
     page = page[: filters.limit]
+    language = get_language()
     next_cursor = (
         base64.urlsafe_b64encode(json.dumps({"before": page[-1]["id"]}).encode()).decode() if more else None
     )
     return {
         "count": min(count, LIST_COUNT_CAP),
         "count_capped": count > LIST_COUNT_CAP,
-        "items": [_summary_of_row(row) for row in page],
+        "items": [_summary_of_row(row, language) for row in page],
         "next_cursor": next_cursor,
     }
 

@@ -62,6 +62,11 @@ def _summary_fields() -> dict:
     return found
 
 
+@cache
+def _summary_reader(vendor: str):  # the converters differ by database
+    return rows.values(_summary_fields())
+
+
 def _summary_column(name: str) -> str:
     owner, _, field = name.rpartition("__")
     alias, model = _SUMMARY_ALIASES[owner]
@@ -368,7 +373,7 @@ def case_page(user: User, filters: dict, *, limit: int, before: int | None = Non
             f"SELECT {_SUMMARY_COLUMNS} FROM cases_case c JOIN catalog_serviceitem i ON i.id = c.item_id "
             f"JOIN catalog_department d ON d.id = c.department_id {page_where} ORDER BY c.id DESC LIMIT %s",
             [*page_params, limit],
-            rows.values(_summary_fields()),
+            _summary_reader(connection.vendor),
         ),
     )
     return count, page
