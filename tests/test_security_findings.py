@@ -472,6 +472,8 @@ def test_a_clerk_reads_only_their_centres_cases_masked_unless_revealed_and_recor
     village_browser.login(username="clerk-village", password="demo")
     assert village_browser.get(f"/cases/{case['id']}/receipt.pdf").status_code == 404
     assert village_browser.get(f"/cases/{case['id']}/").status_code == 404
+    # A read refused is not recorded as one (the record is written with the case's read, if visible).
+    assert not CaseAccess.objects.filter(case_id=case["id"], user__username="clerk-village").exists()
     assert case["id"] not in [
         c["id"] for c in as_user("clerk-village", "get", "/api/v1/cases").json()["items"]
     ]

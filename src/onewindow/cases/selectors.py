@@ -138,15 +138,19 @@ def _children_sql(model: type, order: str) -> str:
     return f"SELECT {rows.columns(model, 's')} FROM {model._meta.db_table} s WHERE s.case_id = %s {order}"
 
 
-def case_for_detail(user: User, case_id: int) -> Case | None:
+def case_for_detail(user: User, case_id: int, read_on: str | None = None) -> Case | None:
     """A case `user` may see, with its item, department, assignee, suspensions, materials and history
     loaded: what a case's page and its API answer show. Every case read asks, so the SQL is plain
     (rows.py) and goes to the database as one message (the children of a case the user may not see
-    are read and dropped)."""
+    are read and dropped). `read_on`: the channel ("api", "page") of a staff member's read, recorded
+    in the same message as `record_access` would."""
     scope = _visibility(user)
     if scope is None:
         return None
-    found, suspensions, materials, events, _ = rows.fetch_together(
+    recorded = []
+    if read_on and user.role in STAFF:
+        recorded.append((*_access_sql(user, case_id, "read", read_on, scope), lambda found: None))
+    found, suspensions, materials, events, *_ = rows.fetch_together(
         (
             _case_sql() + scope.sql,
             [case_id, *scope.params],
@@ -157,6 +161,7 @@ def case_for_detail(user: User, case_id: int) -> Case | None:
         (_history_sql(), [case_id], rows.instances(CaseEvent, User)),
         # The answer's legal days read the item's rules, kept per catalog stamp: the stamp comes along.
         (catalog_cache.STAMP_SQL, [], catalog_cache.remember_stamp),
+        *recorded,
     )
     if not found:
         return None
@@ -238,29 +243,38 @@ def sees_id_numbers(user: User) -> bool:
 def record_access(user: User, case: Case, channel: str, reveal: bool = False) -> bool:
     """A staff member's read of a case (its first each day), or a reveal of its full ID number and
     phone (every one); returns whether the numbers may be shown in full. Applicants read their own
-    data unrecorded."""
+    data unrecorded. (A plain read can come with the case instead: `case_for_detail(read_on=…)`.)"""
     if user.role not in STAFF:
         return False
     from .models import CaseAccess
 
     kind = CaseAccess.Kind.REVEAL if reveal and sees_id_numbers(user) else CaseAccess.Kind.READ
-    operations = connection.ops
     # One statement, not the ORM's transaction around it: every staff read of a case comes here.
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {CaseAccess._meta.db_table} (case_id, user_id, kind, day, at, channel) "
-            "VALUES (%s, %s, %s, %s, %s, %s)"
-            + (" ON CONFLICT DO NOTHING" if kind == CaseAccess.Kind.READ else ""),
-            [
-                case.pk,
-                user.pk,
-                kind,
-                operations.adapt_datefield_value(platform_clock.today()),
-                operations.adapt_datetimefield_value(platform_clock.now()),
-                channel,
-            ],
-        )
+        cursor.execute(*_access_sql(user, case.pk, kind, channel, Scope(Q())))
     return kind == CaseAccess.Kind.REVEAL
+
+
+def _access_sql(user: User, case_id: int, kind: str, channel: str, scope: Scope) -> tuple[str, list]:
+    """The record of `user`'s access to the case, written only if the scope lets them see it."""
+    from .models import CaseAccess
+
+    operations = connection.ops
+    sql = (
+        f"INSERT INTO {CaseAccess._meta.db_table} (case_id, user_id, kind, day, at, channel) "
+        f"SELECT c.id, %s, %s, %s, %s, %s FROM cases_case c WHERE c.id = %s{scope.sql}"
+        + (" ON CONFLICT DO NOTHING" if kind == CaseAccess.Kind.READ else "")
+    )
+    params = [
+        user.pk,
+        kind,
+        operations.adapt_datefield_value(platform_clock.today()),
+        operations.adapt_datetimefield_value(platform_clock.now()),
+        channel,
+        case_id,
+        *scope.params,
+    ]
+    return sql, params
 
 
 def case_clock(case: Case, today: dt.date | None = None) -> Clock | None:

@@ -59,8 +59,8 @@ def case_list(request):
     )
 
 
-def _case_or_404(request, case_id) -> Case:
-    case = selectors.case_for_detail(request.user, case_id)
+def _case_or_404(request, case_id, read_on: str | None = None) -> Case:
+    case = selectors.case_for_detail(request.user, case_id, read_on=read_on)
     if case is None:
         raise Http404(_("No such case."))
     return case
@@ -79,8 +79,9 @@ def _actions_for(case: Case, user) -> list[str]:
 
 @login_required
 def case_detail(request, case_id, errors=None, status=200, reveal=False, failed=None):
-    case = _case_or_404(request, case_id)
-    revealed = selectors.record_access(request.user, case, "page", reveal=reveal)
+    # A read is recorded with the case (one message to the database); a reveal on its own.
+    case = _case_or_404(request, case_id, read_on=None if reveal else "page")
+    revealed = reveal and selectors.record_access(request.user, case, "page", reveal=True)
     clock, clock_error = selectors.case_clock_or_error(case)
     return render(
         request,

@@ -65,16 +65,16 @@ def fetch(sql: str, params, *models: type[Model]) -> list[tuple]:
 
 def fetch_together(*queries: tuple[str, list, Callable[[list[tuple]], Any]]) -> list:
     """Several queries, each given as (sql, params, reader), answered in order: each reader (`instances`,
-    `values`, or any function of the rows) makes its query's answer of the rows. On PostgreSQL they go
-    as one message and come back as one answer with a result per statement: on this kind of machine
-    every round trip's system calls cost more than the small queries themselves. Elsewhere (SQLite
-    runs one statement per call) one after another."""
+    `values`, or any function of the rows) makes its query's answer of the rows (none for a write).
+    On PostgreSQL they go as one message and come back as one answer with a result per statement: on
+    this kind of machine every round trip's system calls cost more than the small queries themselves.
+    Elsewhere (SQLite runs one statement per call) one after another."""
     if connection.vendor != "postgresql":
         found = []
         for sql, params, reader in queries:
             with connection.cursor() as cursor:
                 cursor.execute(sql, params)
-                found.append(reader(cursor.fetchall()))
+                found.append(reader(cursor.fetchall() if cursor.description else []))
         return found
     found = []
     with connection.cursor() as cursor:
@@ -84,7 +84,7 @@ def fetch_together(*queries: tuple[str, list, Callable[[list[tuple]], Any]]) -> 
         for position, (_, _, reader) in enumerate(queries):
             if position:
                 cursor.nextset()
-            found.append(reader(cursor.fetchall()))
+            found.append(reader(cursor.fetchall() if cursor.description else []))
     return found
 
 
