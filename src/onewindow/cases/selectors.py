@@ -149,7 +149,7 @@ def case_for_detail(user: User, case_id: int, read_on: str | None = None) -> Cas
         return None
     recorded = []
     if read_on and user.role in STAFF:
-        recorded.append((*_access_sql(user, case_id, "read", read_on, scope), lambda found: None))
+        recorded.append((*_access_sql(user, case_id, "read", read_on, scope), None))
     found, suspensions, materials, events, *_ = rows.fetch_together(
         (
             _case_sql() + scope.sql,

@@ -63,9 +63,10 @@ def fetch(sql: str, params, *models: type[Model]) -> list[tuple]:
         return instances(*models)(cursor.fetchall())
 
 
-def fetch_together(*queries: tuple[str, list, Callable[[list[tuple]], Any]]) -> list:
+def fetch_together(*queries: tuple[str, list, Callable[[list[tuple]], Any] | None]) -> list:
     """Several queries, each given as (sql, params, reader), answered in order: each reader (`instances`,
-    `values`, or any function of the rows) makes its query's answer of the rows (none for a write).
+    `values`, or any function of the rows) makes its query's answer of the rows; None for a statement
+    that returns none (a write), whose answer is None.
     On PostgreSQL they go as one message and come back as one answer with a result per statement: on
     this kind of machine every round trip's system calls cost more than the small queries themselves.
     Elsewhere (SQLite runs one statement per call) one after another."""
@@ -74,7 +75,7 @@ def fetch_together(*queries: tuple[str, list, Callable[[list[tuple]], Any]]) -> 
         for sql, params, reader in queries:
             with connection.cursor() as cursor:
                 cursor.execute(sql, params)
-                found.append(reader(cursor.fetchall() if cursor.description else []))
+                found.append(reader(cursor.fetchall()) if reader else None)
         return found
     found = []
     with connection.cursor() as cursor:
@@ -84,7 +85,7 @@ def fetch_together(*queries: tuple[str, list, Callable[[list[tuple]], Any]]) -> 
         for position, (_, _, reader) in enumerate(queries):
             if position:
                 cursor.nextset()
-            found.append(reader(cursor.fetchall() if cursor.description else []))
+            found.append(reader(cursor.fetchall()) if reader else None)
     return found
 
 
