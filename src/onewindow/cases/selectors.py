@@ -20,7 +20,7 @@ from onewindow.core.workdays import UnknownYear, add_working_days
 
 from . import states
 from .clock import Clock, clock
-from .models import BundleCase, Case, CaseEvent, CaseMaterial, Suspension
+from .models import BundleCase, Case, CaseAccess, CaseEvent, CaseMaterial, Suspension
 
 # Staff who see every case; the ID numbers they see are unmasked for clerks and reviewers only.
 _SEE_ALL = {Role.ADMIN, Role.SUPERVISOR}
@@ -149,7 +149,7 @@ def case_for_detail(user: User, case_id: int, read_on: str | None = None) -> Cas
         return None
     recorded = []
     if read_on and user.role in STAFF:
-        recorded.append((*_access_sql(user, case_id, "read", read_on, scope), None))
+        recorded.append((*_access_sql(user, case_id, CaseAccess.Kind.READ, read_on, scope), None))
     found, suspensions, materials, events, *_ = rows.fetch_together(
         (
             _case_sql() + scope.sql,
@@ -246,8 +246,6 @@ def record_access(user: User, case: Case, channel: str, reveal: bool = False) ->
     data unrecorded. (A plain read can come with the case instead: `case_for_detail(read_on=…)`.)"""
     if user.role not in STAFF:
         return False
-    from .models import CaseAccess
-
     kind = CaseAccess.Kind.REVEAL if reveal and sees_id_numbers(user) else CaseAccess.Kind.READ
     # One statement, not the ORM's transaction around it: every staff read of a case comes here.
     with connection.cursor() as cursor:
@@ -257,8 +255,6 @@ def record_access(user: User, case: Case, channel: str, reveal: bool = False) ->
 
 def _access_sql(user: User, case_id: int, kind: str, channel: str, scope: Scope) -> tuple[str, list]:
     """The record of `user`'s access to the case, written only if the scope lets them see it."""
-    from .models import CaseAccess
-
     operations = connection.ops
     sql = (
         f"INSERT INTO {CaseAccess._meta.db_table} (case_id, user_id, kind, day, at, channel) "
