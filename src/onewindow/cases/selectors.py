@@ -55,25 +55,23 @@ _SUMMARY_ALIASES = {"": ("c", Case), "item": ("i", ServiceItem), "department": (
 
 @cache
 def _summary_fields() -> dict:
+    """SUMMARY_FIELDS' names → (table alias in the list's SQL, model field)."""
     found = {}
     for name in SUMMARY_FIELDS:
         owner, _, field = name.rpartition("__")
-        found[name] = _SUMMARY_ALIASES[owner][1]._meta.get_field(field)
+        alias, model = _SUMMARY_ALIASES[owner]
+        found[name] = (alias, model._meta.get_field(field))
     return found
 
 
 @cache
 def _summary_reader(vendor: str):  # the converters differ by database
-    return rows.values(_summary_fields())
+    return rows.values({name: field for name, (_, field) in _summary_fields().items()})
 
 
-def _summary_column(name: str) -> str:
-    owner, _, field = name.rpartition("__")
-    alias, model = _SUMMARY_ALIASES[owner]
-    return f'{alias}."{model._meta.get_field(field).column}"'
-
-
-_SUMMARY_COLUMNS = ", ".join(_summary_column(name) for name in SUMMARY_FIELDS)
+@cache
+def _summary_columns() -> str:
+    return ", ".join(f'{alias}."{field.column}"' for alias, field in _summary_fields().values())
 
 
 @dataclass(frozen=True)
@@ -380,7 +378,7 @@ def case_page(user: User, filters: dict, *, limit: int, before: int | None = Non
             lambda found: found[0][0],
         ),
         (
-            f"SELECT {_SUMMARY_COLUMNS} FROM cases_case c JOIN catalog_serviceitem i ON i.id = c.item_id "
+            f"SELECT {_summary_columns()} FROM cases_case c JOIN catalog_serviceitem i ON i.id = c.item_id "
             f"JOIN catalog_department d ON d.id = c.department_id {page_where} ORDER BY c.id DESC LIMIT %s",
             [*page_params, limit],
             _summary_reader(connection.vendor),

@@ -21,6 +21,7 @@ event_recorded = Signal()
 
 # Any fixed number: the PostgreSQL advisory lock that orders outbox writers.
 _OUTBOX_LOCK = 0x0E7E_17
+_TAKE_OUTBOX_LOCK = f"SELECT pg_advisory_xact_lock({_OUTBOX_LOCK})"
 
 
 def hold_commit_order() -> None:
@@ -32,7 +33,7 @@ def hold_commit_order() -> None:
     every writer takes the locks in the same order (no deadlock)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_OUTBOX_LOCK])
+            cursor.execute(_TAKE_OUTBOX_LOCK)
 
 
 class atomic(ContextDecorator):
@@ -81,9 +82,9 @@ def _insert_in_commit_order(event: Event) -> None:
     names, placeholders, values = rows.insert_parts(event)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pg_advisory_xact_lock(%s); "
-            f"INSERT INTO {Event._meta.db_table} ({names}) VALUES ({placeholders}) RETURNING id",
-            [_OUTBOX_LOCK, *values],
+            f"{_TAKE_OUTBOX_LOCK}; INSERT INTO {Event._meta.db_table} ({names}) VALUES ({placeholders}) "
+            "RETURNING id",
+            values,
         )
         cursor.nextset()
         rows.saved(event, cursor.fetchone()[0])

@@ -28,20 +28,31 @@ def columns(model: type[Model], alias: str) -> str:
     return ", ".join(f'{alias}."{field.column}"' for field in _fields(model))
 
 
-@cache
-def _converters(model: type[Model], vendor: str):
+def _converters_of(fields) -> tuple:
+    """(position, column, converter functions) of each field that has any, the ORM's own converters."""
     found = []
-    for position, field in enumerate(_fields(model)):
-        functions = _field_converters(field)
+    for position, field in enumerate(fields):
+        column = field.get_col(field.model._meta.db_table)
+        functions = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
         if functions:
-            found.append((position, field.get_col(model._meta.db_table), functions))
+            found.append((position, column, functions))
     return tuple(found)
 
 
-def _instance(model: type[Model], values: list):
-    for position, column, functions in _converters(model, connection.vendor):
+def _convert(values: list, converters: tuple) -> list:
+    for position, column, functions in converters:
         for function in functions:
             values[position] = function(values[position], column, connection)
+    return values
+
+
+@cache
+def _converters(model: type[Model], vendor: str):
+    return _converters_of(_fields(model))
+
+
+def _instance(model: type[Model], values: list):
+    _convert(values, _converters(model, connection.vendor))
     return model.from_db(connection.alias, _attnames(model), values)
 
 
@@ -111,28 +122,12 @@ def instances(*models: type[Model]) -> Callable[[list[tuple]], list[tuple]]:
 def values(fields: dict[str, Field]) -> Callable[[list[tuple]], list[dict]]:
     """A reader of rows whose SELECT list has a column of each field in turn, into dicts by the given
     names, each value converted as the ORM's `values()` would."""
-    converters = [
-        (name, field.get_col(field.model._meta.db_table), _field_converters(field))
-        for name, field in fields.items()
-    ]
+    names, converters = list(fields), _converters_of(fields.values())
 
     def read(rows: list[tuple]) -> list[dict]:
-        found = []
-        for row in rows:
-            converted = {}
-            for value, (name, column, functions) in zip(row, converters, strict=True):
-                for function in functions:
-                    value = function(value, column, connection)
-                converted[name] = value
-            found.append(converted)
-        return found
+        return [dict(zip(names, _convert(list(row), converters), strict=True)) for row in rows]
 
     return read
-
-
-def _field_converters(field: Field) -> list:
-    column = field.get_col(field.model._meta.db_table)
-    return connection.ops.get_db_converters(column) + field.get_db_converters(connection)
 
 
 def fetch_one(sql: str, params, *models: type[Model]) -> tuple | None:
